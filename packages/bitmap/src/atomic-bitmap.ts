@@ -1,0 +1,229 @@
+import { BITS_PER_WORD, BYTES_PER_WORD, assertBitCount, bytesForBits, wordsForBits } from './sizing.js';
+
+/**
+ * A fixed-size bitmap over Int32 words that may live in a SharedArrayBuffer.
+ *
+ * Memory model: every single-bit operation (`test`, `set`, `clear`, `flip`) and
+ * every word read (`loadWord`) is one `Atomics` access, so it is sequentially
+ * consistent with the other thread's atomics: plain writes made before a `flip`
+ * are visible to a thread that observes the flipped bit with `test`/`loadWord`.
+ *
+ * Multi-word operations (scans, `popcount`, `loadXorInto`) read each word
+ * atomically but are NOT a snapshot of the whole bitmap: a concurrent writer may
+ * change a word already scanned. In the ownership protocols this is built for,
+ * a stale word only ever makes the reader see *less* work than there is, never a
+ * slot it does not own, so the reader simply looks again.
+ *
+ * Methods whose names end in `Unsynchronized` use plain reads/writes: use them
+ * only on storage no other thread touches at the time (scratch bitmaps, set-up).
+ *
+ * Layout: bit `i` is bit `i % 32` of word `i >>> 5`; bits past `size` in the last
+ * word are always zero after `clearAllUnsynchronized` and are masked off by every
+ * scan, so they never report a phantom bit.
+ */
+export class AtomicBitmap {
+  /** Number of bits. */
+  readonly size: number;
+  /** The Int32 words, `ceil(size / 32)` of them. */
+  readonly words: Int32Array;
+  /** Mask of the valid bits in the last word (-1 when size is a multiple of 32). */
+  readonly lastWordMask: number;
+
+  /**
+   * Attaches to `size` bits stored at `byteOffset` of `buffer`: on each thread,
+   * pass the same buffer and offset to see the same bits. Nothing is cleared.
+   */
+  constructor(buffer: ArrayBufferLike, byteOffset: number, size: number) {
+    assertBitCount(size);
+    if (!(buffer instanceof ArrayBuffer) && !(buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${describe(buffer)}`);
+    }
+    if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % BYTES_PER_WORD !== 0) {
+      throw new RangeError(
+        `byteOffset must be a non-negative integer multiple of ${BYTES_PER_WORD}, got ${String(byteOffset)}`,
+      );
+    }
+    const wordCount = wordsForBits(size);
+    const needed = byteOffset + wordCount * BYTES_PER_WORD;
+    if (needed > buffer.byteLength) {
+      throw new RangeError(
+        `buffer too small: ${size} bits at byteOffset ${byteOffset} need ${needed} bytes, buffer has ${buffer.byteLength}`,
+      );
+    }
+    this.size = size;
+    this.words = new Int32Array(buffer, byteOffset, wordCount);
+    const tail = size % BITS_PER_WORD;
+    // Not `(1 << tail) - 1`: for tail 31 that is -2147483649, not an Int32 (1 << 31 is negative).
+    this.lastWordMask = tail === 0 ? -1 : ~(-1 << tail);
+  }
+
+  /**
+   * A bitmap of `size` bits on storage of its own, padded to whole cache lines.
+   * `shared: true` (the default) backs it with a SharedArrayBuffer.
+   */
+  static allocate(size: number, options: { shared?: boolean } = {}): AtomicBitmap {
+    const bytes = bytesForBits(size);
+    const buffer = (options.shared ?? true) ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+    return new AtomicBitmap(buffer, 0, size);
+  }
+
+  /**
+   * Attaches like the constructor but refuses a non-shared buffer: use it where
+   * the bitmap must be visible to other threads.
+   */
+  static attachShared(buffer: ArrayBufferLike, byteOffset: number, size: number): AtomicBitmap {
+    if (!(buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError(`a SharedArrayBuffer is required here, got ${describe(buffer)}`);
+    }
+    return new AtomicBitmap(buffer, byteOffset, size);
+  }
+
+  /** Atomically reads bit `index`. */
+  test(index: number): boolean {
+    this.check(index);
+    return (Atomics.load(this.words, index >>> 5) & (1 << (index & 31))) !== 0;
+  }
+
+  /** Atomically sets bit `index`; returns its previous value. */
+  set(index: number): boolean {
+    this.check(index);
+    const mask = 1 << (index & 31);
+    return (Atomics.or(this.words, index >>> 5, mask) & mask) !== 0;
+  }
+
+  /** Atomically clears bit `index`; returns its previous value. */
+  clear(index: number): boolean {
+    this.check(index);
+    const mask = 1 << (index & 31);
+    return (Atomics.and(this.words, index >>> 5, ~mask) & mask) !== 0;
+  }
+
+  /** Atomically flips bit `index`; returns its NEW value. */
+  flip(index: number): boolean {
+    this.check(index);
+    const mask = 1 << (index & 31);
+    return (Atomics.xor(this.words, index >>> 5, mask) & mask) === 0;
+  }
+
+  /** Atomically reads word `wordIndex` (bits `32*wordIndex` .. `32*wordIndex+31`). */
+  loadWord(wordIndex: number): number {
+    if ((wordIndex >>> 0) !== wordIndex || wordIndex >= this.words.length) {
+      throw new RangeError(`word index must be an integer in [0, ${this.words.length - 1}], got ${String(wordIndex)}`);
+    }
+    return Atomics.load(this.words, wordIndex);
+  }
+
+  /** Index of the first set bit at or after `from`, or -1. */
+  findNextSet(from = 0): number {
+    return this.scan(from, 0);
+  }
+
+  /** Index of the first set bit, or -1. */
+  findFirstSet(): number {
+    return this.scan(0, 0);
+  }
+
+  /** Index of the first zero bit at or after `from`, or -1. */
+  findNextZero(from = 0): number {
+    return this.scan(from, -1);
+  }
+
+  /** Index of the first zero bit, or -1. */
+  findFirstZero(): number {
+    return this.scan(0, -1);
+  }
+
+  /** Number of set bits (each word read atomically; not a snapshot). */
+  popcount(): number {
+    const words = this.words;
+    const last = words.length - 1;
+    let total = 0;
+    for (let w = 0; w < last; w++) total += popcount32(Atomics.load(words, w));
+    return total + popcount32(Atomics.load(words, last) & this.lastWordMask);
+  }
+
+  /**
+   * Writes `a XOR b` into `out`, word by word: `a` and `b` are read atomically,
+   * `out` (a scratch bitmap, owned by the caller's thread) with plain stores.
+   * All three must have the same size.
+   */
+  static loadXorInto(a: AtomicBitmap, b: AtomicBitmap, out: AtomicBitmap): AtomicBitmap {
+    if (a.size !== b.size || a.size !== out.size) {
+      throw new RangeError(`loadXorInto needs bitmaps of equal size, got ${a.size}, ${b.size} and ${out.size}`);
+    }
+    const aw = a.words;
+    const bw = b.words;
+    const ow = out.words;
+    const last = ow.length - 1;
+    for (let w = 0; w < last; w++) ow[w] = Atomics.load(aw, w) ^ Atomics.load(bw, w);
+    ow[last] = (Atomics.load(aw, last) ^ Atomics.load(bw, last)) & out.lastWordMask;
+    return out;
+  }
+
+  /** Clears every bit with plain stores: only while no other thread uses the storage. */
+  clearAllUnsynchronized(): void {
+    this.words.fill(0);
+  }
+
+  /** Plain (non-atomic) read of bit `index`: only for storage this thread owns. */
+  testUnsynchronized(index: number): boolean {
+    this.check(index);
+    return ((this.words[index >>> 5] ?? 0) & (1 << (index & 31))) !== 0;
+  }
+
+  /** Copies every bit set, in ascending order, into a new array (for tests and debugging). */
+  toIndices(): number[] {
+    const out: number[] = [];
+    for (let i = this.findNextSet(0); i !== -1; i = i + 1 < this.size ? this.findNextSet(i + 1) : -1) out.push(i);
+    return out;
+  }
+
+  /**
+   * Shared scan: looks for a bit whose value differs from `invert`'s bits.
+   * `invert` is 0 to find set bits, -1 to find zero bits. Whole words are tested
+   * with one load and `Math.clz32`; no per-bit loop.
+   */
+  private scan(from: number, invert: number): number {
+    if ((from >>> 0) !== from || from > this.size) {
+      throw new RangeError(`from must be an integer in [0, ${this.size}], got ${String(from)}`);
+    }
+    if (from === this.size) return -1;
+    const words = this.words;
+    const last = words.length - 1;
+    let w = from >>> 5;
+    // Bits below `from` in the first word are masked off.
+    let word = (Atomics.load(words, w) ^ invert) & (-1 << (from & 31));
+    for (;;) {
+      if (w === last) word &= this.lastWordMask;
+      if (word !== 0) return (w << 5) + lowestSetBit(word);
+      if (++w > last) return -1;
+      word = Atomics.load(words, w) ^ invert;
+    }
+  }
+
+  private check(index: number): void {
+    if ((index >>> 0) !== index || index >= this.size) {
+      throw new RangeError(`bit index must be an integer in [0, ${this.size - 1}], got ${String(index)}`);
+    }
+  }
+}
+
+/** Position (0..31) of the lowest set bit of a non-zero Int32 word. */
+export function lowestSetBit(word: number): number {
+  return 31 - Math.clz32(word & -word);
+}
+
+/** Number of set bits in a 32-bit word (SWAR; no loop). */
+export function popcount32(word: number): number {
+  let v = word >>> 0;
+  v = v - ((v >>> 1) & 0x5555_5555);
+  v = (v & 0x3333_3333) + ((v >>> 2) & 0x3333_3333);
+  v = (v + (v >>> 4)) & 0x0f0f_0f0f;
+  return Math.imul(v, 0x0101_0101) >>> 24;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return Object.prototype.toString.call(value);
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,11 @@
+export { AtomicBitmap, lowestSetBit, popcount32 } from './atomic-bitmap.js';
+export {
+  BITS_PER_WORD,
+  BYTES_PER_WORD,
+  CACHE_LINE_BYTES,
+  MAX_BITS,
+  alignUp,
+  assertBitCount,
+  bytesForBits,
+  wordsForBits,
+} from './sizing.js';

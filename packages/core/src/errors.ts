@@ -1,0 +1,103 @@
+/**
+ * Every error twq throws or reports, in one module. Argument errors are plain
+ * RangeError / TypeError (what JavaScript users expect); these classes cover the
+ * queue's own states. Each carries a stable `code`.
+ */
+
+export class TwqError extends Error {
+  override name = 'TwqError';
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Any call on a queue after `destroy()`. */
+export class QueueDestroyedError extends TwqError {
+  override name = 'QueueDestroyedError';
+  constructor(queueName: string, call: string) {
+    super('ERR_TWQ_DESTROYED', `queue "${queueName}" is destroyed: ${call} is not allowed after destroy()`);
+  }
+}
+
+/** A queue that cannot go on (a replacement worker failed to start): every later call throws this. */
+export class QueueFailedError extends TwqError {
+  override name = 'QueueFailedError';
+  constructor(queueName: string, reason: string, cause?: unknown) {
+    super('ERR_TWQ_FAILED', `queue "${queueName}" has failed and serves no more requests: ${reason}`, { cause });
+  }
+}
+
+/** `submit()` of a request that is not this queue's, or not in the state that allows it. */
+export class RequestStateError extends TwqError {
+  override name = 'RequestStateError';
+  constructor(message: string) {
+    super('ERR_TWQ_REQUEST_STATE', message);
+  }
+}
+
+/** Creating the queue failed: a worker could not load the ops module or set up its slots. */
+export class WorkerStartError extends TwqError {
+  override name = 'WorkerStartError';
+  readonly worker: number;
+  constructor(worker: number, message: string, cause?: unknown) {
+    super('ERR_TWQ_WORKER_START', `worker ${worker} failed to start: ${message}`, { cause });
+    this.worker = worker;
+  }
+}
+
+/** The ops module could not be loaded, or does not export valid ops. */
+export class OpsLoadError extends TwqError {
+  override name = 'OpsLoadError';
+  readonly module: string;
+  constructor(module: string, message: string, cause?: unknown) {
+    super('ERR_TWQ_OPS_LOAD', `cannot use ops module ${module}: ${message}`, { cause });
+    this.module = module;
+  }
+}
+
+/** A wait that ran past its timeout. */
+export class WaitTimeoutError extends TwqError {
+  override name = 'WaitTimeoutError';
+  constructor(call: string, timeoutMs: number) {
+    super('ERR_TWQ_TIMEOUT', `${call} timed out after ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * The error a failed request reports to the done callback: either the handler's
+ * own error (its `name`, `message` and `stack`, carried across threads), or a
+ * `WorkerDied` report.
+ */
+export class RemoteError extends TwqError {
+  /** Name of the original error (e.g. 'TypeError'), or 'WorkerDiedError'. */
+  readonly remoteName: string;
+  readonly remoteStack: string | undefined;
+  /** Worker that ran (or was to run) the request. */
+  readonly worker: number;
+  constructor(code: string, remoteName: string, message: string, worker: number, remoteStack?: string) {
+    super(code, message);
+    this.name = remoteName;
+    this.remoteName = remoteName;
+    this.worker = worker;
+    this.remoteStack = remoteStack;
+  }
+}
+
+/** Code of a RemoteError from a handler that threw or rejected. */
+export const HANDLER_FAILED = 'ERR_TWQ_HANDLER_FAILED';
+/** Code of a RemoteError for a request whose worker died before finishing it. */
+export const WORKER_DIED = 'ERR_TWQ_WORKER_DIED';
+
+/** Whether `value` is an error object of the kind the done callback receives. */
+export function isRemoteError(value: unknown): value is RemoteError {
+  return value instanceof RemoteError;
+}
+
+/** How an error message shows a bad value: strings quoted, objects by their kind. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value);
+  return String(value);
+}

@@ -1,0 +1,38 @@
+/**
+ * The seam between the environment-agnostic core and an adapter (@twq/node,
+ * @twq/browser, the inline host). An adapter only spawns threads, wires their
+ * errors and stops them; the protocol lives in core.
+ */
+
+/** What every worker needs to attach to a queue; sent once, at spawn. */
+export interface WorkerInit {
+  /** The queue's shared memory. */
+  readonly buffer: SharedArrayBuffer;
+  readonly name: string;
+  readonly threads: number;
+  readonly slotsPerThread: number;
+  readonly spinBudget: number;
+  readonly opsOptions: unknown;
+}
+
+export interface WorkerHost {
+  /**
+   * Starts one worker per partition over `init`. Resolves once every worker has
+   * loaded the ops, set up its slots and published READY; rejects with a
+   * WorkerStartError after stopping whatever it started when any fails.
+   */
+  start(init: WorkerInit): Promise<void>;
+  /**
+   * Called after the queue's destroy flag is set and every wake event is set.
+   * Resolves when every worker is gone; `force` terminates without waiting for
+   * a graceful exit (teardown).
+   */
+  stop(force: boolean): Promise<void>;
+  /**
+   * Optional: keep the process alive while the submitter awaits the workers
+   * (an async wait), where idle workers are otherwise not keeping it alive.
+   * Calls nest: every hold() is matched by one release().
+   */
+  hold?(): void;
+  release?(): void;
+}

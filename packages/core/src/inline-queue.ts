@@ -1,0 +1,116 @@
+import { TwqError } from './errors.js';
+import type { WorkerHost, WorkerInit } from './host.js';
+import type { Ops, Request } from './ops.js';
+import type { LayoutSpec } from './request-layout.js';
+import { WorkerRuntime } from './worker-runtime.js';
+import { Workqueue, type CreateQueueOptions } from './workqueue.js';
+
+export interface InlineQueueOptions<S extends LayoutSpec, O> extends CreateQueueOptions<S, O> {
+  /**
+   * true (default): a submitted request is handled at once, on this thread.
+   * false: nothing runs until the test calls `step()` / `runAll()`: the
+   * protocol's steps can then be driven one at a time.
+   */
+  autoRun?: boolean;
+}
+
+/**
+ * Runs the worker runtimes on the submitter's own thread, over the same shared
+ * memory and the same protocol code as the threaded queue. For unit tests of an
+ * ops module (deterministic: no threads, no timing) and for stepping the
+ * protocol in tests.
+ */
+export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown> extends Workqueue<S, O> {
+  readonly runtimes: readonly WorkerRuntime[];
+  readonly autoRun: boolean;
+
+  constructor(ops: Ops<S, unknown, O>, options: InlineQueueOptions<S, O> = {}) {
+    const runtimes: WorkerRuntime[] = [];
+    const host: WorkerHost = {
+      start(init: WorkerInit): Promise<void> {
+        for (let t = 0; t < init.threads; t++) {
+          const runtime = new WorkerRuntime(
+            init.buffer,
+            t,
+            ops as Ops,
+            { threads: init.threads, slotsPerThread: init.slotsPerThread, name: init.name, options: init.opsOptions },
+            0,
+          );
+          runtime.setupSlots();
+          runtime.markReady();
+          runtimes.push(runtime);
+        }
+        return Promise.resolve();
+      },
+      async stop(): Promise<void> {
+        for (const runtime of runtimes) {
+          await runtime.waitInflight();
+          runtime.teardownSlots();
+          runtime.markStopped();
+        }
+      },
+    };
+    super(ops, { threads: 1, ...options }, host, 1);
+    this.runtimes = runtimes;
+    this.autoRun = options.autoRun ?? true;
+  }
+
+  /** Creates and starts an inline queue (set-up runs for every slot before it resolves). */
+  static async create<S extends LayoutSpec, O>(ops: Ops<S, unknown, O>, options: InlineQueueOptions<S, O> = {}): Promise<InlineQueue<S, O>> {
+    const queue = new InlineQueue(ops, options);
+    await queue.start();
+    return queue;
+  }
+
+  /** Inline, a full queue first lets the runtimes handle what is pending. */
+  override getRequest(): Request<S> | null {
+    const request = super.getRequest();
+    if (request !== null || !this.autoRun || this.runAll() === 0) return request;
+    return super.getRequest();
+  }
+
+  override submit(request: Request<S>): void {
+    super.submit(request);
+    if (this.autoRun) this.runtimes[request.worker].pass();
+  }
+
+  /** Handles one pending request of worker `worker` (default 0): 1 if it did, 0 if none, -1 if async. */
+  step(worker = 0): number {
+    if ((worker >>> 0) !== worker || worker >= this.runtimes.length) {
+      throw new RangeError(`worker must be an integer in [0, ${this.runtimes.length - 1}], got ${String(worker)}`);
+    }
+    return this.runtimes[worker].handleNext();
+  }
+
+  /** Handles everything pending on every worker (sync handlers); returns how many. */
+  runAll(): number {
+    let n = 0;
+    for (const runtime of this.runtimes) n += runtime.pass();
+    return n;
+  }
+
+  /**
+   * Inline, a blocking wait could never end while an async handler is in
+   * flight on this same thread: that case throws; use drain().
+   */
+  override waitAll(timeoutMs = Infinity): void {
+    this.runAll();
+    if (this.runtimes.some((r) => r.waitInflight() !== undefined)) {
+      throw new TwqError(
+        'ERR_TWQ_INLINE_ASYNC',
+        `inline queue "${this.name}" has an async handler in flight: waitAll() cannot block for it on the same thread; use drain()`,
+      );
+    }
+    super.waitAll(timeoutMs);
+  }
+
+  override async drain(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
+    for (;;) {
+      this.runAll();
+      const inflight = this.runtimes.map((r) => r.waitInflight()).filter((p) => p !== undefined);
+      if (inflight.length === 0) break;
+      await Promise.all(inflight);
+    }
+    await super.drain(options);
+  }
+}

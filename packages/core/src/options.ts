@@ -1,0 +1,81 @@
+import { DEFAULT_SPINS, MAX_SPINS } from '@twq/event';
+import { describeValue } from './errors.js';
+import { MAX_SLOTS_PER_THREAD, MAX_THREADS } from './memory-layout.js';
+
+/** Where to put the next request. */
+export type PlacementPolicy = 'batch' | 'round-robin';
+
+export const POLICIES: readonly PlacementPolicy[] = Object.freeze(['batch', 'round-robin']);
+
+/**
+ * The default placement policy: batching (fill the current worker's free slots
+ * before moving on). Chosen by measurement: see the @twq/core README.
+ */
+export const DEFAULT_POLICY: PlacementPolicy = 'batch';
+
+/** Default slots per worker thread (the seed's benchmark used 4; more slots amortise wake-ups). */
+export const DEFAULT_SLOTS_PER_THREAD = 16;
+
+/** Default spin budget: polls, with back-off, before a thread parks. */
+export const DEFAULT_SPIN_BUDGET = DEFAULT_SPINS;
+
+export interface QueueOptions<O = unknown> {
+  /** Worker threads. Default: the host's parallelism minus one (the submitter), at least 1. */
+  threads?: number;
+  /** Slots owned by each worker, 1 to 4096. Default 16. */
+  slotsPerThread?: number;
+  /** Name of the queue (workers are named after it). Default 'twq'. */
+  name?: string;
+  /** 'batch' (default) or 'round-robin'. */
+  policy?: PlacementPolicy;
+  /** Polls with back-off before parking, on both sides; 0 parks at once. Default 64. */
+  spinBudget?: number;
+  /** Options handed to an ops factory, on both sides (must be structured-cloneable). */
+  opsOptions?: O;
+}
+
+export interface ResolvedOptions<O = unknown> {
+  readonly threads: number;
+  readonly slotsPerThread: number;
+  readonly name: string;
+  readonly policy: PlacementPolicy;
+  readonly spinBudget: number;
+  readonly opsOptions: O | undefined;
+}
+
+/** Threads to use by default given the host's parallelism: leave one core to the submitter. */
+export function defaultThreads(parallelism: number): number {
+  const p = Number.isInteger(parallelism) && parallelism > 0 ? parallelism : 1;
+  return Math.max(1, Math.min(MAX_THREADS, p - 1));
+}
+
+/** Validates options and fills in defaults; every error names the value and the allowed range. */
+export function resolveOptions<O>(options: QueueOptions<O> | undefined, parallelism: number): ResolvedOptions<O> {
+  if (options !== undefined && (typeof options !== 'object' || (options as unknown) === null)) {
+    throw new TypeError(`options must be an object or undefined, got ${describeValue(options)}`);
+  }
+  const o = options ?? {};
+  const threads = o.threads ?? defaultThreads(parallelism);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new RangeError(`threads must be an integer in [1, ${MAX_THREADS}], got ${describeValue(threads)}`);
+  }
+  const slotsPerThread = o.slotsPerThread ?? DEFAULT_SLOTS_PER_THREAD;
+  if (!Number.isInteger(slotsPerThread) || slotsPerThread < 1 || slotsPerThread > MAX_SLOTS_PER_THREAD) {
+    throw new RangeError(
+      `slotsPerThread must be an integer in [1, ${MAX_SLOTS_PER_THREAD}], got ${describeValue(slotsPerThread)}`,
+    );
+  }
+  const name = o.name ?? 'twq';
+  if (typeof name !== 'string' || name.length === 0 || name.length > 64) {
+    throw new TypeError(`name must be a string of 1 to 64 characters, got ${describeValue(name)}`);
+  }
+  const policy = o.policy ?? DEFAULT_POLICY;
+  if (!POLICIES.includes(policy)) {
+    throw new RangeError(`policy must be one of ${POLICIES.map((p) => `'${p}'`).join(', ')}, got ${describeValue(policy)}`);
+  }
+  const spinBudget = o.spinBudget ?? DEFAULT_SPIN_BUDGET;
+  if (!Number.isInteger(spinBudget) || spinBudget < 0 || spinBudget > MAX_SPINS) {
+    throw new RangeError(`spinBudget must be an integer in [0, ${MAX_SPINS}], got ${describeValue(spinBudget)}`);
+  }
+  return Object.freeze({ threads, slotsPerThread, name, policy, spinBudget, opsOptions: o.opsOptions });
+}

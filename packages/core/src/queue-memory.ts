@@ -1,0 +1,162 @@
+import { AtomicBitmap } from '@twq/bitmap';
+import { SharedEvent } from '@twq/event';
+import {
+  C_DESTROYED,
+  C_FAILED,
+  ERROR_BYTES,
+  LINE,
+  W_EXIT_CODE,
+  W_GENERATION,
+  W_STATUS,
+  WORKER_DEAD,
+  blockOffset,
+  type Geometry,
+} from './memory-layout.js';
+
+/** The views of one worker's block, attached once per thread. */
+export class WorkerBlock {
+  readonly fill: AtomicBitmap;
+  readonly done: AtomicBitmap;
+  readonly wake: SharedEvent;
+  readonly completion: SharedEvent;
+  /** The STATE line as Int32 words (status, generation, exit code). */
+  readonly state32: Int32Array;
+  /** The STATE line as Float64 counters (written by this worker with plain stores). */
+  readonly state64: Float64Array;
+  /** The SUBMITTER line as Float64 counters. */
+  readonly submitter64: Float64Array;
+
+  constructor(buffer: SharedArrayBuffer, g: Geometry, worker: number) {
+    const base = blockOffset(g, worker);
+    this.fill = new AtomicBitmap(buffer, base + g.fillOffset, g.slotsPerThread);
+    this.done = new AtomicBitmap(buffer, base + g.doneOffset, g.slotsPerThread);
+    this.wake = new SharedEvent(new Int32Array(buffer, base + g.wakeOffset, 1), 0);
+    this.completion = new SharedEvent(new Int32Array(buffer, base + g.completionOffset, 1), 0);
+    this.state32 = new Int32Array(buffer, base + g.stateOffset, LINE >>> 2);
+    this.state64 = new Float64Array(buffer, base + g.stateOffset, LINE >>> 3);
+    this.submitter64 = new Float64Array(buffer, base + g.submitterOffset, LINE >>> 3);
+  }
+
+  /** Counts one more replacement of this worker; returns the new generation. */
+  bumpGeneration(): number {
+    return Atomics.add(this.state32, W_GENERATION, 1) + 1;
+  }
+}
+
+/** Every view a thread needs over a queue's buffer. */
+export class QueueMemory {
+  readonly buffer: SharedArrayBuffer;
+  readonly geometry: Geometry;
+  readonly i32: Int32Array;
+  readonly u8: Uint8Array;
+  readonly blocks: readonly WorkerBlock[];
+
+  constructor(buffer: SharedArrayBuffer, geometry: Geometry) {
+    this.buffer = buffer;
+    this.geometry = geometry;
+    this.i32 = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    const blocks: WorkerBlock[] = [];
+    for (let t = 0; t < geometry.threads; t++) blocks.push(new WorkerBlock(buffer, geometry, t));
+    this.blocks = blocks;
+  }
+
+  isDestroyed(): boolean {
+    return Atomics.load(this.i32, C_DESTROYED) !== 0;
+  }
+
+  errorRecord(slot: number): Uint8Array {
+    return this.u8.subarray(this.geometry.errorsBase + slot * ERROR_BYTES, this.geometry.errorsBase + (slot + 1) * ERROR_BYTES);
+  }
+
+  deathRecord(worker: number): Uint8Array {
+    return this.u8.subarray(
+      this.geometry.deathsBase + worker * ERROR_BYTES,
+      this.geometry.deathsBase + (worker + 1) * ERROR_BYTES,
+    );
+  }
+}
+
+/** An error as it crosses threads: plain data. */
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  stack?: string | undefined;
+}
+
+/** Turns anything thrown into ErrorInfo. */
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack };
+  }
+  return { name: 'Error', message: `non-Error value thrown: ${String(error)}` };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Writes `info` as UTF-8 JSON into `record` (4-byte length prefix), cutting the
+ * stack, then the message, until it fits. Plain stores: the writer owns the
+ * record (the slot's worker before it flips the done bit; the reporter of a death
+ * before it publishes the DEAD status).
+ */
+export function writeErrorRecord(record: Uint8Array, info: ErrorInfo): void {
+  const room = record.length - 4;
+  let candidate: ErrorInfo = { name: info.name, message: info.message, stack: info.stack };
+  let bytes = encoder.encode(JSON.stringify(candidate));
+  if (bytes.length > room) {
+    candidate = { name: info.name, message: info.message };
+    bytes = encoder.encode(JSON.stringify(candidate));
+  }
+  let cut = info.message.length;
+  while (bytes.length > room && cut > 0) {
+    cut = Math.floor(cut / 2);
+    candidate = { name: info.name.slice(0, 64), message: `${info.message.slice(0, cut)}…` };
+    bytes = encoder.encode(JSON.stringify(candidate));
+  }
+  new DataView(record.buffer, record.byteOffset, 4).setUint32(0, bytes.length, true);
+  record.set(bytes.subarray(0, room), 4);
+}
+
+/** Reads an ErrorInfo written by writeErrorRecord (a blank record reads as an unknown error). */
+export function readErrorRecord(record: Uint8Array): ErrorInfo {
+  const length = new DataView(record.buffer, record.byteOffset, 4).getUint32(0, true);
+  if (length === 0 || length > record.length - 4) return { name: 'Error', message: 'unknown error' };
+  try {
+    const parsed = JSON.parse(decoder.decode(record.slice(4, 4 + length))) as ErrorInfo;
+    return { name: parsed.name, message: parsed.message, stack: parsed.stack };
+  } catch {
+    return { name: 'Error', message: 'unreadable error record' };
+  }
+}
+
+/**
+ * Reports that worker `worker` died, from whichever thread learns it (the Node
+ * adapter's supervisor thread, a browser page's `error` handler): writes the
+ * reason, publishes WORKER_DEAD, and sets the worker's completion event so that
+ * a submitter parked on it wakes up even though its own event loop is frozen.
+ * The submitter then reclaims the dead worker's in-flight slots.
+ */
+export function recordWorkerDeath(memory: QueueMemory, worker: number, exitCode: number, reason: ErrorInfo): void {
+  if ((worker >>> 0) !== worker || worker >= memory.blocks.length) {
+    throw new RangeError(`worker must be an integer in [0, ${memory.blocks.length - 1}], got ${String(worker)}`);
+  }
+  const block = memory.blocks[worker];
+  writeErrorRecord(memory.deathRecord(worker), reason);
+  block.state32[W_EXIT_CODE] = exitCode;
+  // The record and exit code above are published by this store (SC), read after
+  // the submitter's Atomics.load of the status.
+  Atomics.store(block.state32, W_STATUS, WORKER_DEAD);
+  block.completion.set();
+}
+
+/**
+ * Reports that the queue cannot go on because worker `worker` (a replacement)
+ * failed to start: every later call on the queue then throws QueueFailedError.
+ */
+export function recordQueueFailure(memory: QueueMemory, worker: number, reason: ErrorInfo): void {
+  writeErrorRecord(memory.deathRecord(worker), reason);
+  Atomics.store(memory.i32, C_FAILED, worker + 1);
+  for (const block of memory.blocks) block.completion.set();
+}

@@ -1,0 +1,594 @@
+import { BlockingWaitForbiddenError, backoff, canBlock } from '@twq/event';
+import { HANDLER_FAILED, QueueDestroyedError, QueueFailedError, RemoteError, RequestStateError, WORKER_DIED, WaitTimeoutError } from './errors.js';
+import type { WorkerHost, WorkerInit } from './host.js';
+import {
+  C_DESTROYED,
+  C_FAILED,
+  S_STATUS,
+  SLOT_HANDLER_FAILED,
+  SLOT_WORKER_DIED,
+  U_LOST_TO_DEATH,
+  U_WAKES_SENT,
+  W_EXIT_CODE,
+  W_FAILED,
+  W_GENERATION,
+  W_HANDLED,
+  W_PARKS,
+  W_SPIN_HITS,
+  W_STATUS,
+  WORKER_DEAD,
+  WORKER_RECLAIMED,
+  computeGeometry,
+  writeHeader,
+} from './memory-layout.js';
+import type { Ops, Request } from './ops.js';
+import { resolveOptions, type PlacementPolicy, type QueueOptions } from './options.js';
+import { QueueMemory, readErrorRecord, type WorkerBlock } from './queue-memory.js';
+import { createRequests, type RequestObject } from './requests.js';
+import type { LayoutSpec } from './request-layout.js';
+
+/** Longest a blocking wait parks before it re-checks for dead workers. */
+export const WAIT_SLICE_MS = 50;
+
+const OPEN = 0;
+const CLOSING = 1;
+const DESTROYED = 2;
+
+const WAIT_FREE = 0;
+const WAIT_IDLE = 1;
+
+export interface WorkerStats {
+  readonly worker: number;
+  /** 'starting' | 'ready' | 'dead' | 'reclaimed' | 'stopped'. */
+  readonly status: string;
+  /** Replacements so far (0 for the first worker of this partition). */
+  readonly generation: number;
+  readonly handled: number;
+  readonly failed: number;
+  readonly parks: number;
+  readonly spinHits: number;
+  readonly wakesSent: number;
+  readonly lostToDeath: number;
+}
+
+export interface QueueStats {
+  readonly name: string;
+  readonly threads: number;
+  readonly slotsPerThread: number;
+  readonly policy: PlacementPolicy;
+  /** Requests submitted so far. */
+  readonly submitted: number;
+  /** Requests passed to the done callback so far. */
+  readonly completed: number;
+  /** Submitted and not yet passed to the done callback. */
+  readonly outstanding: number;
+  readonly workers: readonly WorkerStats[];
+}
+
+export interface CreateQueueOptions<S extends LayoutSpec, O> extends QueueOptions<O> {
+  /** Done callback on the submitter; overrides the ops module's `done`. */
+  onDone?: (request: Request<S>, error: RemoteError | undefined) => void;
+}
+
+const STATUS_NAMES = ['starting', 'ready', 'dead', 'reclaimed', 'stopped'];
+
+/**
+ * The submitter side of a queue. There is exactly one submitter: the thread
+ * that created the queue; the object cannot be used from another thread (it
+ * holds the submitter's private bookkeeping), and nothing in the API attaches
+ * a second submitter to the same memory.
+ *
+ * Ownership (per slot): `fill` bit == `done` bit means the slot is the
+ * submitter's; they differ while the worker owns it. The submitter is the only
+ * writer of FILL, so it keeps a plain mirror of it (`fillLocal`) and writes the
+ * shared word with one Atomics.store per submit.
+ *
+ * Submitter-private state per slot, all plain memory:
+ *   claimed  handed out by getRequest*, not yet submitted
+ *   pending  submitted, done callback not yet run
+ */
+export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
+  readonly name: string;
+  readonly threads: number;
+  readonly slotsPerThread: number;
+  readonly policy: PlacementPolicy;
+  readonly spinBudget: number;
+  readonly memory: QueueMemory;
+  protected readonly host: WorkerHost;
+  private readonly opsOptions: O | undefined;
+  private readonly done: ((request: Request<S>, error: RemoteError | undefined) => void) | undefined;
+  private readonly requests: Request<S>[];
+  private readonly blocks: readonly WorkerBlock[];
+  private readonly wordsPerThread: number;
+  private readonly lastWordMask: number;
+  private readonly fillLocal: Int32Array;
+  private readonly claimed: Int32Array;
+  private readonly pending: Int32Array;
+  private readonly deathErrors: (RemoteError | undefined)[];
+  private readonly batching: boolean;
+  private cursor = 0;
+  private state = OPEN;
+  private submitted = 0;
+  private completed = 0;
+  private destroyPromise: Promise<void> | undefined;
+  /** Set once the queue has failed: every later call throws it. */
+  private failure: QueueFailedError | undefined;
+
+  constructor(ops: Ops<S, unknown, O>, options: CreateQueueOptions<S, O> | undefined, host: WorkerHost, parallelism: number) {
+    const o = resolveOptions(options, parallelism);
+    const onDone = options?.onDone;
+    if (onDone !== undefined && typeof onDone !== 'function') {
+      throw new TypeError(`onDone must be a function or undefined, got ${typeof onDone}`);
+    }
+    const g = computeGeometry(o.threads, o.slotsPerThread, ops.layout.byteLength);
+    let buffer: SharedArrayBuffer;
+    try {
+      buffer = new SharedArrayBuffer(g.totalBytes);
+    } catch (e) {
+      throw new RangeError(
+        `cannot allocate ${g.totalBytes} bytes of shared memory for ${o.threads} threads x ${o.slotsPerThread} slots x ${ops.layout.byteLength}-byte requests: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    this.memory = new QueueMemory(buffer, g);
+    writeHeader(this.memory.i32, g);
+    for (const block of this.memory.blocks) {
+      block.wake.initUnsynchronized(false);
+      block.completion.initUnsynchronized(false);
+    }
+    this.name = o.name;
+    this.threads = o.threads;
+    this.slotsPerThread = o.slotsPerThread;
+    this.policy = o.policy;
+    this.batching = o.policy === 'batch';
+    this.spinBudget = o.spinBudget;
+    this.opsOptions = o.opsOptions;
+    this.host = host;
+    this.done = onDone ?? ops.done;
+    this.requests = createRequests(buffer, g, ops.layout, 0, o.threads * o.slotsPerThread) as Request<S>[];
+    this.blocks = this.memory.blocks;
+    const first = this.blocks[0];
+    this.wordsPerThread = first.fill.words.length;
+    this.lastWordMask = first.fill.lastWordMask;
+    this.fillLocal = new Int32Array(o.threads * this.wordsPerThread);
+    this.claimed = new Int32Array(o.threads * this.wordsPerThread);
+    this.pending = new Int32Array(o.threads * this.wordsPerThread);
+    this.deathErrors = new Array<RemoteError | undefined>(this.requests.length).fill(undefined);
+  }
+
+  /** What the host passes to each worker. */
+  workerInit(): WorkerInit {
+    return {
+      buffer: this.memory.buffer,
+      name: this.name,
+      threads: this.threads,
+      slotsPerThread: this.slotsPerThread,
+      spinBudget: this.spinBudget,
+      opsOptions: this.opsOptions,
+    };
+  }
+
+  /** Starts the workers through the host; on failure the queue is left destroyed. */
+  async start(): Promise<this> {
+    try {
+      await this.host.start(this.workerInit());
+    } catch (e) {
+      this.state = DESTROYED;
+      Atomics.store(this.memory.i32, C_DESTROYED, 1);
+      throw e;
+    }
+    return this;
+  }
+
+  /**
+   * A free request, or null when every slot is in use (the seed's
+   * get_request). If the slot still holds an earlier result, its done callback
+   * runs first. Fill the request's fields, then `submit` it.
+   */
+  getRequest(): Request<S> | null {
+    if (this.state !== OPEN) this.throwClosed('getRequest()');
+    const threads = this.threads;
+    let t = this.cursor;
+    for (let k = 0; k < threads; k++) {
+      const s = this.findFree(t);
+      if (s >= 0) {
+        this.cursor = this.batching ? t : t + 1 === threads ? 0 : t + 1;
+        return this.claim(t, s);
+      }
+      t = t + 1 === threads ? 0 : t + 1;
+    }
+    // Slow path only: nothing free. A dead worker's slots are reclaimed here.
+    this.checkHealth();
+    return null;
+  }
+
+  /** Waits (blocking the thread, in bounded slices) until a request is free. */
+  getRequestBlocking(timeoutMs = Infinity): Request<S> {
+    if (this.state !== OPEN) this.throwClosed('getRequestBlocking()');
+    if (!canBlock()) throw new BlockingWaitForbiddenError('getRequestBlocking()', 'getRequestAsync()');
+    const deadline = deadlineOf(timeoutMs, 'getRequestBlocking()');
+    for (;;) {
+      const r = this.getRequest();
+      if (r !== null) return r;
+      this.waitSync(WAIT_FREE, this.cursor, deadline, timeoutMs, 'getRequestBlocking()');
+    }
+  }
+
+  /** Resolves with a free request; never blocks the thread. Rejects when `signal` aborts. */
+  async getRequestAsync(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Request<S>> {
+    if (this.state !== OPEN) this.throwClosed('getRequestAsync()');
+    const { signal, timeoutMs = Infinity } = options;
+    const deadline = deadlineOf(timeoutMs, 'getRequestAsync()');
+    signal?.throwIfAborted();
+    const first = this.getRequest();
+    if (first !== null) return first;
+    this.host.hold?.();
+    try {
+      for (;;) {
+        await this.waitAsync(WAIT_FREE, this.cursor, deadline, timeoutMs, 'getRequestAsync()', signal);
+        const r = this.getRequest();
+        if (r !== null) return r;
+      }
+    } finally {
+      this.host.release?.();
+    }
+  }
+
+  /**
+   * Hands a filled request to its worker: one Atomics.store of the FILL word,
+   * then a wake-up that costs a notify only if the worker is parked.
+   */
+  submit(request: Request<S>): void {
+    if (this.state !== OPEN) this.throwClosed('submit()');
+    const slot = (request as Partial<Request> | null)?.slot;
+    if (slot === undefined || this.requests[slot] !== request) {
+      throw new RequestStateError(
+        `submit() needs a request obtained from queue "${this.name}" by getRequest(), got ${describeRequest(request)}`,
+      );
+    }
+    const t = request.worker;
+    const s = slot - t * this.slotsPerThread;
+    const i = t * this.wordsPerThread + (s >>> 5);
+    const mask = 1 << (s & 31);
+    const claimed = this.claimed[i];
+    if ((claimed & mask) === 0) {
+      throw new RequestStateError(
+        `request in slot ${slot} of queue "${this.name}" is not held by the submitter (already submitted, or not obtained from getRequest())`,
+      );
+    }
+    this.claimed[i] = claimed & ~mask;
+    this.pending[i] = this.pending[i] | mask;
+    const fill = this.fillLocal[i] ^ mask;
+    this.fillLocal[i] = fill;
+    const block = this.blocks[t];
+    // Publishes the plain writes to the slot; pairs with the worker's Atomics.load of FILL.
+    Atomics.store(block.fill.words, s >>> 5, fill);
+    this.submitted++;
+    if (block.wake.set()) block.submitter64[U_WAKES_SENT]++;
+  }
+
+  /**
+   * Blocks until every submitted request is handled, then runs the done
+   * callbacks of all of them. Parks in slices of WAIT_SLICE_MS so that a dead
+   * worker is noticed even though this thread's event loop is frozen. Throws
+   * BlockingWaitForbiddenError on a browser's main thread: use `drain()` there.
+   */
+  waitAll(timeoutMs = Infinity): void {
+    if (this.state !== OPEN) this.throwClosed('waitAll()');
+    if (!canBlock()) throw new BlockingWaitForbiddenError('waitAll()', 'drain()');
+    const deadline = deadlineOf(timeoutMs, 'waitAll()');
+    for (let t = 0; t < this.threads; t++) {
+      while (this.isBusy(t)) this.waitSync(WAIT_IDLE, t, deadline, timeoutMs, 'waitAll()');
+    }
+    this.reapAll();
+  }
+
+  /** Resolves when every submitted request is handled and its done callback has run. Never blocks. */
+  async drain(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
+    if (this.state === DESTROYED || this.failure !== undefined) this.throwClosed('drain()');
+    await this.drainInternal(options.signal, options.timeoutMs ?? Infinity);
+  }
+
+  /**
+   * Drains (unless `force`), stops every worker (which tears its slots down)
+   * and releases the queue. Idempotent: every call returns the same promise.
+   * With `force`, requests still in flight are reported failed to the done
+   * callback (code ERR_TWQ_DESTROYED) instead of awaited.
+   */
+  destroy(options: { force?: boolean } = {}): Promise<void> {
+    this.destroyPromise ??= this.destroyOnce(options.force === true);
+    return this.destroyPromise;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.destroy();
+  }
+
+  /** True once destroy() has been called. */
+  get destroyed(): boolean {
+    return this.state !== OPEN;
+  }
+
+  /** A snapshot of the counters; worker counters are published per batch and may lag slightly. */
+  stats(): QueueStats {
+    const workers: WorkerStats[] = this.blocks.map((b, worker) => ({
+      worker,
+      status: STATUS_NAMES[Atomics.load(b.state32, W_STATUS)] ?? 'unknown',
+      generation: Atomics.load(b.state32, W_GENERATION),
+      handled: b.state64[W_HANDLED],
+      failed: b.state64[W_FAILED],
+      parks: b.state64[W_PARKS],
+      spinHits: b.state64[W_SPIN_HITS],
+      wakesSent: b.submitter64[U_WAKES_SENT],
+      lostToDeath: b.submitter64[U_LOST_TO_DEATH],
+    }));
+    return {
+      name: this.name,
+      threads: this.threads,
+      slotsPerThread: this.slotsPerThread,
+      policy: this.policy,
+      submitted: this.submitted,
+      completed: this.completed,
+      outstanding: this.submitted - this.completed,
+      workers,
+    };
+  }
+
+  // ---- internals -----------------------------------------------------------
+
+  /** Lowest free slot of worker `t` (in the submitter's hands, not claimed), or -1. */
+  private findFree(t: number): number {
+    const done = (this.blocks[t]).done.words;
+    const base = t * this.wordsPerThread;
+    const last = this.wordsPerThread - 1;
+    for (let w = 0; w <= last; w++) {
+      const i = base + w;
+      // Pairs with the worker's Atomics.store of DONE: its result writes come before.
+      let free = ~(this.fillLocal[i] ^ Atomics.load(done, w)) & ~this.claimed[i];
+      if (w === last) free &= this.lastWordMask;
+      if (free !== 0) return (w << 5) + 31 - Math.clz32(free & -free);
+    }
+    return -1;
+  }
+
+  private claim(t: number, s: number): Request<S> {
+    const i = t * this.wordsPerThread + (s >>> 5);
+    const mask = 1 << (s & 31);
+    this.claimed[i] = this.claimed[i] | mask;
+    const pending = this.pending[i];
+    if ((pending & mask) !== 0) {
+      this.pending[i] = pending & ~mask;
+      this.reap(t * this.slotsPerThread + s);
+    }
+    return this.requests[t * this.slotsPerThread + s];
+  }
+
+  /** Runs the done callback of a slot that is back in the submitter's hands. Bookkeeping first: exactly once. */
+  private reap(slot: number): void {
+    this.completed++;
+    const request = this.requests[slot];
+    const done = this.done;
+    const status = (request as unknown as RequestObject).header[S_STATUS];
+    if (status === SLOT_HANDLER_FAILED) {
+      const info = readErrorRecord(this.memory.errorRecord(slot));
+      const error = new RemoteError(HANDLER_FAILED, info.name, info.message, request.worker, info.stack);
+      if (done !== undefined) done(request, error);
+    } else if (status === SLOT_WORKER_DIED) {
+      const error = this.deathErrors[slot];
+      this.deathErrors[slot] = undefined;
+      if (done !== undefined) done(request, error);
+    } else if (done !== undefined) {
+      done(request, undefined);
+    }
+  }
+
+  /** Runs the done callback of every submitted request that is back. */
+  private reapAll(): void {
+    for (let t = 0; t < this.threads; t++) {
+      const done = (this.blocks[t]).done.words;
+      for (let w = 0; w < this.wordsPerThread; w++) {
+        const i = t * this.wordsPerThread + w;
+        let ready = this.pending[i] & ~(this.fillLocal[i] ^ Atomics.load(done, w));
+        while (ready !== 0) {
+          const bit = 31 - Math.clz32(ready & -ready);
+          ready &= ready - 1;
+          this.pending[i] = this.pending[i] & ~(1 << bit);
+          this.reap(t * this.slotsPerThread + (w << 5) + bit);
+        }
+      }
+    }
+  }
+
+  /** True while worker `t` owns at least one slot (submitted, not handled). */
+  private isBusy(t: number): boolean {
+    const done = (this.blocks[t]).done.words;
+    const base = t * this.wordsPerThread;
+    for (let w = 0; w < this.wordsPerThread; w++) {
+      if (((this.fillLocal[base + w]) ^ Atomics.load(done, w)) !== 0) return true;
+    }
+    return false;
+  }
+
+  private isReady(kind: number, t: number): boolean {
+    return kind === WAIT_FREE ? this.findFree(t) >= 0 : !this.isBusy(t);
+  }
+
+  /**
+   * One round of waiting for worker `t`: spin with back-off, then reset its
+   * completion event, re-check, and park for at most one slice. The reset
+   * comes before the re-check, so a completion after the re-check sets the
+   * event and the park returns at once.
+   */
+  private waitSync(kind: number, t: number, deadline: number, timeoutMs: number, call: string): void {
+    for (let i = 0; i < this.spinBudget; i++) {
+      if (this.isReady(kind, t)) return;
+      backoff(i);
+    }
+    const completion = (this.blocks[t]).completion;
+    completion.reset();
+    if (this.isReady(kind, t)) return;
+    this.checkHealth();
+    if (this.isReady(kind, t)) return;
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) throw new WaitTimeoutError(call, timeoutMs);
+    completion.wait(Math.min(WAIT_SLICE_MS, remaining));
+  }
+
+  private async waitAsync(
+    kind: number,
+    t: number,
+    deadline: number,
+    timeoutMs: number,
+    call: string,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const completion = (this.blocks[t]).completion;
+    completion.reset();
+    if (this.isReady(kind, t)) return;
+    this.checkHealth();
+    if (this.isReady(kind, t)) return;
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) throw new WaitTimeoutError(call, timeoutMs);
+    await completion.waitAsync(Math.min(WAIT_SLICE_MS, remaining), signal);
+    if (this.state === DESTROYED) this.throwClosed(call);
+  }
+
+  private async drainInternal(signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
+    const deadline = deadlineOf(timeoutMs, 'drain()');
+    signal?.throwIfAborted();
+    this.host.hold?.();
+    try {
+      for (let t = 0; t < this.threads; t++) {
+        while (this.isBusy(t)) await this.waitAsync(WAIT_IDLE, t, deadline, timeoutMs, 'drain()', signal);
+      }
+    } finally {
+      this.host.release?.();
+    }
+    this.reapAll();
+  }
+
+  /**
+   * Slow-path health check: throws if the queue has failed; reclaims the slots
+   * of any worker reported dead. Costs one load per worker; never on the hot path.
+   */
+  private checkHealth(): void {
+    const failed = Atomics.load(this.memory.i32, C_FAILED);
+    if (failed !== 0) {
+      const info = readErrorRecord(this.memory.deathRecord(failed - 1));
+      this.failure ??= new QueueFailedError(
+        this.name,
+        `worker ${failed - 1} could not be replaced: ${info.name}: ${info.message}`,
+      );
+      if (this.state === OPEN) this.state = CLOSING;
+      throw this.failure;
+    }
+    for (let t = 0; t < this.threads; t++) {
+      if (Atomics.load((this.blocks[t]).state32, W_STATUS) === WORKER_DEAD) this.reclaim(t);
+    }
+  }
+
+  /**
+   * Takes back every slot a dead worker still owned: marks each failed (its
+   * done callback gets a WorkerDiedError), flips the FILL bits back so that
+   * fill == done again, then publishes RECLAIMED so that a replacement may start.
+   */
+  private reclaim(t: number): void {
+    const block = this.blocks[t];
+    const info = readErrorRecord(this.memory.deathRecord(t));
+    const exitCode = block.state32[W_EXIT_CODE];
+    const base = t * this.wordsPerThread;
+    let lost = 0;
+    for (let w = 0; w < this.wordsPerThread; w++) {
+      const i = base + w;
+      const inflight = this.fillLocal[i] ^ Atomics.load(block.done.words, w);
+      let bits = inflight;
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        const slot = t * this.slotsPerThread + (w << 5) + bit;
+        const request = this.requests[slot] as unknown as RequestObject;
+        request.header[S_STATUS] = SLOT_WORKER_DIED;
+        this.deathErrors[slot] = new RemoteError(
+          WORKER_DIED,
+          'WorkerDiedError',
+          `worker ${t} of queue "${this.name}" died (exit code ${exitCode}) before finishing the request in slot ${slot}: ${info.name}: ${info.message}`,
+          t,
+        );
+        lost++;
+      }
+      if (inflight !== 0) {
+        const fill = this.fillLocal[i] ^ inflight;
+        this.fillLocal[i] = fill;
+        Atomics.store(block.fill.words, w, fill);
+      }
+    }
+    block.submitter64[U_LOST_TO_DEATH] = block.submitter64[U_LOST_TO_DEATH] + lost;
+    Atomics.store(block.state32, W_STATUS, WORKER_RECLAIMED);
+    Atomics.notify(block.state32, W_STATUS);
+  }
+
+  private async destroyOnce(force: boolean): Promise<void> {
+    const wasOpen = this.state === OPEN;
+    this.state = CLOSING;
+    let drainError: unknown;
+    if (wasOpen && !force) {
+      try {
+        await this.drainInternal(undefined, Infinity);
+      } catch (e) {
+        drainError = e;
+      }
+    }
+    Atomics.store(this.memory.i32, C_DESTROYED, 1);
+    for (const block of this.blocks) block.wake.set();
+    try {
+      await this.host.stop(force || drainError !== undefined);
+    } finally {
+      this.state = DESTROYED;
+      this.failOutstanding();
+    }
+  }
+
+  /** After the workers are gone: reports every request still outstanding, exactly once. */
+  private failOutstanding(): void {
+    for (let t = 0; t < this.threads; t++) {
+      const done = (this.blocks[t]).done.words;
+      for (let w = 0; w < this.wordsPerThread; w++) {
+        const i = t * this.wordsPerThread + w;
+        const inflight = (this.fillLocal[i] ^ Atomics.load(done, w)) & this.pending[i];
+        let bits = inflight;
+        while (bits !== 0) {
+          const bit = 31 - Math.clz32(bits & -bits);
+          bits &= bits - 1;
+          const slot = t * this.slotsPerThread + (w << 5) + bit;
+          (this.requests[slot] as unknown as RequestObject).header[S_STATUS] = SLOT_WORKER_DIED;
+          this.deathErrors[slot] = new RemoteError(
+            'ERR_TWQ_DESTROYED',
+            'QueueDestroyedError',
+            `queue "${this.name}" was destroyed with force before the request in slot ${slot} was handled`,
+            t,
+          );
+        }
+        this.fillLocal[i] = this.fillLocal[i] ^ inflight;
+      }
+    }
+    this.reapAll();
+  }
+
+  private throwClosed(call: string): never {
+    if (this.failure !== undefined && this.destroyPromise === undefined) throw this.failure;
+    throw new QueueDestroyedError(this.name, call);
+  }
+}
+
+function deadlineOf(timeoutMs: number, call: string): number {
+  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
+    throw new RangeError(`${call}: timeoutMs must be a number in [0, Infinity], got ${String(timeoutMs)}`);
+  }
+  return timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+}
+
+function describeRequest(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  const slot = (value as { slot?: unknown }).slot;
+  return slot === undefined ? 'an object that is not a twq request' : `a request for slot ${String(slot)} of another queue`;
+}

@@ -1,0 +1,82 @@
+import { backoff } from './backoff.js';
+import { checkTimeout, type SharedEvent } from './shared-event.js';
+
+/** Default number of polls before parking; see the package README for the measurement. */
+export const DEFAULT_SPINS = 64;
+
+/** Largest spin budget accepted. */
+export const MAX_SPINS = 1_000_000;
+
+export interface SpinThenParkOptions {
+  /** Polls of `ready` (with exponential back-off between them) before parking. Default 64. */
+  spins?: number;
+  /** Gives up after this many milliseconds (default: never). */
+  timeoutMs?: number;
+}
+
+/**
+ * Waits until `ready()` returns true: polls it `spins` times with back-off,
+ * then parks on `event` (reset, re-check, wait) until a signaller that made
+ * the condition true calls `event.set()`. Returns false only on timeout.
+ *
+ * The re-check after `reset()` is what makes parking safe: a `set()` that came
+ * before the reset is matched by the re-check seeing the condition, one that
+ * came after it wakes the wait.
+ */
+export function spinThenPark(event: SharedEvent, ready: () => boolean, options: SpinThenParkOptions = {}): boolean {
+  const spins = checkSpins(options.spins ?? DEFAULT_SPINS);
+  const timeoutMs = options.timeoutMs ?? Infinity;
+  // Checked up front: a string would turn `now + timeoutMs` into a concatenation,
+  // and a negative value would silently mean 0.
+  checkTimeout(timeoutMs);
+  for (let i = 0; i < spins; i++) {
+    if (ready()) return true;
+    backoff(i);
+  }
+  const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+  for (;;) {
+    event.reset();
+    if (ready()) return true;
+    const remaining = deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
+    event.wait(remaining);
+    if (ready()) return true;
+    if (performance.now() >= deadline) return false;
+  }
+}
+
+/**
+ * The async form of `spinThenPark`: never blocks the thread (safe on a browser's
+ * main thread and in workers whose handlers await). Rejects when `signal` aborts.
+ */
+export async function spinThenParkAsync(
+  event: SharedEvent,
+  ready: () => boolean,
+  options: SpinThenParkOptions & { signal?: AbortSignal } = {},
+): Promise<boolean> {
+  const spins = checkSpins(options.spins ?? DEFAULT_SPINS);
+  const timeoutMs = options.timeoutMs ?? Infinity;
+  checkTimeout(timeoutMs);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  for (let i = 0; i < spins; i++) {
+    if (ready()) return true;
+    backoff(i);
+  }
+  const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+  for (;;) {
+    event.reset();
+    if (ready()) return true;
+    const remaining = deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
+    await event.waitAsync(remaining, signal);
+    if (ready()) return true;
+    if (performance.now() >= deadline) return false;
+  }
+}
+
+/** Throws a RangeError naming `spins` unless it is an integer in [0, MAX_SPINS]. */
+export function checkSpins(spins: number): number {
+  if (!Number.isInteger(spins) || spins < 0 || spins > MAX_SPINS) {
+    throw new RangeError(`spins must be an integer in [0, ${MAX_SPINS}], got ${String(spins)}`);
+  }
+  return spins;
+}

@@ -1,0 +1,85 @@
+import { availableParallelism } from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
+import {
+  Workqueue,
+  describeValue,
+  type CreateQueueOptions,
+  type LayoutSpec,
+  type Ops,
+  type OptionsOf,
+  type SpecOf,
+} from '@twq/core';
+import { loadOps } from './load-ops.js';
+import { toModuleSpecifier } from './module-url.js';
+import { NodeHost, type WorkerExitEvent } from './node-host.js';
+
+export interface NodeQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown> extends CreateQueueOptions<S, O> {
+  /** Name of the ops module's export to use. Default 'ops'. */
+  exportName?: string;
+  /** Limits for each worker (e.g. maxOldGenerationSizeMb); a worker that exceeds them dies and is replaced. */
+  resourceLimits?: ResourceLimits;
+  /**
+   * true (default): a worker that dies is replaced; its in-flight requests
+   * fail with WorkerDiedError. false: the queue fails instead, and every
+   * later call throws QueueFailedError.
+   */
+  replaceDeadWorkers?: boolean;
+  /**
+   * true (default): idle workers do not keep the process alive (the queue is
+   * held only while you await drain() / getRequestAsync()). false: the process
+   * stays up until destroy().
+   */
+  unref?: boolean;
+  /** Rejects creation if the workers are not all ready after this long. Default 30000. */
+  startTimeoutMs?: number;
+  /** On a graceful destroy, workers still running after this long are terminated. Default 5000. */
+  stopTimeoutMs?: number;
+  /** Called (on the submitter's event loop) when a worker dies while the queue runs. */
+  onWorkerExit?: (event: WorkerExitEvent) => void;
+}
+
+/**
+ * Creates a workqueue whose workers are Node.js worker threads. `opsModule` is
+ * the module (URL, `file:` URL string, path, or package specifier) that exports
+ * the ops (`export const ops = defineOps(...)`, or a factory of `opsOptions`).
+ * It is imported here for the layout and the done callback, and by every worker
+ * for the handler. Resolves once every worker has set up its slots; rejects
+ * with OpsLoadError / WorkerStartError, leaving nothing running, when any fails.
+ *
+ * Type it from the module: `createQueue<typeof import('./ops.js').ops>(...)`.
+ */
+export async function createQueue<T = Ops>(
+  opsModule: string | URL,
+  options: NodeQueueOptions<SpecOf<T>, OptionsOf<T>> = {},
+): Promise<Workqueue<SpecOf<T>, OptionsOf<T>>> {
+  const specifier = toModuleSpecifier(opsModule);
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+  }
+  const exportName = options.exportName ?? 'ops';
+  if (typeof exportName !== 'string' || exportName.length === 0) {
+    throw new TypeError(`exportName must be a non-empty string, got ${describeValue(exportName)}`);
+  }
+  const startTimeoutMs = checkMs(options.startTimeoutMs ?? 30_000, 'startTimeoutMs');
+  const stopTimeoutMs = checkMs(options.stopTimeoutMs ?? 5_000, 'stopTimeoutMs');
+  const ops = (await loadOps(specifier, exportName, options.opsOptions)) as Ops<SpecOf<T>, unknown, OptionsOf<T>>;
+  const host = new NodeHost({
+    opsModule: specifier,
+    exportName,
+    resourceLimits: options.resourceLimits,
+    replaceDeadWorkers: options.replaceDeadWorkers ?? true,
+    unref: options.unref ?? true,
+    startTimeoutMs,
+    stopTimeoutMs,
+    onWorkerExit: options.onWorkerExit,
+  });
+  const queue = new Workqueue<SpecOf<T>, OptionsOf<T>>(ops, options, host, availableParallelism());
+  return queue.start();
+}
+
+function checkMs(value: number, name: string): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a finite number of milliseconds > 0, got ${describeValue(value)}`);
+  }
+  return value;
+}
