@@ -69,6 +69,24 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown> extends
     return super.getRequest();
   }
 
+  /**
+   * Inline, nothing else can free a slot while this thread blocks: runs what is
+   * pending, and throws instead of waiting forever when that frees nothing.
+   */
+  override getRequestBlocking(timeoutMs = Infinity): Request<S> {
+    // A destroyed queue or a bad timeout: the base class throws the error naming this call.
+    if (this.destroyed || typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) return super.getRequestBlocking(timeoutMs);
+    const request = super.getRequest() ?? (this.runAll() > 0 ? super.getRequest() : null);
+    if (request !== null) return request;
+    if (this.runtimes.some((r) => r.waitInflight() !== undefined)) {
+      throw new TwqError(
+        'ERR_TWQ_INLINE_ASYNC',
+        `inline queue "${this.name}" has an async handler in flight: getRequestBlocking() cannot block for it on the same thread; use getRequestAsync()`,
+      );
+    }
+    return super.getRequestBlocking(timeoutMs);
+  }
+
   override submit(request: Request<S>): void {
     super.submit(request);
     if (this.autoRun) this.runtimes[request.worker].pass();

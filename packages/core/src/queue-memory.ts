@@ -105,6 +105,13 @@ export function writeErrorRecord(record: Uint8Array, info: ErrorInfo): void {
   const room = record.length - 4;
   let candidate: ErrorInfo = { name: info.name, message: info.message, stack: info.stack };
   let bytes = encoder.encode(JSON.stringify(candidate));
+  // Cut the stack by whole frames (most real stacks do not fit whole), then drop it.
+  let lines = info.stack?.split('\n') ?? [];
+  while (bytes.length > room && lines.length > 1) {
+    lines = lines.slice(0, -1);
+    candidate = { name: info.name, message: info.message, stack: lines.join('\n') };
+    bytes = encoder.encode(JSON.stringify(candidate));
+  }
   if (bytes.length > room) {
     candidate = { name: info.name, message: info.message };
     bytes = encoder.encode(JSON.stringify(candidate));

@@ -533,7 +533,8 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     let drainError: unknown;
     if (wasOpen && !force) {
       try {
-        await this.drainInternal(undefined, Infinity);
+        // drain() rather than the internal loop: an inline queue runs its handlers there.
+        await this.drain();
       } catch (e) {
         drainError = e;
       }

@@ -30,6 +30,12 @@ import { canBlock, nativeWaitAsync } from './platform.js';
  *   signaller:  make the condition true (any write);  event.set()
  *   waiter:     event.reset(); if (condition) done; else event.wait()
  *
+ * Who may reset: only an event's one and only waiter (in twq, each event has
+ * exactly one waiter, which is also its resetter). Several threads may wait on
+ * one event only while nobody resets it (a latch: check, wait, repeat). With a
+ * second waiter, a reset can eat a set the other waiter has not seen yet, and
+ * that waiter parks for good: the model checker in @twq/core's tests shows it.
+ *
  * All accesses are sequentially consistent `Atomics`, so the signaller's write
  * is ordered before its `set()`'s load, and the waiter's `reset()` before its
  * read of the condition: one of the two always sees the other.
@@ -37,6 +43,9 @@ import { canBlock, nativeWaitAsync } from './platform.js';
 export const EVENT_SET = 0;
 export const EVENT_FREE = 1;
 export const EVENT_BUSY = -1;
+
+/** Longest interval of the polling fallback of waitAsync. */
+const MAX_POLL_MS = 16;
 
 /** Bytes an event occupies. Callers that share a buffer should give it a cache line of its own. */
 export const EVENT_BYTES = 4;
@@ -97,6 +106,7 @@ export class SharedEvent {
     const a = this.array;
     const i = this.index;
     if (Atomics.load(a, i) !== EVENT_SET && Atomics.exchange(a, i, EVENT_SET) === EVENT_BUSY) {
+      Atomics.notify(a, i);
       return true;
     }
     return false;
@@ -121,8 +131,10 @@ export class SharedEvent {
   }
 
   /**
-   * Blocks until the event is set or notified, or `timeoutMs` has passed.
-   * Returns true when it returned because of a set, false on timeout.
+   * Blocks until the event is set, or `timeoutMs` has passed. Returns true
+   * when a `set()` happened since the call (the event may already be reset
+   * again by its resetter), false on timeout. Callers re-check their condition
+   * after it returns, as with a futex.
    * Throws BlockingWaitForbiddenError where `Atomics.wait` is not allowed.
    */
   wait(timeoutMs = Infinity): boolean {
@@ -131,47 +143,38 @@ export class SharedEvent {
     if (Atomics.load(a, i) === EVENT_SET) return true;
     if (!canBlock()) throw new BlockingWaitForbiddenError('SharedEvent.wait()', 'SharedEvent.waitAsync()');
     checkTimeout(timeoutMs);
-    const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
-    for (;;) {
-      if (!this.announce()) return true;
-      const remaining = deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
-      const result = Atomics.wait(a, i, EVENT_BUSY, remaining);
-      if (result === 'ok') return true;
-      if (Atomics.load(a, i) === EVENT_SET) return true;
-      if (result === 'timed-out' || performance.now() >= deadline) return false;
-      // 'not-equal' with the word FREE again: set and reset happened meanwhile; park again.
-    }
+    if (!this.announce()) return true;
+    // 'ok' is set()'s notify. 'not-equal' means the word left BUSY after our
+    // announce, and only set() moves it out of BUSY: a set happened.
+    const result = Atomics.wait(a, i, EVENT_BUSY, timeoutMs);
+    return result !== 'timed-out' || Atomics.load(a, i) === EVENT_SET;
   }
 
   /**
-   * Resolves true when the event is set or notified, false after `timeoutMs`.
-   * Rejects with the signal's reason when `signal` aborts. Never blocks the
-   * thread: safe on a browser's main thread. Where `Atomics.waitAsync` is
-   * missing it polls the word with a growing interval (1 to 16 ms): slower to
-   * notice, but it cannot miss a set, since it re-reads the word every time.
+   * Resolves true when a `set()` happened since the call, false after
+   * `timeoutMs`. Rejects with the signal's reason when `signal` aborts. Never
+   * blocks the thread: safe on a browser's main thread. Where
+   * `Atomics.waitAsync` is missing it polls the word with a growing interval
+   * (1 to 16 ms): slower to notice, but it cannot miss a set, since only a set
+   * moves the word out of the BUSY state this waiter announced.
    */
   async waitAsync(timeoutMs = Infinity, signal?: AbortSignal): Promise<boolean> {
     checkTimeout(timeoutMs);
     signal?.throwIfAborted();
     const a = this.array;
     const i = this.index;
+    if (!this.announce()) return true;
+    if (nativeWaitAsync !== undefined) {
+      const r = nativeWaitAsync(a, i, EVENT_BUSY, timeoutMs);
+      const result = r.async ? await raceAbort(r.value, signal, a, i) : r.value;
+      return result !== 'timed-out' || Atomics.load(a, i) === EVENT_SET;
+    }
     const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
-    let poll = 1;
-    for (;;) {
-      if (!this.announce()) return true;
-      const remaining = deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
-      if (nativeWaitAsync !== undefined) {
-        const r = nativeWaitAsync(a, i, EVENT_BUSY, remaining);
-        const result = r.async ? await raceAbort(r.value, signal, a, i) : r.value;
-        if (result === 'ok') return true;
-        if (Atomics.load(a, i) === EVENT_SET) return true;
-        if (result === 'timed-out') return false;
-      } else {
-        await sleep(Math.min(poll, remaining), signal);
-        poll = Math.min(poll * 2, 16);
-        if (Atomics.load(a, i) === EVENT_SET) return true;
-      }
-      if (performance.now() >= deadline) return false;
+    for (let poll = 1; ; poll = Math.min(poll * 2, MAX_POLL_MS)) {
+      if (Atomics.load(a, i) !== EVENT_BUSY) return true;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return false;
+      await sleep(Math.min(poll, remaining), signal);
     }
   }
 

@@ -10,6 +10,8 @@ import type { FromWorker, WorkerData } from './protocol.js';
 
 /** How long a replacement parks at a time while the submitter has not reclaimed the dead worker's slots. */
 const RECLAIM_POLL_MS = 100;
+/** Period of the timer that keeps an async worker's event loop alive (it never needs to fire). */
+const KEEP_ALIVE_MS = 1 << 30;
 
 async function main(): Promise<void> {
   const data = workerData as WorkerData;
@@ -39,7 +41,17 @@ async function main(): Promise<void> {
   runtime.markReady();
   post({ type: 'ready' });
   const looping = runtime.run();
-  if (looping !== undefined) await looping;
+  if (looping !== undefined) {
+    // A pending Atomics.waitAsync does not keep a Node thread's event loop
+    // alive: without this handle, a worker whose handlers are async would exit
+    // as soon as it parked.
+    const keepAlive = setInterval(() => undefined, KEEP_ALIVE_MS);
+    try {
+      await looping;
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
   runtime.teardownSlots();
   runtime.markStopped();
 }

@@ -1,0 +1,171 @@
+// A code thread of the model checker: runs the REAL @twq/core submitter or
+// worker code (or @twq/event's SharedEvent), with every operation on the buffer
+// under test gated by the scheduler (see instrumented-atomics.mjs). One thread
+// serves many executions: each starts with a message carrying fresh buffers.
+import { parentPort, workerData } from 'node:worker_threads';
+import * as C from './control.mjs';
+import { finish, gate, installGate, realAtomics, setTarget } from './instrumented-atomics.mjs';
+import { AUDIT_SUBMITTED, assertOwner, makeOps, plantBug } from './scenario.mjs';
+
+const { role, index, control, scenario } = workerData;
+installGate(control, index);
+// Imported only now: @twq/event captures Atomics.waitAsync when it loads.
+const core = await import('../../dist/index.js');
+const event = await import('@twq/event');
+plantBug(core, event, scenario.bug);
+
+function fail(error) {
+  parentPort.postMessage({ type: 'failed', role, index, message: error instanceof Error ? error.message : String(error) });
+  finish(C.FAILED);
+}
+
+const roles = {
+  // A worker thread: attach, set up, then the real worker loop until destroy.
+  worker(m) {
+    setTarget(m.buffer);
+    let runtime;
+    try {
+      const memory = () => runtime.memory;
+      const ops = makeOps(core, m.audit, memory);
+      const env = { threads: scenario.threads, slotsPerThread: scenario.slots, name: 'mc', options: undefined };
+      runtime = new core.WorkerRuntime(m.buffer, index - 1, ops, env, scenario.spinBudget ?? 0);
+      runtime.setupSlots();
+      runtime.markReady();
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    gate(C.OP_START, -1, 0, 0);
+    try {
+      if (runtime.run() !== undefined) throw new Error('the model checker runs sync handlers only');
+      runtime.teardownSlots();
+      runtime.markStopped();
+      finish(C.DONE);
+    } catch (e) {
+      fail(e);
+    }
+  },
+
+  // The submitter: creates the queue (its buffer goes to the workers through
+  // the test), then runs the scenario's script, then destroy().
+  submitter(m) {
+    return runSubmitter(m.audit).then(() => finish(C.DONE), fail);
+  },
+
+  // Event scenarios. A resetting waiter (the event's one resetter) waits for
+  // the flag to reach each round in turn: reset, check, wait.
+  'event-waiter'(m) {
+    eventRole(m, (words, ev) => {
+      for (let round = 1; round <= scenario.rounds; round++) {
+        for (;;) {
+          ev.reset();
+          if (Atomics.load(words, 1) >= round) break;
+          ev.wait();
+        }
+      }
+    });
+  },
+
+  // A latch waiter never resets: check, wait, until the flag reaches the end.
+  'event-latch-waiter'(m) {
+    eventRole(m, (words, ev) => {
+      while (Atomics.load(words, 1) < scenario.rounds) ev.wait();
+    });
+  },
+
+  // A setter raises the flag, then sets the event.
+  'event-setter'(m) {
+    eventRole(m, (words, ev) => {
+      for (let round = 0; round < scenario.setsPerSetter; round++) {
+        Atomics.add(words, 1, 1);
+        ev.set();
+      }
+    });
+  },
+};
+
+function eventRole(m, body) {
+  setTarget(m.buffer);
+  const words = new Int32Array(m.buffer);
+  // Set-up (ungated, before anyone runs): the event starts FREE.
+  if (index === 0) words[0] = event.EVENT_FREE;
+  gate(C.OP_START, -1, 0, 0);
+  try {
+    body(words, new event.SharedEvent(words, 0));
+    finish(C.DONE);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+// Executions start without messages (a message costs a trip through the event
+// loop): the buffers are shared once, at spawn, and reset by the scheduler; a
+// thread parks on its GO word until the scheduler raises it.
+const record = new Int32Array(control, index * C.RECORD_WORDS * 4, C.RECORD_WORDS);
+const { buffer: queueBuffer, audit } = workerData;
+if (role === 'submitter') {
+  // The queue allocates its buffer itself: hand it the shared one (same size).
+  globalThis.SharedArrayBuffer = new Proxy(SharedArrayBuffer, {
+    construct(Real, args) {
+      return args[0] === queueBuffer.byteLength ? queueBuffer : new Real(...args);
+    },
+  });
+}
+let seen = 0;
+// A pending waitAsync does not keep a thread alive; this listener does.
+parentPort.on('message', () => undefined);
+async function serve() {
+  for (;;) {
+    while (realAtomics.load(record, C.GO) === seen) await realAtomics.waitAsync(record, C.GO, seen).value;
+    seen = realAtomics.load(record, C.GO);
+    // The submitter's part is async: this execution ends when its promise does.
+    await roles[role]({ buffer: queueBuffer, audit });
+  }
+}
+void serve();
+
+async function runSubmitter(audit) {
+  let memory;
+  const ops = makeOps(core, audit, () => memory);
+  const host = {
+    start(init) {
+      setTarget(init.buffer);
+      return Promise.resolve();
+    },
+    stop() {
+      return Promise.resolve();
+    },
+  };
+  const options = { threads: scenario.threads, slotsPerThread: scenario.slots, policy: scenario.policy, spinBudget: 0, name: 'mc' };
+  const queue = new core.Workqueue(ops, options, host, 2);
+  memory = queue.memory;
+  await queue.start();
+  gate(C.OP_START, -1, 0, 0);
+  const a = new Int32Array(audit);
+  let next = 0;
+  const fillOne = (request) => {
+    // The submitter may write only a slot it owns: fill bit == done bit.
+    assertOwner(memory, request.slot, 'submitter', true, a);
+    request.seq = next++;
+    request.result = -1;
+    queue.submit(request);
+  };
+  for (const step of scenario.script) {
+    if (step === 'get') {
+      const request = queue.getRequest();
+      if (request !== null) fillOne(request);
+    } else if (step === 'getBlocking') {
+      fillOne(queue.getRequestBlocking());
+    } else if (step === 'getAsync') {
+      fillOne(await queue.getRequestAsync());
+    } else if (step === 'waitAll') {
+      queue.waitAll();
+    } else if (step === 'drain') {
+      await queue.drain();
+    } else {
+      throw new Error(`unknown script step ${step}`);
+    }
+  }
+  await queue.destroy();
+  realAtomics.store(a, AUDIT_SUBMITTED, next);
+}

@@ -1,0 +1,28 @@
+// Types of explorer.mjs (plain JS: its code threads must run without a TS loader).
+export interface ExploreResult {
+  executions: number;
+  steps: number;
+  maxDepth: number;
+  states: number;
+  exhausted?: boolean;
+  failure?: string;
+  trace?: string[];
+}
+
+export interface Buffers {
+  buffer: SharedArrayBuffer;
+  audit: SharedArrayBuffer;
+}
+
+export class Explorer {
+  constructor(options: {
+    roles: string[];
+    scenario: Record<string, unknown>;
+    bufferBytes: number;
+    auditBytes?: number;
+    invariant?: (buffers: Buffers) => string | undefined;
+    finalCheck?: (buffers: Buffers) => string | undefined;
+  });
+  explore(options?: { maxExecutions?: number; preemptionBound?: number }): Promise<ExploreResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,87 @@
+// What the code threads run, and the checks they make on the way. Audit
+// counters live in a separate buffer, so touching them is never a step.
+//
+// Audit layout (Int32): [0] requests submitted (written at the end),
+// [1] violations, then per request sequence number: handled count, done count.
+import { realAtomics } from './instrumented-atomics.mjs';
+
+export const AUDIT_SUBMITTED = 0;
+export const AUDIT_VIOLATIONS = 1;
+export const auditHandled = (seq) => 2 + 2 * seq;
+export const auditDone = (seq) => 3 + 2 * seq;
+
+/** The ops under test: the handler and the done callback check ownership and count. */
+export function makeOps(core, audit, memoryOf) {
+  const a = new Int32Array(audit);
+  return core.defineOps({
+    layout: core.defineLayout({ seq: 'i32', result: 'i32' }),
+    handle(request) {
+      assertOwner(memoryOf(), request.slot, 'worker', false, a);
+      realAtomics.add(a, auditHandled(request.seq), 1);
+      request.result = request.seq * 3 + 1;
+    },
+    done(request, error) {
+      assertOwner(memoryOf(), request.slot, 'submitter (done callback)', true, a);
+      if (error !== undefined) violation(a, `request ${request.seq} failed: ${error.message}`);
+      if (request.result !== request.seq * 3 + 1) {
+        violation(a, `done callback of request ${request.seq} read result ${request.result}, expected ${request.seq * 3 + 1}`);
+      }
+      realAtomics.add(a, auditDone(request.seq), 1);
+    },
+  });
+}
+
+/**
+ * Throws (and counts a violation) unless the slot belongs to `who`: the
+ * submitter owns a slot whose fill and done bits are equal, the worker one whose
+ * bits differ. Reads with the real Atomics: a check, not a step.
+ */
+export function assertOwner(memory, slot, who, submitterSide, audit) {
+  const spt = memory.geometry.slotsPerThread;
+  const t = Math.floor(slot / spt);
+  const s = slot % spt;
+  const block = memory.blocks[t];
+  const fill = (realAtomics.load(block.fill.words, s >>> 5) >>> (s & 31)) & 1;
+  const done = (realAtomics.load(block.done.words, s >>> 5) >>> (s & 31)) & 1;
+  if ((fill === done) !== submitterSide) {
+    violation(audit, `${who} touched slot ${slot}, which it does not own (fill bit ${fill}, done bit ${done})`);
+  }
+}
+
+function violation(audit, message) {
+  realAtomics.add(audit, AUDIT_VIOLATIONS, 1);
+  throw new Error(`protocol violation: ${message}`);
+}
+
+/**
+ * Plants a known bug in the real code (test only), to show the checker finds it.
+ *   'no-recheck'          the worker parks without re-checking for work after the reset
+ *   'done-before-result'  the worker flips the done bit before the handler writes the result
+ *   'set-without-notify'  SharedEvent.set never notifies a parked waiter
+ */
+export function plantBug(core, event, bug) {
+  if (bug === undefined || bug === 'none') return;
+  const proto = core.WorkerRuntime.prototype;
+  if (bug === 'no-recheck') {
+    proto.prepareToPark = function prepareToParkWithoutRecheck() {
+      this.block.wake.reset();
+      return !this.isDestroyed();
+    };
+  } else if (bug === 'done-before-result') {
+    proto.runHandler = function runHandlerDoneFirst(s) {
+      const request = this.requests[s];
+      this.complete(s, undefined);
+      this.ops.handle(request, this.contexts[s], this.env);
+      return 1;
+    };
+  } else if (bug === 'set-without-notify') {
+    event.SharedEvent.prototype.set = function setWithoutNotify() {
+      const a = this.array;
+      const i = this.index;
+      if (Atomics.load(a, i) !== event.EVENT_SET) Atomics.exchange(a, i, event.EVENT_SET);
+      return false;
+    };
+  } else {
+    throw new Error(`unknown planted bug ${bug}`);
+  }
+}
