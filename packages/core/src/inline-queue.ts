@@ -20,11 +20,14 @@ export interface InlineQueueOptions<S extends LayoutSpec, O> extends CreateQueue
  * ops module (deterministic: no threads, no timing) and for stepping the
  * protocol in tests.
  */
-export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown> extends Workqueue<S, O> {
+export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unknown> extends Workqueue<S, O> {
   readonly runtimes: readonly WorkerRuntime[];
   readonly autoRun: boolean;
 
-  constructor(ops: Ops<S, unknown, O>, options: InlineQueueOptions<S, O> = {}) {
+  // C (the slot context type) is a type parameter of its own: Ops is invariant in
+  // it, so ops from defineOps() (C = undefined, or what setup returns) would not
+  // be assignable to Ops<S, unknown, O>.
+  constructor(ops: Ops<S, C, O>, options: InlineQueueOptions<S, O> = {}) {
     const runtimes: WorkerRuntime[] = [];
     const host: WorkerHost = {
       start(init: WorkerInit): Promise<void> {
@@ -50,13 +53,13 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown> extends
         }
       },
     };
-    super(ops, { threads: 1, ...options }, host, 1);
+    super(ops as Ops<S, unknown, O>, { threads: 1, ...options }, host, 1);
     this.runtimes = runtimes;
     this.autoRun = options.autoRun ?? true;
   }
 
   /** Creates and starts an inline queue (set-up runs for every slot before it resolves). */
-  static async create<S extends LayoutSpec, O>(ops: Ops<S, unknown, O>, options: InlineQueueOptions<S, O> = {}): Promise<InlineQueue<S, O>> {
+  static async create<S extends LayoutSpec, O, C>(ops: Ops<S, C, O>, options: InlineQueueOptions<S, O> = {}): Promise<InlineQueue<S, O, C>> {
     const queue = new InlineQueue(ops, options);
     await queue.start();
     return queue;

@@ -17,7 +17,9 @@ import { CACHE_LINE_BYTES, alignUp, bytesForBits } from '@twq/bitmap';
  *   FILL        fill bitmap        written by the submitter only
  *   DONE        done bitmap        written by this worker only
  *   WAKE        wake event         set by the submitter, reset/parked on by the worker
- *   COMPLETION  completion event   set by the worker, reset/parked on by the submitter
+ *   COMPLETION  completion event   set by the worker, reset/parked on by the submitter;
+ *               and, beside it, WANT: how many free slots the parked submitter
+ *               waits for (written by the submitter before it resets the event)
  *   STATE       status, generation and counters (handled, failed, parks, spin hits):
  *               written by this worker, and by whoever reports its death
  *   SUBMITTER   counters the submitter keeps for this worker (wake-ups sent)
@@ -81,6 +83,10 @@ export const W_FAILED = 3;
 export const W_PARKS = 4;
 /** Float64 index of spin-waits that found work before parking. */
 export const W_SPIN_HITS = 5;
+
+// COMPLETION line (Int32 indices): the event, then WANT.
+export const COMPLETION_EVENT = 0;
+export const COMPLETION_WANT = 1;
 
 // SUBMITTER line: Float64 counters.
 export const U_WAKES_SENT = 0;

@@ -13,8 +13,12 @@ export const POLICIES: readonly PlacementPolicy[] = Object.freeze(['batch', 'rou
  */
 export const DEFAULT_POLICY: PlacementPolicy = 'batch';
 
-/** Default slots per worker thread (the seed's benchmark used 4; more slots amortise wake-ups). */
-export const DEFAULT_SLOTS_PER_THREAD = 16;
+/**
+ * Default slots per worker thread. The seed's benchmark used 4; more slots let
+ * a worker run longer between wake-ups and the submitter fill a batch per
+ * wake-up (measured with `twq-bench sweep`: see the README).
+ */
+export const DEFAULT_SLOTS_PER_THREAD = 64;
 
 /** Default spin budget: polls, with back-off, before a thread parks. */
 export const DEFAULT_SPIN_BUDGET = DEFAULT_SPINS;
@@ -22,13 +26,17 @@ export const DEFAULT_SPIN_BUDGET = DEFAULT_SPINS;
 export interface QueueOptions<O = unknown> {
   /** Worker threads. Default: the host's parallelism minus one (the submitter), at least 1. */
   threads?: number;
-  /** Slots owned by each worker, 1 to 4096. Default 16. */
+  /** Slots owned by each worker, 1 to 4096. Default 64. */
   slotsPerThread?: number;
   /** Name of the queue (workers are named after it). Default 'twq'. */
   name?: string;
   /** 'batch' (default) or 'round-robin'. */
   policy?: PlacementPolicy;
-  /** Polls with back-off before parking, on both sides; 0 parks at once. Default 64. */
+  /**
+   * Polls with back-off before parking, on both sides; 0 parks at once.
+   * Default: 64 when the workers and the submitter each have a core
+   * (threads + 1 <= the host's parallelism), else 0.
+   */
   spinBudget?: number;
   /** Options handed to an ops factory, on both sides (must be structured-cloneable). */
   opsOptions?: O;
@@ -73,7 +81,9 @@ export function resolveOptions<O>(options: QueueOptions<O> | undefined, parallel
   if (!POLICIES.includes(policy)) {
     throw new RangeError(`policy must be one of ${POLICIES.map((p) => `'${p}'`).join(', ')}, got ${describeValue(policy)}`);
   }
-  const spinBudget = o.spinBudget ?? DEFAULT_SPIN_BUDGET;
+  // With more busy threads than cores, a spinning thread takes the core that
+  // the thread it waits for needs: park at once by default.
+  const spinBudget = o.spinBudget ?? (threads + 1 > parallelism ? 0 : DEFAULT_SPIN_BUDGET);
   if (!Number.isInteger(spinBudget) || spinBudget < 0 || spinBudget > MAX_SPINS) {
     throw new RangeError(`spinBudget must be an integer in [0, ${MAX_SPINS}], got ${describeValue(spinBudget)}`);
   }

@@ -2,6 +2,7 @@ import { AtomicBitmap } from '@twq/bitmap';
 import { SharedEvent } from '@twq/event';
 import {
   C_DESTROYED,
+  COMPLETION_EVENT,
   C_FAILED,
   ERROR_BYTES,
   LINE,
@@ -19,6 +20,8 @@ export class WorkerBlock {
   readonly done: AtomicBitmap;
   readonly wake: SharedEvent;
   readonly completion: SharedEvent;
+  /** The COMPLETION line: the event word (COMPLETION_EVENT) and WANT (COMPLETION_WANT). */
+  readonly completionLine: Int32Array;
   /** The STATE line as Int32 words (status, generation, exit code). */
   readonly state32: Int32Array;
   /** The STATE line as Float64 counters (written by this worker with plain stores). */
@@ -31,7 +34,8 @@ export class WorkerBlock {
     this.fill = new AtomicBitmap(buffer, base + g.fillOffset, g.slotsPerThread);
     this.done = new AtomicBitmap(buffer, base + g.doneOffset, g.slotsPerThread);
     this.wake = new SharedEvent(new Int32Array(buffer, base + g.wakeOffset, 1), 0);
-    this.completion = new SharedEvent(new Int32Array(buffer, base + g.completionOffset, 1), 0);
+    this.completionLine = new Int32Array(buffer, base + g.completionOffset, LINE >>> 2);
+    this.completion = new SharedEvent(this.completionLine, COMPLETION_EVENT);
     this.state32 = new Int32Array(buffer, base + g.stateOffset, LINE >>> 2);
     this.state64 = new Float64Array(buffer, base + g.stateOffset, LINE >>> 3);
     this.submitter64 = new Float64Array(buffer, base + g.submitterOffset, LINE >>> 3);

@@ -1,6 +1,8 @@
+import { popcount32 } from '@twq/bitmap';
 import { backoff, checkSpins } from '@twq/event';
 import {
   C_DESTROYED,
+  COMPLETION_WANT,
   S_ERROR_LENGTH,
   S_STATUS,
   SLOT_HANDLER_FAILED,
@@ -332,7 +334,37 @@ export class WorkerRuntime {
     const word = this.doneLocal[w] ^ (1 << (s & 31));
     this.doneLocal[w] = word;
     Atomics.store(this.doneWords, w, word);
-    this.block.completion.set();
+    this.signalCompletion();
+  }
+
+  /**
+   * Wakes a parked submitter, but only once it has as many free slots as it
+   * asked for (WANT): a submitter that waits for a free slot is then woken
+   * once for a batch of completions, not once per completion (each futex wake
+   * costs about as much as a small request). When nobody waits the event stays
+   * SET and this costs one load. Pairs with the submitter's store of WANT, then
+   * reset, then re-check: a worker that sees the event not SET also sees that
+   * WANT. WANT never exceeds the slots, so the completion that leaves this
+   * worker with nothing to do always wakes the submitter: no wake-up is lost.
+   */
+  private signalCompletion(): void {
+    const completion = this.block.completion;
+    if (completion.isSet()) return;
+    if (this.freeSlots() >= Atomics.load(this.block.completionLine, COMPLETION_WANT)) completion.set();
+  }
+
+  /** Slots of this worker in the submitter's hands now (slow path only). */
+  private freeSlots(): number {
+    const fill = this.fillWords;
+    const done = this.doneLocal;
+    const last = done.length - 1;
+    let busy = 0;
+    for (let w = 0; w <= last; w++) {
+      let pending = Atomics.load(fill, w) ^ done[w];
+      if (w === last) pending &= this.lastWordMask;
+      busy += popcount32(pending);
+    }
+    return this.requests.length - busy;
   }
 
   /** Plain stores of the counters into this worker's STATE line (only this worker writes them). */

@@ -1,9 +1,10 @@
-import { BlockingWaitForbiddenError, backoff, canBlock } from '@twq/event';
+import { BlockingWaitForbiddenError, backoff, canBlock, type SharedEvent } from '@twq/event';
 import { HANDLER_FAILED, QueueDestroyedError, QueueFailedError, RemoteError, RequestStateError, WORKER_DIED, WaitTimeoutError } from './errors.js';
 import type { WorkerHost, WorkerInit } from './host.js';
 import {
   C_DESTROYED,
   C_FAILED,
+  COMPLETION_WANT,
   S_STATUS,
   SLOT_HANDLER_FAILED,
   SLOT_WORKER_DIED,
@@ -106,6 +107,8 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   private readonly pending: Int32Array;
   private readonly deathErrors: (RemoteError | undefined)[];
   private readonly batching: boolean;
+  /** Free slots a submitter waiting for one asks to be woken for (half the slots). */
+  private readonly wakeBatch: number;
   private cursor = 0;
   private state = OPEN;
   private submitted = 0;
@@ -141,6 +144,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.slotsPerThread = o.slotsPerThread;
     this.policy = o.policy;
     this.batching = o.policy === 'batch';
+    this.wakeBatch = Math.max(1, o.slotsPerThread >> 1);
     this.spinBudget = o.spinBudget;
     this.opsOptions = o.opsOptions;
     this.host = host;
@@ -424,14 +428,28 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       if (this.isReady(kind, t)) return;
       backoff(i);
     }
-    const completion = (this.blocks[t]).completion;
-    completion.reset();
+    const completion = this.prepareToWait(kind, t);
     if (this.isReady(kind, t)) return;
     this.checkHealth();
     if (this.isReady(kind, t)) return;
     const remaining = deadline - performance.now();
     if (remaining <= 0) throw new WaitTimeoutError(call, timeoutMs);
     completion.wait(Math.min(WAIT_SLICE_MS, remaining));
+  }
+
+  /**
+   * First half of parking on worker `t`'s completion event: say how many free
+   * slots to be woken for (WANT: half the slots when waiting for one free slot,
+   * so that one wake-up brings a batch; all of them for waitAll / drain), then
+   * reset the event. The caller re-checks before it parks: a completion after
+   * the re-check finds the event reset, reads this WANT, and sets the event
+   * once it is met (see WorkerRuntime.signalCompletion).
+   */
+  private prepareToWait(kind: number, t: number): SharedEvent {
+    const block = this.blocks[t];
+    Atomics.store(block.completionLine, COMPLETION_WANT, kind === WAIT_FREE ? this.wakeBatch : this.slotsPerThread);
+    block.completion.reset();
+    return block.completion;
   }
 
   private async waitAsync(
@@ -442,8 +460,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     call: string,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const completion = (this.blocks[t]).completion;
-    completion.reset();
+    const completion = this.prepareToWait(kind, t);
     if (this.isReady(kind, t)) return;
     this.checkHealth();
     if (this.isReady(kind, t)) return;

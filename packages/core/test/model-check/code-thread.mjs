@@ -4,8 +4,8 @@
 // serves many executions: each starts with a message carrying fresh buffers.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as C from './control.mjs';
-import { finish, gate, installGate, realAtomics, setTarget } from './instrumented-atomics.mjs';
-import { AUDIT_SUBMITTED, assertOwner, makeOps, plantBug } from './scenario.mjs';
+import { finish, gateStart, installGate, realAtomics, setTarget } from './instrumented-atomics.mjs';
+import { AUDIT_SUBMITTED, assertOwner, makeChecks, makeOps, plantBug } from './scenario.mjs';
 
 const { role, index, control, scenario } = workerData;
 installGate(control, index);
@@ -22,7 +22,7 @@ function fail(error) {
 const roles = {
   // A worker thread: attach, set up, then the real worker loop until destroy.
   worker(m) {
-    setTarget(m.buffer);
+    setTarget(m.buffer, makeChecks(scenario, m.buffer));
     let runtime;
     try {
       const memory = () => runtime.memory;
@@ -35,7 +35,7 @@ const roles = {
       fail(e);
       return;
     }
-    gate(C.OP_START, -1, 0, 0);
+    gateStart();
     try {
       if (runtime.run() !== undefined) throw new Error('the model checker runs sync handlers only');
       runtime.teardownSlots();
@@ -85,11 +85,11 @@ const roles = {
 };
 
 function eventRole(m, body) {
-  setTarget(m.buffer);
+  setTarget(m.buffer, makeChecks(scenario, m.buffer));
   const words = new Int32Array(m.buffer);
   // Set-up (ungated, before anyone runs): the event starts FREE.
   if (index === 0) words[0] = event.EVENT_FREE;
-  gate(C.OP_START, -1, 0, 0);
+  gateStart();
   try {
     body(words, new event.SharedEvent(words, 0));
     finish(C.DONE);
@@ -112,14 +112,19 @@ if (role === 'submitter') {
   });
 }
 let seen = 0;
+const WAIT_SLICE_MS = 20;
 // A pending waitAsync does not keep a thread alive; this listener does.
 parentPort.on('message', () => undefined);
 async function serve() {
   for (;;) {
-    while (realAtomics.load(record, C.GO) === seen) await realAtomics.waitAsync(record, C.GO, seen).value;
+    // Parks in slices: a lost notify would cost a slice, not the exploration.
+    while (realAtomics.load(record, C.GO) === seen) await realAtomics.waitAsync(record, C.GO, seen, WAIT_SLICE_MS).value;
     seen = realAtomics.load(record, C.GO);
     // The submitter's part is async: this execution ends when its promise does.
     await roles[role]({ buffer: queueBuffer, audit });
+    // Only now may the explorer start the next execution (it waits for this).
+    realAtomics.store(record, C.ACK, seen);
+    realAtomics.notify(record, C.ACK);
   }
 }
 void serve();
@@ -129,7 +134,7 @@ async function runSubmitter(audit) {
   const ops = makeOps(core, audit, () => memory);
   const host = {
     start(init) {
-      setTarget(init.buffer);
+      setTarget(init.buffer, makeChecks(scenario, init.buffer));
       return Promise.resolve();
     },
     stop() {
@@ -140,7 +145,7 @@ async function runSubmitter(audit) {
   const queue = new core.Workqueue(ops, options, host, 2);
   memory = queue.memory;
   await queue.start();
-  gate(C.OP_START, -1, 0, 0);
+  gateStart();
   const a = new Int32Array(audit);
   let next = 0;
   const fillOne = (request) => {

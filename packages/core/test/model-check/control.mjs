@@ -1,16 +1,20 @@
-// The control block shared by the scheduler (the test's thread) and the code
-// threads it steps. Each code thread owns one record of RECORD_WORDS Int32s.
+// The control block shared by the explorer (the test's thread) and the code
+// threads. Whichever thread holds the baton (exactly one at a time) reads and
+// writes it with plain accesses; the baton moves with an Atomics store +
+// notify of the receiver's TURN word, which orders everything before it.
 export const MAX_THREADS = 4;
 export const RECORD_WORDS = 16;
 
-// Record fields.
-export const TURN = 0; // scheduler -> thread: 1 = run until your next gate
-export const STATUS = 1; // thread -> scheduler
-export const OP = 2; // kind of the operation the thread waits to perform
-export const ADDR = 3; // Int32 index (in the queue buffer) the operation touches
-export const VALUE = 4; // expected value of a wait
-export const RESULT = 5; // scheduler -> thread: a wait's outcome, a notify's count
-export const TIMED = 6; // 1 when the wait has a finite timeout
+// Per-thread record fields.
+export const TURN = 0; // 1: the baton is yours
+export const STATUS = 1;
+export const OP = 2; // the operation the thread waits to perform
+export const ADDR = 3; // Int32 index, in the buffer under test, that it touches
+export const VALUE = 4; // expected value of a wait; count of a notify (-1: all)
+export const RESULT = 5; // a wait's outcome, a notify's count (set by the scheduler)
+export const WOKEN = 6; // 1: parked, and a notify has woken it
+export const GO = 7; // raised by the explorer to start the next execution
+export const ACK = 8; // the last execution this thread has completely finished (its GO value)
 
 // Statuses.
 export const IDLE = 0;
@@ -28,13 +32,38 @@ export const OP_NOTIFY = 11;
 export const OP_WAIT_ASYNC = 12;
 
 // Wait outcomes.
-export const WOKEN = 1;
-export const NOT_EQUAL = 2;
+export const WAKE_OK = 1;
 
-// Global words after the records.
-export const GATING = MAX_THREADS * RECORD_WORDS; // 1 while operations on the queue buffer are gated
-export const EXECUTION = GATING + 1; // number of the execution to run; a thread starts one when it changes
-export const CONTROL_WORDS = GATING + 4;
+// Global words, after the records.
+const G = MAX_THREADS * RECORD_WORDS;
+export const GATING = G; // 1 while operations on the buffer under test are steps
+export const THREADS = G + 1; // code threads in this exploration
+export const OUTCOME = G + 2; // 0 running, else one of the OUTCOME_* below
+export const STEPS = G + 3;
+export const LAST = G + 4; // thread that took the last step (-1: none yet)
+export const PREEMPTIONS = G + 5;
+export const PREEMPTION_BOUND = G + 6;
+export const DEPTH = G + 7; // choice points used so far in this execution
+export const STACK_LEN = G + 8; // choice points on the stack
+export const STATES = G + 9; // distinct states seen (all executions)
+export const TRACE_POS = G + 10;
+export const FAILED_BY = G + 11; // thread that failed, or a FAIL_* code
+export const FAIR_AFTER = G + 12; // steps after which scheduling is round-robin
+export const MAX_STEPS = G + 13;
 
-// Record field: the last execution this thread was told to start.
-export const GO = 7;
+export const OUTCOME_DONE = 1;
+export const OUTCOME_DEADLOCK = 2;
+export const OUTCOME_FAILED = 3;
+export const OUTCOME_LIVELOCK = 4;
+export const OUTCOME_INVARIANT = 5;
+
+// The DFS stack: [options bitmask, chosen index] per choice point.
+export const STACK = G + 16;
+export const MAX_DEPTH = 8192;
+// Ring buffer of the last steps: thread * 65536 + op * 4096 + (addr & 4095)... stored as two words.
+export const TRACE = STACK + 2 * MAX_DEPTH;
+export const TRACE_KEPT = 256;
+// Open-addressed set of state fingerprints.
+export const SEEN = TRACE + 2 * TRACE_KEPT;
+export const SEEN_SIZE = 1 << 20;
+export const CONTROL_WORDS = SEEN + SEEN_SIZE;

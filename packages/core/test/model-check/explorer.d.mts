@@ -20,7 +20,6 @@ export class Explorer {
     scenario: Record<string, unknown>;
     bufferBytes: number;
     auditBytes?: number;
-    invariant?: (buffers: Buffers) => string | undefined;
     finalCheck?: (buffers: Buffers) => string | undefined;
   });
   explore(options?: { maxExecutions?: number; preemptionBound?: number }): Promise<ExploreResult>;

@@ -1,44 +1,45 @@
-// The scheduler of the model checker: owns the code threads, lets exactly one
-// of them run at a time from one gated operation to the next, and explores the
-// tree of choices depth-first by re-execution (stateless model checking, as in
-// CHESS). Search bound: at most `preemptionBound` preemptions per execution (a
-// switch away from a thread that could have gone on); within that bound every
-// interleaving of gated operations is run. Parked threads are tracked here (a
-// wait parks, a notify on the same word wakes), so "every thread parked and
-// the work not done" is seen at once: that is a lost wake-up (or a hang).
+// The explorer of the model checker: owns the code threads, starts each
+// execution (set-up ungated, then the first scheduling decision), waits for its
+// outcome, and backtracks the depth-first search kept in the control block.
+// The decisions themselves are taken in the code threads (scheduler.mjs), so a
+// step that lets the same thread go on costs no thread switch.
+//
+// Search bound: at most `preemptionBound` preemptions per execution (a switch
+// away from a thread that could have gone on); within it, every interleaving
+// of the gated operations is run, up to `maxExecutions`.
 import { Worker } from 'node:worker_threads';
 import * as C from './control.mjs';
+import { makeChecks } from './scenario.mjs';
+import { decide, readTrace } from './scheduler.mjs';
 
 const THREAD_URL = new URL('./code-thread.mjs', import.meta.url);
-/** Longest a thread may run between two gates before it is declared stuck. */
-const STEP_TIMEOUT_MS = 10_000;
-/** Steps after which an execution is scheduled round-robin, without branching (see runOne). */
+/** Longest one execution may take before it is declared stuck. */
+const EXECUTION_TIMEOUT_MS = 30_000;
+/** Longest the first start may take: spawning the threads and loading the code (slow on a busy machine). */
+const FIRST_START_TIMEOUT_MS = 180_000;
+/** Steps after which an execution is scheduled round-robin, without branching. */
 const FAIR_AFTER = 200;
 /** Steps after which an execution is declared a livelock. */
 const MAX_STEPS = 20_000;
-/** Steps of the trace kept for a failure report. */
-const TRACE_KEPT = 200;
-/** Polls before parking while a thread runs one step (usually microseconds). */
-const HANDOFF_SPINS = 20_000;
 
 export class Explorer {
   /**
    * @param roles roles of the code threads, e.g. ['submitter', 'worker', 'worker']
-   * @param scenario what they run (see code-thread.mjs)
+   * @param scenario what they run (see code-thread.mjs, scenario.mjs)
    * @param bufferBytes size of the buffer under test (the queue's, or the event's)
    * @param auditBytes size of the audit buffer
-   * @param invariant (buffers) => string | undefined, checked after every step
    * @param finalCheck (buffers) => string | undefined, checked at the end of each execution
    */
-  constructor({ roles, scenario, bufferBytes, auditBytes = 1024, invariant, finalCheck }) {
+  constructor({ roles, scenario, bufferBytes, auditBytes = 1024, finalCheck }) {
     this.roles = roles;
     this.scenario = scenario;
-    this.invariant = invariant ?? (() => undefined);
     this.finalCheck = finalCheck ?? (() => undefined);
     this.controlBuffer = new SharedArrayBuffer(C.CONTROL_WORDS * 4);
     this.control = new Int32Array(this.controlBuffer);
     this.buffers = { buffer: new SharedArrayBuffer(bufferBytes), audit: new SharedArrayBuffer(auditBytes) };
+    this.checks = makeChecks(scenario, this.buffers.buffer);
     this.messages = [];
+    this.started = false;
     this.threads = roles.map((role, index) => {
       const w = new Worker(THREAD_URL, {
         workerData: { role, index, control: this.controlBuffer, scenario, buffer: this.buffers.buffer, audit: this.buffers.audit },
@@ -53,177 +54,133 @@ export class Explorer {
     await Promise.all(this.threads.map((w) => w.terminate()));
   }
 
-  /**
-   * Explores until the tree is exhausted or `maxExecutions` ran. Returns the
-   * counts, or the first failing execution with its trace.
-   */
-  async explore({ maxExecutions = Infinity, preemptionBound = 2, onProgress } = {}) {
-    const stack = []; // choice points: { options: number[], index: number }
+  /** Explores until the tree is exhausted or `maxExecutions` ran; stops at the first failure. */
+  async explore({ maxExecutions = Infinity, preemptionBound = 2 } = {}) {
+    const ctl = this.control;
+    ctl[C.STACK_LEN] = 0;
+    ctl[C.STATES] = 0;
+    ctl.fill(0, C.SEEN, C.SEEN + C.SEEN_SIZE);
     let executions = 0;
     let steps = 0;
     let maxDepth = 0;
-    const states = new Set();
     for (;;) {
-      const result = await this.runOne(stack, preemptionBound, states);
+      const failure = await this.runOne(preemptionBound);
       executions++;
-      steps += result.steps;
-      maxDepth = Math.max(maxDepth, result.steps);
-      if (result.failure !== undefined) {
-        return { executions, steps, maxDepth, states: states.size, failure: result.failure, trace: result.trace };
-      }
-      onProgress?.(executions);
+      steps += ctl[C.STEPS];
+      maxDepth = Math.max(maxDepth, ctl[C.STEPS]);
+      const summary = () => ({ executions, steps, maxDepth, states: ctl[C.STATES] });
+      if (failure !== undefined) return { ...summary(), failure, trace: readTrace(ctl) };
       // Backtrack: drop exhausted choice points, advance the deepest open one.
-      while (stack.length > 0 && stack[stack.length - 1].index + 1 >= stack[stack.length - 1].options.length) stack.pop();
-      if (stack.length === 0 || executions >= maxExecutions) {
-        return { executions, steps, maxDepth, states: states.size, exhausted: stack.length === 0 };
-      }
-      stack[stack.length - 1].index++;
+      let len = ctl[C.STACK_LEN];
+      while (len > 0 && ctl[C.STACK + 2 * (len - 1) + 1] + 1 >= popcount(ctl[C.STACK + 2 * (len - 1)])) len--;
+      ctl[C.STACK_LEN] = len;
+      if (len === 0 || executions >= maxExecutions) return { ...summary(), exhausted: len === 0 };
+      ctl[C.STACK + 2 * (len - 1) + 1]++;
     }
   }
 
-  async runOne(stack, preemptionBound, states) {
+  /** Runs one execution along the stack's choices; returns a failure message or undefined. */
+  async runOne(preemptionBound) {
     const ctl = this.control;
     const n = this.threads.length;
-    const buffers = this.buffers;
+    // Every thread must be completely out of the previous execution (async
+    // tails included) before anything is reset.
+    for (let t = 0; t < n; t++) {
+      if (!this.awaitAck(t)) return `thread ${t} (${this.roles[t]}) did not finish its previous execution in ${EXECUTION_TIMEOUT_MS} ms`;
+    }
     Atomics.store(ctl, C.GATING, 0);
     for (let t = 0; t < n; t++) {
       const b = t * C.RECORD_WORDS;
       const go = ctl[b + C.GO];
+      const ack = ctl[b + C.ACK];
       ctl.fill(0, b, b + C.RECORD_WORDS);
       ctl[b + C.GO] = go;
+      ctl[b + C.ACK] = ack;
     }
-    new Uint8Array(buffers.buffer).fill(0);
-    new Uint8Array(buffers.audit).fill(0);
+    ctl[C.THREADS] = n;
+    ctl[C.OUTCOME] = 0;
+    ctl[C.STEPS] = 0;
+    ctl[C.LAST] = -1;
+    ctl[C.PREEMPTIONS] = 0;
+    ctl[C.PREEMPTION_BOUND] = preemptionBound;
+    ctl[C.DEPTH] = 0;
+    ctl[C.TRACE_POS] = 0;
+    ctl[C.FAILED_BY] = -1;
+    ctl[C.FAIR_AFTER] = FAIR_AFTER;
+    ctl[C.MAX_STEPS] = MAX_STEPS;
+    new Uint8Array(this.buffers.buffer).fill(0);
+    new Uint8Array(this.buffers.audit).fill(0);
     this.messages.length = 0;
     // Set-up, ungated: the submitter first (it creates the queue in the buffer),
-    // then the others; each runs to its START gate.
-    const order = this.roles.map((_, t) => t).sort((a, b) => (this.roles[a] === 'submitter' ? -1 : this.roles[b] === 'submitter' ? 1 : a - b));
+    // then the others; each runs to its start gate.
+    const order = [...this.roles.keys()].sort((a, b) => Number(this.roles[b] === 'submitter') - Number(this.roles[a] === 'submitter') || a - b);
     for (const t of order) {
       const b = t * C.RECORD_WORDS;
       Atomics.add(ctl, b + C.GO, 1);
       Atomics.notify(ctl, b + C.GO);
-      this.awaitGate(t);
-      if (this.anyFailed()) return { steps: 0, failure: await this.failureMessage(), trace: [] };
+      const limit = this.started ? EXECUTION_TIMEOUT_MS : FIRST_START_TIMEOUT_MS;
+      if (!this.awaitStart(t, limit)) return `thread ${t} (${this.roles[t]}) did not reach its start in ${limit} ms`;
+      if (ctl[b + C.STATUS] === C.FAILED) return await this.failureMessage(t);
     }
+    this.started = true;
     Atomics.store(ctl, C.GATING, 1);
-
-    const woken = new Array(n).fill(false);
-    const trace = [];
-    let depth = 0; // choice points used
-    let last = -1;
-    let preemptions = 0;
-    let steps = 0;
-    for (;;) {
-      if (this.anyFailed()) return { steps, failure: await this.failureMessage(), trace };
-      const enabled = [];
-      let doneCount = 0;
-      for (let t = 0; t < n; t++) {
-        const st = Atomics.load(ctl, t * C.RECORD_WORDS + C.STATUS);
-        if (st === C.AT_GATE || (st === C.BLOCKED && woken[t])) enabled.push(t);
-        else if (st === C.DONE) doneCount++;
-      }
-      if (doneCount === n) break;
-      if (enabled.length === 0) {
-        return { steps, failure: `every thread is parked and the work is not done (lost wake-up or hang):\n${this.describeParked()}`, trace };
-      }
-      // Within the preemption bound, any enabled thread; past it, the last one if
-      // it can go on. Past FAIR_AFTER steps (a thread spinning on a flag that
-      // only another can raise, under an unfair schedule), round-robin with no
-      // further branching, so every execution ends if the code ends under a fair
-      // scheduler; past MAX_STEPS it is a livelock.
-      if (steps >= MAX_STEPS) return { steps, failure: `execution did not end within ${MAX_STEPS} steps (livelock)`, trace };
-      let options = enabled;
-      if (steps >= FAIR_AFTER) options = [enabled.find((t) => t > last) ?? enabled[0]];
-      else if (preemptions >= preemptionBound && enabled.includes(last)) options = [last];
-      let choice;
-      if (options.length === 1) {
-        choice = options[0];
-      } else {
-        if (depth === stack.length) stack.push({ options, index: 0 });
-        const point = stack[depth++];
-        choice = point.options[point.index];
-      }
-      if (last !== -1 && choice !== last && enabled.includes(last)) preemptions++;
-      last = choice;
-      trace.push(this.describeOp(choice, woken[choice]));
-      if (trace.length > TRACE_KEPT) trace.shift();
-      this.grant(choice, woken);
-      steps++;
-      const broken = this.invariant(buffers);
-      if (broken !== undefined) return { steps, failure: `invariant broken: ${broken}`, trace };
-      states.add(this.fingerprint(buffers));
-    }
-    // Let the threads post their final messages (async submitter finishing).
-    await new Promise((r) => setImmediate(r));
-    if (this.anyFailed() || this.messages.some((x) => x.type === 'failed')) return { steps, failure: await this.failureMessage(), trace };
-    const broken = this.finalCheck(buffers);
-    if (broken !== undefined) return { steps, failure: broken, trace };
-    return { steps, trace };
-  }
-
-  /** Lets thread t perform its pending operation and run to its next gate. */
-  grant(t, woken) {
-    const ctl = this.control;
-    const b = t * C.RECORD_WORDS;
-    if (Atomics.load(ctl, b + C.STATUS) === C.BLOCKED) {
-      woken[t] = false;
-      ctl[b + C.RESULT] = C.WOKEN;
-    } else if (ctl[b + C.OP] === C.OP_NOTIFY) {
-      // The notify happens now: every thread parked on that word wakes.
-      const addr = ctl[b + C.ADDR];
-      const limit = ctl[b + C.VALUE] === -1 ? Infinity : ctl[b + C.VALUE];
-      let count = 0;
-      for (let u = 0; u < this.threads.length && count < limit; u++) {
-        const ub = u * C.RECORD_WORDS;
-        if (u !== t && Atomics.load(ctl, ub + C.STATUS) === C.BLOCKED && !woken[u] && ctl[ub + C.ADDR] === addr) {
-          woken[u] = true;
-          count++;
-        }
-      }
-      ctl[b + C.RESULT] = count;
-    }
-    Atomics.store(ctl, b + C.STATUS, C.RUNNING);
-    Atomics.store(ctl, b + C.TURN, 1);
-    Atomics.notify(ctl, b + C.TURN);
-    this.awaitGate(t);
-  }
-
-  /** Blocks until thread t stops at a gate, parks, finishes or fails. */
-  awaitGate(t) {
-    const ctl = this.control;
-    const at = t * C.RECORD_WORDS + C.STATUS;
-    for (let i = 0; i < HANDOFF_SPINS; i++) {
-      const st = Atomics.load(ctl, at);
-      if (st !== C.RUNNING && st !== C.IDLE) return;
-    }
-    const deadline = performance.now() + STEP_TIMEOUT_MS;
-    for (;;) {
-      const st = Atomics.load(ctl, at);
-      if (st !== C.RUNNING && st !== C.IDLE) return;
+    // The explorer holds the baton now: it takes the first decision.
+    decide(ctl, -1, this.checks.check, this.checks.fingerprint);
+    const deadline = performance.now() + EXECUTION_TIMEOUT_MS;
+    while (Atomics.load(ctl, C.OUTCOME) === 0) {
       const left = deadline - performance.now();
-      if (left <= 0) {
-        throw new Error(`model checker: thread ${t} (${this.roles[t]}) ran ${STEP_TIMEOUT_MS} ms without reaching a gate`);
+      if (left <= 0) return `execution did not end in ${EXECUTION_TIMEOUT_MS} ms (a thread ran without reaching a gate)`;
+      Atomics.wait(ctl, C.OUTCOME, 0, left);
+    }
+    switch (Atomics.load(ctl, C.OUTCOME)) {
+      case C.OUTCOME_DONE: {
+        const broken = this.finalCheck(this.buffers);
+        return broken;
       }
-      Atomics.wait(ctl, at, st, left);
+      case C.OUTCOME_DEADLOCK:
+        return `every thread is parked and the work is not done (lost wake-up or hang):\n${this.describeParked()}`;
+      case C.OUTCOME_LIVELOCK:
+        return `execution did not end within ${MAX_STEPS} steps (livelock)`;
+      case C.OUTCOME_INVARIANT:
+        return `invariant broken: ${this.checks.check() ?? 'see trace'}`;
+      default:
+        return await this.failureMessage(ctl[C.FAILED_BY]);
     }
   }
 
-  anyFailed() {
-    for (let t = 0; t < this.threads.length; t++) {
-      if (Atomics.load(this.control, t * C.RECORD_WORDS + C.STATUS) === C.FAILED) return true;
-    }
-    return false;
-  }
-
-  async failureMessage() {
-    const m = await this.nextMessage((x) => x.type === 'failed');
-    return `thread ${m.index} (${this.roles[m.index]}) failed: ${m.message}`;
-  }
-
-  describeOp(t, wakingUp) {
+  /** Blocks until thread t has acknowledged the end of its last execution. */
+  awaitAck(t) {
     const b = t * C.RECORD_WORDS;
-    if (wakingUp) return `${t}:wakes`;
-    return `${t}:${C.OP_NAMES[this.control[b + C.OP]]}@${this.control[b + C.ADDR]}`;
+    const deadline = performance.now() + EXECUTION_TIMEOUT_MS;
+    while (Atomics.load(this.control, b + C.ACK) !== Atomics.load(this.control, b + C.GO)) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.control, b + C.ACK, Atomics.load(this.control, b + C.ACK), Math.min(left, 100));
+    }
+    return true;
+  }
+
+  /** Blocks until thread t stops at its start gate (or fails). */
+  awaitStart(t, limitMs) {
+    const at = t * C.RECORD_WORDS + C.STATUS;
+    const deadline = performance.now() + limitMs;
+    for (;;) {
+      const st = Atomics.load(this.control, at);
+      if (st === C.AT_GATE || st === C.FAILED) return true;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.control, at, st, Math.min(left, 100));
+    }
+  }
+
+  async failureMessage(t) {
+    const deadline = performance.now() + 5000;
+    for (;;) {
+      const m = this.messages.find((x) => x.type === 'failed' && (t < 0 || x.index === t));
+      if (m !== undefined) return `thread ${m.index} (${this.roles[m.index]}) failed: ${m.message}`;
+      if (performance.now() > deadline) return `thread ${t} failed (no message)`;
+      await new Promise((r) => setTimeout(r, 1));
+    }
   }
 
   describeParked() {
@@ -236,29 +193,14 @@ export class Explorer {
       })
       .join('\n');
   }
+}
 
-  /** A cheap fingerprint of the shared state and the threads' positions, to count distinct states. */
-  fingerprint(buffers) {
-    let h = 2166136261;
-    const words = new Int32Array(buffers.buffer);
-    const limit = Math.min(words.length, 4096);
-    for (let i = 0; i < limit; i++) h = Math.imul(h ^ words[i], 16777619);
-    for (let t = 0; t < this.threads.length; t++) {
-      const b = t * C.RECORD_WORDS;
-      h = Math.imul(h ^ this.control[b + C.STATUS], 16777619);
-      h = Math.imul(h ^ this.control[b + C.OP], 16777619);
-      h = Math.imul(h ^ this.control[b + C.ADDR], 16777619);
-    }
-    return h >>> 0;
+function popcount(mask) {
+  let m = mask;
+  let c = 0;
+  while (m !== 0) {
+    m &= m - 1;
+    c++;
   }
-
-  async nextMessage(match) {
-    const deadline = performance.now() + STEP_TIMEOUT_MS;
-    for (;;) {
-      const i = this.messages.findIndex(match);
-      if (i !== -1) return this.messages.splice(i, 1)[0];
-      if (performance.now() > deadline) throw new Error('model checker: no message from the code threads in time');
-      await new Promise((r) => setImmediate(r));
-    }
-  }
+  return c;
 }

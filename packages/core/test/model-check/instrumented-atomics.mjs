@@ -1,20 +1,26 @@
 // Replaces globalThis.Atomics, in one code thread, by a wrapper that stops
-// before every operation on the target buffer (the queue's shared memory) and
-// waits for the scheduler's turn: each shared-memory access of the real code is
-// one step that the scheduler orders. Operations on other buffers pass through.
+// before every operation on the buffer under test: each shared-memory access
+// of the real code is one step. At each stop this thread, holding the baton,
+// runs the scheduler (scheduler.mjs): it goes on itself or hands the baton to
+// another thread and parks until it gets it back. Operations on other buffers
+// pass through untouched.
 //
-// Waits and notifies are simulated, not performed: a wait whose value matches
-// parks the thread in the scheduler's books (BLOCKED on an address) until a
-// notify on that address, so the scheduler knows exactly who is parked.
+// Waits and notifies on the buffer under test are simulated, not performed: a
+// wait whose value matches parks the thread in the scheduler's books until a
+// notify on that word, so the scheduler always knows who is parked.
 import * as C from './control.mjs';
+import { decide } from './scheduler.mjs';
 
 const real = Atomics;
-let control; // Int32Array over the control block
-let base; // this thread's record
-let target; // the buffer under test, or undefined (no gating yet)
+let control;
+let base;
+let self;
+let target;
+let checks = { check: () => undefined, fingerprint: () => 0 };
 
 export function installGate(controlBuffer, threadIndex) {
   control = new Int32Array(controlBuffer);
+  self = threadIndex;
   base = threadIndex * C.RECORD_WORDS;
   const wrapper = Object.create(null);
   for (const name of Object.getOwnPropertyNames(real)) {
@@ -25,73 +31,81 @@ export function installGate(controlBuffer, threadIndex) {
   rmw.forEach((name, k) => {
     const op = real[name].bind(real);
     wrapper[name] = (array, index, ...rest) => {
-      if (gated(array)) gate(k + 1, wordIndex(array, index), 0, 0);
+      if (gated(array)) gate(k + 1, wordIndex(array, index), 0);
       return op(array, index, ...rest);
     };
   });
   wrapper.wait = (array, index, value, timeout = Infinity) => {
     if (!gated(array)) return real.wait(array, index, value, timeout);
-    const addr = wordIndex(array, index);
-    gate(C.OP_WAIT, addr, value, timeout === Infinity ? 0 : 1);
+    gate(C.OP_WAIT, wordIndex(array, index), value);
     if (real.load(array, index) !== value) return 'not-equal';
-    block(addr, value, timeout);
+    block();
     waitTurn();
-    return real.load(control, base + C.RESULT) === C.WOKEN ? 'ok' : 'timed-out';
+    return 'ok';
   };
   wrapper.waitAsync = (array, index, value, timeout = Infinity) => {
     if (!gated(array)) return real.waitAsync(array, index, value, timeout);
-    const addr = wordIndex(array, index);
-    gate(C.OP_WAIT_ASYNC, addr, value, timeout === Infinity ? 0 : 1);
+    gate(C.OP_WAIT_ASYNC, wordIndex(array, index), value);
     if (real.load(array, index) !== value) return { async: false, value: 'not-equal' };
-    block(addr, value, timeout);
-    return { async: true, value: waitTurnAsync().then(() => (real.load(control, base + C.RESULT) === C.WOKEN ? 'ok' : 'timed-out')) };
+    block();
+    return { async: true, value: waitTurnAsync().then(() => 'ok') };
   };
   wrapper.notify = (array, index, count = Infinity) => {
     if (!gated(array)) return real.notify(array, index, count);
-    gate(C.OP_NOTIFY, wordIndex(array, index), count === Infinity ? -1 : count, 0);
-    // The scheduler woke the parked threads when it granted this step.
-    return real.load(control, base + C.RESULT);
+    gate(C.OP_NOTIFY, wordIndex(array, index), count === Infinity ? -1 : count);
+    // The scheduler woke the parked threads when it chose this step.
+    return control[base + C.RESULT];
   };
   globalThis.Atomics = wrapper;
 }
 
-/** Operations on `buffer` are gated from now on (undefined: none). */
-export function setTarget(buffer) {
+/** Operations on `buffer` are steps from now on (while the explorer's GATING is 1). */
+export function setTarget(buffer, threadChecks) {
   target = buffer;
+  if (threadChecks !== undefined) checks = threadChecks;
 }
 
-/** The real Atomics, for assertions that must not be steps. */
+/** The real Atomics, for checks that must not be steps. */
 export const realAtomics = real;
 
 function gated(array) {
-  return target !== undefined && array.buffer === target && real.load(control, C.GATING) === 1;
+  return target !== undefined && array.buffer === target && control[C.GATING] === 1;
 }
 
 function wordIndex(array, index) {
-  return (array.byteOffset >>> 2) + index * (array.BYTES_PER_ELEMENT >>> 2 || 1);
+  return (array.byteOffset >>> 2) + index * Math.max(1, array.BYTES_PER_ELEMENT >>> 2);
 }
 
-/** Announces the next operation and waits until the scheduler lets it run. */
-export function gate(op, addr, value, timed) {
+/** Stops before an operation: announces it, decides who goes next, waits if not us. */
+function gate(op, addr, value) {
   control[base + C.OP] = op;
   control[base + C.ADDR] = addr;
   control[base + C.VALUE] = value;
-  control[base + C.TIMED] = timed;
+  control[base + C.STATUS] = C.AT_GATE;
+  if (decide(control, self, checks.check, checks.fingerprint) !== self) waitTurn();
+}
+
+/** The start of an execution: wait, without deciding, for the explorer's first step. */
+export function gateStart() {
+  if (real.load(control, C.GATING) === 1) {
+    // An execution is under way: a thread must never start another inside it.
+    throw new Error(`thread ${self} started an execution while another was running (GO ${control[base + C.GO]}, ACK ${control[base + C.ACK]})`);
+  }
+  control[base + C.OP] = C.OP_START;
+  control[base + C.ADDR] = -1;
   real.store(control, base + C.STATUS, C.AT_GATE);
   real.notify(control, base + C.STATUS);
   waitTurn();
 }
 
-function block(addr, value, timeout) {
-  control[base + C.ADDR] = addr;
-  control[base + C.VALUE] = value;
-  control[base + C.TIMED] = timeout === Infinity ? 0 : 1;
-  real.store(control, base + C.STATUS, C.BLOCKED);
-  real.notify(control, base + C.STATUS);
+function block() {
+  control[base + C.STATUS] = C.BLOCKED;
+  control[base + C.WOKEN] = 0;
+  decide(control, self, checks.check, checks.fingerprint);
 }
 
 /** Polls this many times before parking: a handoff is usually a few microseconds away. */
-const SPINS = 4000;
+const SPINS = 2000;
 
 function waitTurn() {
   for (let i = 0; i < SPINS && real.load(control, base + C.TURN) === 0; i++);
@@ -100,12 +114,23 @@ function waitTurn() {
 }
 
 async function waitTurnAsync() {
-  while (real.load(control, base + C.TURN) === 0) await real.waitAsync(control, base + C.TURN, 0).value;
+  while (real.load(control, base + C.TURN) === 0) await real.waitAsync(control, base + C.TURN, 0, 20).value;
   real.store(control, base + C.TURN, 0);
 }
 
-/** Reports the end of this thread's part of an execution. */
+/** Ends this thread's part of an execution (DONE or FAILED) and passes the baton on. */
 export function finish(status) {
-  real.store(control, base + C.STATUS, status);
-  real.notify(control, base + C.STATUS);
+  control[base + C.STATUS] = status;
+  if (status === C.FAILED || control[C.GATING] === 0) {
+    // Failing (or still in set-up): the explorer takes it from here.
+    real.store(control, base + C.STATUS, status);
+    real.notify(control, base + C.STATUS);
+    if (control[C.GATING] === 1) {
+      control[C.FAILED_BY] = self;
+      real.store(control, C.OUTCOME, C.OUTCOME_FAILED);
+      real.notify(control, C.OUTCOME);
+    }
+    return;
+  }
+  decide(control, self, checks.check, checks.fingerprint);
 }

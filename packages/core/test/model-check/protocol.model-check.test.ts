@@ -5,16 +5,16 @@
  * at most PREEMPTION_BOUND preemptions (up to a budget per configuration).
  * Checked in every execution: a slot is touched only by its owner; every request
  * is handled once and passed to the done callback once, with its own result; no
- * thread stays parked while work it must do is pending; destroy ends every thread.
+ * thread stays parked while work it must do is pending; destroy ends every thread;
+ * every wake and completion event word holds one of its three states.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { computeGeometry, readGeometry, QueueMemory } from '../../src/index.js';
+import { computeGeometry, type Geometry } from '../../src/index.js';
 import { budget, PREEMPTION_BOUND } from './budget.js';
 import { Explorer, type Buffers } from './explorer.mjs';
 import { record } from './report.js';
 
 const REQUEST_BYTES = 8; // layout { seq: 'i32', result: 'i32' }
-const EVENT_STATES = new Set([-1, 0, 1]);
 
 interface Config {
   name: string;
@@ -23,6 +23,8 @@ interface Config {
   policy: 'batch' | 'round-robin';
   script: string[];
   executions: number;
+  /** Overrides PREEMPTION_BOUND for this configuration. */
+  preemptionBound?: number;
 }
 
 const configs: Config[] = [
@@ -33,33 +35,44 @@ const configs: Config[] = [
   { name: '2 workers x 1 slot, batch, 3 blocking gets, waitAll', threads: 2, slots: 1, policy: 'batch', script: ['getBlocking', 'getBlocking', 'getBlocking', 'waitAll'], executions: 20_000 },
   { name: '2 workers x 1 slot, round-robin, 4 blocking gets, drain', threads: 2, slots: 1, policy: 'round-robin', script: ['getBlocking', 'getBlocking', 'getBlocking', 'getBlocking', 'drain'], executions: 15_000 },
   { name: '2 workers x 2 slots, batch, get x3, async get, waitAll', threads: 2, slots: 2, policy: 'batch', script: ['get', 'get', 'get', 'getAsync', 'waitAll'], executions: 15_000 },
+  { name: '2 workers x 2 slots, round-robin, 5 blocking gets, drain', threads: 2, slots: 2, policy: 'round-robin', script: ['getBlocking', 'getBlocking', 'getBlocking', 'getBlocking', 'getBlocking', 'drain'], executions: 15_000 },
+  { name: '2 workers x 3 slots, batch, get x5, drain', threads: 2, slots: 3, policy: 'batch', script: ['get', 'get', 'get', 'get', 'get', 'drain'], executions: 10_000 },
+  { name: '1 worker x 2 slots, get, waitAll, get x2, drain', threads: 1, slots: 2, policy: 'batch', script: ['get', 'waitAll', 'get', 'get', 'drain'], executions: 10_000 },
+  { name: '1 worker x 1 slot, 2 blocking gets, waitAll, 3 preemptions', threads: 1, slots: 1, policy: 'batch', script: ['getBlocking', 'getBlocking', 'waitAll'], executions: 20_000, preemptionBound: 3 },
 ];
+
+/** Int32 indices of every wake and completion event word. */
+function eventWordIndices(g: Geometry): number[] {
+  const blocksBase = g.slotsBase - g.threads * g.blockStride;
+  const out: number[] = [];
+  for (let t = 0; t < g.threads; t++) {
+    const block = blocksBase + t * g.blockStride;
+    out.push((block + g.wakeOffset) >>> 2, (block + g.completionOffset) >>> 2);
+  }
+  return out;
+}
 
 function explorerFor(config: Config, bug = 'none'): Explorer {
   const g = computeGeometry(config.threads, config.slots, REQUEST_BYTES);
   const roles = ['submitter', ...Array.from({ length: config.threads }, () => 'worker')];
   return new Explorer({
     roles,
-    scenario: { threads: config.threads, slots: config.slots, policy: config.policy, script: config.script, bug },
+    scenario: {
+      kind: 'queue',
+      threads: config.threads,
+      slots: config.slots,
+      policy: config.policy,
+      script: config.script,
+      bug,
+      // The fingerprint covers the header, control and worker blocks (the protocol's words), not the slots.
+      stateWords: g.slotsBase >>> 2,
+      // Checked after every step: each of these words holds one of the event's three states.
+      eventWordIndices: eventWordIndices(g),
+    },
     bufferBytes: g.totalBytes,
     auditBytes: 4 * 64,
-    invariant: eventWordsValid,
     finalCheck: everyRequestOnce,
   });
-}
-
-/** Every wake and completion event word holds one of its three states. */
-function eventWordsValid(buffers: Buffers): string | undefined {
-  const i32 = new Int32Array(buffers.buffer);
-  if (i32[0] === 0) return undefined; // header not written yet
-  const memory = new QueueMemory(buffers.buffer, readGeometry(buffers.buffer));
-  for (const [t, block] of memory.blocks.entries()) {
-    for (const [name, ev] of [['wake', block.wake], ['completion', block.completion]] as const) {
-      const v = Atomics.load(ev.array, ev.index);
-      if (!EVENT_STATES.has(v)) return `worker ${t}'s ${name} event holds ${v}`;
-    }
-  }
-  return undefined;
 }
 
 /** Every submitted request handled exactly once and passed to done exactly once; no violation. */
@@ -87,7 +100,8 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
       const explorer = explorerFor(config);
       explorers.push(explorer);
       const t0 = performance.now();
-      const result = await explorer.explore({ maxExecutions: budget(config.executions), preemptionBound: PREEMPTION_BOUND });
+      const bound = config.preemptionBound ?? PREEMPTION_BOUND;
+      const result = await explorer.explore({ maxExecutions: budget(config.executions), preemptionBound: bound });
       record({
         name: `queue: ${config.name}`,
         executions: result.executions,
@@ -95,7 +109,7 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
         distinctStates: result.states,
         maxDepth: result.maxDepth,
         exhausted: result.exhausted === true,
-        preemptionBound: PREEMPTION_BOUND,
+        preemptionBound: bound,
         seconds: (performance.now() - t0) / 1000,
       });
       expect(result.failure, `${result.failure ?? ''}\ntrace (last 40 steps): ${(result.trace ?? []).slice(-40).join(' ')}`).toBeUndefined();

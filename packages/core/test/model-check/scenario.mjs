@@ -85,3 +85,32 @@ export function plantBug(core, event, bug) {
     throw new Error(`unknown planted bug ${bug}`);
   }
 }
+
+const EVENT_STATES = new Set([-1, 0, 1]);
+
+/**
+ * The invariant checked after every step, and the state fingerprint, for the
+ * thread that holds the baton. Queue: every wake and completion event word is
+ * in one of its three states; the fingerprint covers the protocol's words
+ * (header, control, worker blocks), not the slots. Event: the event word.
+ */
+export function makeChecks(scenario, buffer) {
+  const words = new Int32Array(buffer, 0, Math.min(buffer.byteLength >>> 2, scenario.stateWords ?? 32));
+  const eventIndices = scenario.kind === 'queue' ? scenario.eventWordIndices : [0];
+  const all = new Int32Array(buffer);
+  return {
+    check() {
+      if (scenario.kind === 'queue' && all[0] === 0) return undefined; // header not written yet
+      for (const i of eventIndices) {
+        const v = all[i];
+        if (!EVENT_STATES.has(v)) return `event word ${i} holds ${v}`;
+      }
+      return undefined;
+    },
+    fingerprint() {
+      let h = 2166136261;
+      for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 16777619);
+      return h >>> 0;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { nodePageCodec } from '@twq/compress';
+import { COMPRESSION_LEVEL, PAGE_SIZE } from './page-size.js';
+
+/**
+ * Room for one compressed page: raw deflate's worst case with fixed Huffman
+ * codes (9-bit literals, +1/8) plus block headers. zlib falls back to stored
+ * blocks long before that, so a page always fits.
+ */
+export const COMPRESSED_PAGE_BOUND = PAGE_SIZE + (PAGE_SIZE >>> 3) + 64;
+
+/**
+ * The one unit of work: raw deflate, level 1, of page `page` of `memory`, read
+ * in place (a view, no copy). Inline, twq and the worker-pool peers all call
+ * this same function, so that they do exactly the same work per page (the
+ * async-zlib child does the same compression through zlib's async API).
+ *
+ * The codec is @twq/compress's node:zlib one (zlib.deflateRawSync with a
+ * frozen options object). Its page ops are not used: they carry the page in
+ * the request (a 4 KiB copy by the submitter per page), where the seed, and
+ * this benchmark, pass only the page's index into shared guest memory.
+ */
+export function compressPage(memory: Uint8Array, page: number): Uint8Array {
+  const at = page * PAGE_SIZE;
+  return nodePageCodec.compress(memory.subarray(at, at + PAGE_SIZE), 'deflate-raw', COMPRESSION_LEVEL);
+}
+
+/** The no-op task of the no-op workload: a value in, value + 1 out. */
+export function noop(value: number): number {
+  return value + 1;
+}
