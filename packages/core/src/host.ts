@@ -15,13 +15,20 @@ export interface WorkerInit {
   readonly opsOptions: unknown;
 }
 
+/** What a host tells the queue as it happens (on the submitter's thread). */
+export interface HostEvents {
+  /** A worker died (its death is already recorded in shared memory). */
+  workerDied(worker: number): void;
+}
+
 export interface WorkerHost {
   /**
    * Starts one worker per partition over `init`. Resolves once every worker has
    * loaded the ops, set up its slots and published READY; rejects with a
    * WorkerStartError after stopping whatever it started when any fails.
+   * `events` is for a host whose event loop hears of deaths.
    */
-  start(init: WorkerInit): Promise<void>;
+  start(init: WorkerInit, events: HostEvents): Promise<void>;
   /**
    * Called after the queue's destroy flag is set and every wake event is set.
    * Resolves when every worker is gone; `force` terminates without waiting for

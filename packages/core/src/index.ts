@@ -12,7 +12,7 @@ export {
   describeValue,
   isRemoteError,
 } from './errors.js';
-export type { WorkerHost, WorkerInit } from './host.js';
+export type { HostEvents, WorkerHost, WorkerInit } from './host.js';
 export { InlineQueue } from './inline-queue.js';
 export type { InlineQueueOptions } from './inline-queue.js';
 export {

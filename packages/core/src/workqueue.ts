@@ -1,5 +1,14 @@
 import { BlockingWaitForbiddenError, backoff, canBlock, type SharedEvent } from '@twq/event';
-import { HANDLER_FAILED, QueueDestroyedError, QueueFailedError, RemoteError, RequestStateError, WORKER_DIED, WaitTimeoutError } from './errors.js';
+import {
+  HANDLER_FAILED,
+  QueueDestroyedError,
+  QueueFailedError,
+  RemoteError,
+  RequestStateError,
+  TwqError,
+  WORKER_DIED,
+  WaitTimeoutError,
+} from './errors.js';
 import type { WorkerHost, WorkerInit } from './host.js';
 import {
   C_DESTROYED,
@@ -34,6 +43,8 @@ export const WAIT_SLICE_MS = 50;
 const OPEN = 0;
 const CLOSING = 1;
 const DESTROYED = 2;
+/** Constructed, start() not yet done: nothing may be submitted. */
+const NEW = 3;
 
 const WAIT_FREE = 0;
 const WAIT_IDLE = 1;
@@ -110,7 +121,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   /** Free slots a submitter waiting for one asks to be woken for (half the slots). */
   private readonly wakeBatch: number;
   private cursor = 0;
-  private state = OPEN;
+  private state = NEW;
   private submitted = 0;
   private completed = 0;
   private destroyPromise: Promise<void> | undefined;
@@ -174,14 +185,30 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
   /** Starts the workers through the host; on failure the queue is left destroyed. */
   async start(): Promise<this> {
+    if (this.state !== NEW) throw new TwqError('ERR_TWQ_STARTED', `queue "${this.name}": start() was already called`);
+    this.state = CLOSING; // until the workers are up
     try {
-      await this.host.start(this.workerInit());
+      // A host whose event loop hears of a death (Node's supervisor messages, a
+      // page's worker events) reports it here, so that the dead worker's slots
+      // are reclaimed at once, not at the submitter's next wait.
+      await this.host.start(this.workerInit(), { workerDied: () => { this.onWorkerDied(); } });
     } catch (e) {
       this.state = DESTROYED;
       Atomics.store(this.memory.i32, C_DESTROYED, 1);
       throw e;
     }
+    this.state = OPEN;
     return this;
+  }
+
+  /** A host's report of a death: reclaim now (a failure is kept for the next call to throw). */
+  private onWorkerDied(): void {
+    if (this.state !== OPEN) return;
+    try {
+      this.checkHealth();
+    } catch {
+      // checkHealth recorded the failure: every later call throws it.
+    }
   }
 
   /**
@@ -214,7 +241,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     for (;;) {
       const r = this.getRequest();
       if (r !== null) return r;
-      this.waitSync(WAIT_FREE, this.cursor, deadline, timeoutMs, 'getRequestBlocking()');
+      this.waitSync(WAIT_FREE, this.freeWaitTarget(), deadline, timeoutMs, 'getRequestBlocking()');
     }
   }
 
@@ -229,7 +256,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.host.hold?.();
     try {
       for (;;) {
-        await this.waitAsync(WAIT_FREE, this.cursor, deadline, timeoutMs, 'getRequestAsync()', signal);
+        await this.waitAsync(WAIT_FREE, this.freeWaitTarget(), deadline, timeoutMs, 'getRequestAsync()', signal);
         const r = this.getRequest();
         if (r !== null) return r;
       }
@@ -289,7 +316,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
   /** Resolves when every submitted request is handled and its done callback has run. Never blocks. */
   async drain(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
-    if (this.state === DESTROYED || this.failure !== undefined) this.throwClosed('drain()');
+    if (this.state === DESTROYED || this.state === NEW || this.failure !== undefined) this.throwClosed('drain()');
     await this.drainInternal(options.signal, options.timeoutMs ?? Infinity);
   }
 
@@ -413,6 +440,20 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     return false;
   }
 
+  /**
+   * The worker to wait on for a free slot: the first, from the cursor on, that
+   * has requests in flight (only a busy worker can free a slot). When none is
+   * busy, every slot is held by the submitter: an async caller may still submit
+   * one, so wait on the cursor's worker (a blocking caller waits until its
+   * timeout: nothing else on its thread can run).
+   */
+  private freeWaitTarget(): number {
+    for (let k = 0, t = this.cursor; k < this.threads; k++, t = t + 1 === this.threads ? 0 : t + 1) {
+      if (this.isBusy(t)) return t;
+    }
+    return this.cursor;
+  }
+
   private isReady(kind: number, t: number): boolean {
     return kind === WAIT_FREE ? this.findFree(t) >= 0 : !this.isBusy(t);
   }
@@ -494,7 +535,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       const info = readErrorRecord(this.memory.deathRecord(failed - 1));
       this.failure ??= new QueueFailedError(
         this.name,
-        `worker ${failed - 1} could not be replaced: ${info.name}: ${info.message}`,
+        `worker ${failed - 1} is gone and was not replaced: ${info.name}: ${info.message}`,
       );
       if (this.state === OPEN) this.state = CLOSING;
       throw this.failure;
@@ -593,6 +634,9 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   }
 
   private throwClosed(call: string): never {
+    if (this.state === NEW) {
+      throw new TwqError('ERR_TWQ_NOT_STARTED', `queue "${this.name}" is not started: ${call} needs await queue.start() first (createQueue() and InlineQueue.create() do it)`);
+    }
     if (this.failure !== undefined && this.destroyPromise === undefined) throw this.failure;
     throw new QueueDestroyedError(this.name, call);
   }

@@ -4,6 +4,7 @@ import {
   WorkerStartError,
   readGeometry,
   recordQueueFailure,
+  type HostEvents,
   type WorkerHost,
   type WorkerInit,
 } from '@twq/core';
@@ -48,7 +49,7 @@ export class NodeHost implements WorkerHost {
     this.options = options;
   }
 
-  start(init: WorkerInit): Promise<void> {
+  start(init: WorkerInit, events: HostEvents): Promise<void> {
     const data: SupervisorData = {
       init,
       opsModule: this.options.opsModule,
@@ -90,9 +91,11 @@ export class NodeHost implements WorkerHost {
             fail(new WorkerStartError(m.worker, `${m.error.name}: ${m.error.message}`, m.error));
             break;
           case 'worker-died':
+            events.workerDied(m.worker);
             this.options.onWorkerExit?.({ worker: m.worker, exitCode: m.exitCode, error: m.error, replaced: m.replaced });
             break;
           case 'replacement-failed':
+            events.workerDied(m.worker);
             this.options.onWorkerExit?.({ worker: m.worker, exitCode: 1, error: m.error, replaced: false });
             break;
           case 'stopped':
