@@ -64,6 +64,7 @@ describe('SharedEvent under every interleaving (bounded)', () => {
         exhausted: result.exhausted === true,
         preemptionBound: PREEMPTION_BOUND,
         seconds: (performance.now() - t0) / 1000,
+        harnessRestarts: result.harnessRestarts,
       });
       expect(result.failure, `${result.failure ?? ''}\ntrace: ${(result.trace ?? []).join(' ')}`).toBeUndefined();
     }, 1_800_000);

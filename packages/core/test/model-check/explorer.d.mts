@@ -4,6 +4,8 @@ export interface ExploreResult {
   steps: number;
   maxDepth: number;
   states: number;
+  /** Times the code threads were restarted after a fault of the harness (the execution is replayed). */
+  harnessRestarts: number;
   exhausted?: boolean;
   failure?: string;
   trace?: string[];

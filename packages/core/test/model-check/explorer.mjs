@@ -17,6 +17,16 @@ const THREAD_URL = new URL('./code-thread.mjs', import.meta.url);
 const EXECUTION_TIMEOUT_MS = 30_000;
 /** Longest the first start may take: spawning the threads and loading the code (slow on a busy machine). */
 const FIRST_START_TIMEOUT_MS = 180_000;
+/** Slice of the explorer's wait for an execution's outcome. */
+const OUTCOME_SLICE_MS = 100;
+/** Longest a thread may take to come back from an execution (it only has to return). */
+const ACK_TIMEOUT_MS = 5_000;
+/** Times one execution is replayed on fresh threads after a fault of the harness. */
+const MAX_RESTARTS = 3;
+
+/** A fault of the model checker's own machinery, not of the code under test. */
+class HarnessFault extends Error {}
+
 /** Steps after which an execution is scheduled round-robin, without branching. */
 const FAIR_AFTER = 200;
 /** Steps after which an execution is declared a livelock. */
@@ -39,13 +49,20 @@ export class Explorer {
     this.buffers = { buffer: new SharedArrayBuffer(bufferBytes), audit: new SharedArrayBuffer(auditBytes) };
     this.checks = makeChecks(scenario, this.buffers.buffer);
     this.messages = [];
+    this.restarts = 0;
+    this.spawn();
+  }
+
+  /** Starts (or restarts) the code threads on a fresh control block. */
+  spawn() {
     this.started = false;
-    this.threads = roles.map((role, index) => {
+    this.control.fill(0, 0, C.STACK);
+    this.threads = this.roles.map((role, index) => {
       const w = new Worker(THREAD_URL, {
-        workerData: { role, index, control: this.controlBuffer, scenario, buffer: this.buffers.buffer, audit: this.buffers.audit },
+        workerData: { role, index, control: this.controlBuffer, scenario: this.scenario, buffer: this.buffers.buffer, audit: this.buffers.audit },
       });
       w.on('message', (m) => this.messages.push(m));
-      w.on('error', (e) => this.messages.push({ type: 'failed', index, message: `thread error: ${e.message}` }));
+      w.on('error', (e) => this.messages.push({ type: 'failed', index, harness: true, message: `thread error: ${e.message}` }));
       return w;
     });
   }
@@ -64,11 +81,28 @@ export class Explorer {
     let steps = 0;
     let maxDepth = 0;
     for (;;) {
-      const failure = await this.runOne(preemptionBound);
+      let failure = await this.runOne(preemptionBound);
+      // A fault of the harness itself (a code thread that lost track of the
+      // executions): restart the threads and replay the same execution; the
+      // schedule is on the stack, so the replay is the same interleaving.
+      for (let retry = 0; failure instanceof HarnessFault && retry < MAX_RESTARTS; retry++) {
+        this.restarts++;
+        await this.close();
+        this.messages.length = 0;
+        const len = ctl[C.STACK_LEN];
+        const states = ctl[C.STATES];
+        const saved = ctl.slice(C.STACK, C.STACK + 2 * len);
+        this.spawn();
+        ctl[C.STACK_LEN] = len;
+        ctl[C.STATES] = states;
+        ctl.set(saved, C.STACK);
+        failure = await this.runOne(preemptionBound);
+      }
+      if (failure instanceof HarnessFault) failure = `model checker harness: ${failure.message}`;
       executions++;
       steps += ctl[C.STEPS];
       maxDepth = Math.max(maxDepth, ctl[C.STEPS]);
-      const summary = () => ({ executions, steps, maxDepth, states: ctl[C.STATES] });
+      const summary = () => ({ executions, steps, maxDepth, states: ctl[C.STATES], harnessRestarts: this.restarts });
       if (failure !== undefined) return { ...summary(), failure, trace: readTrace(ctl) };
       // Backtrack: drop exhausted choice points, advance the deepest open one.
       let len = ctl[C.STACK_LEN];
@@ -86,7 +120,7 @@ export class Explorer {
     // Every thread must be completely out of the previous execution (async
     // tails included) before anything is reset.
     for (let t = 0; t < n; t++) {
-      if (!this.awaitAck(t)) return `thread ${t} (${this.roles[t]}) did not finish its previous execution in ${EXECUTION_TIMEOUT_MS} ms`;
+      if (!this.awaitAck(t)) return new HarnessFault(`thread ${t} (${this.roles[t]}) did not finish its previous execution`);
     }
     Atomics.store(ctl, C.GATING, 0);
     for (let t = 0; t < n; t++) {
@@ -119,8 +153,9 @@ export class Explorer {
       Atomics.add(ctl, b + C.GO, 1);
       Atomics.notify(ctl, b + C.GO);
       const limit = this.started ? EXECUTION_TIMEOUT_MS : FIRST_START_TIMEOUT_MS;
-      if (!this.awaitStart(t, limit)) return `thread ${t} (${this.roles[t]}) did not reach its start in ${limit} ms`;
+      if (!this.awaitStart(t, limit)) return new HarnessFault(`thread ${t} (${this.roles[t]}) did not reach its start in ${limit} ms`);
       if (ctl[b + C.STATUS] === C.FAILED) return await this.failureMessage(t);
+      if (this.harnessError(t)) return new HarnessFault(`thread ${t} (${this.roles[t]}): ${this.harnessError(t)}`);
     }
     this.started = true;
     Atomics.store(ctl, C.GATING, 1);
@@ -130,7 +165,11 @@ export class Explorer {
     while (Atomics.load(ctl, C.OUTCOME) === 0) {
       const left = deadline - performance.now();
       if (left <= 0) return `execution did not end in ${EXECUTION_TIMEOUT_MS} ms (a thread ran without reaching a gate)`;
-      Atomics.wait(ctl, C.OUTCOME, 0, left);
+      // Async, in slices: a code thread's crash reaches us as an event.
+      const r = Atomics.waitAsync(ctl, C.OUTCOME, 0, Math.min(left, OUTCOME_SLICE_MS));
+      if (r.async) await r.value;
+      const crashed = this.roles.findIndex((_, t) => this.harnessError(t) !== undefined);
+      if (crashed !== -1) return new HarnessFault(`thread ${crashed} (${this.roles[crashed]}): ${this.harnessError(crashed)}`);
     }
     switch (Atomics.load(ctl, C.OUTCOME)) {
       case C.OUTCOME_DONE: {
@@ -148,10 +187,15 @@ export class Explorer {
     }
   }
 
-  /** Blocks until thread t has acknowledged the end of its last execution. */
+  /** The error of thread t's crash, if the harness saw one. */
+  harnessError(t) {
+    return this.messages.find((m) => m.harness === true && m.index === t)?.message;
+  }
+
+  /** Blocks until thread t has acknowledged the end of its last execution (false: it crashed or timed out). */
   awaitAck(t) {
     const b = t * C.RECORD_WORDS;
-    const deadline = performance.now() + EXECUTION_TIMEOUT_MS;
+    const deadline = performance.now() + ACK_TIMEOUT_MS;
     while (Atomics.load(this.control, b + C.ACK) !== Atomics.load(this.control, b + C.GO)) {
       const left = deadline - performance.now();
       if (left <= 0) return false;

@@ -111,6 +111,7 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
         exhausted: result.exhausted === true,
         preemptionBound: bound,
         seconds: (performance.now() - t0) / 1000,
+        harnessRestarts: result.harnessRestarts,
       });
       expect(result.failure, `${result.failure ?? ''}\ntrace (last 40 steps): ${(result.trace ?? []).slice(-40).join(' ')}`).toBeUndefined();
     }, 1_800_000);

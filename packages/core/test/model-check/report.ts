@@ -11,6 +11,8 @@ export interface ConfigReport {
   exhausted: boolean;
   preemptionBound: number;
   seconds: number;
+  /** Replays on fresh code threads after a fault of the harness (0 in a healthy run). */
+  harnessRestarts: number;
 }
 
 /** Appends one configuration's figures to test-results/model-check.json (for RELIABILITY.md). */
@@ -26,6 +28,6 @@ export function record(entry: ConfigReport): void {
   all.push(entry);
   writeFileSync(REPORT, `${JSON.stringify(all, null, 2)}\n`);
   console.log(
-    `[model-check] ${entry.name}: ${entry.executions} interleavings (${entry.exhausted ? 'all' : 'budget reached'}, preemption bound ${entry.preemptionBound}), ${entry.steps} steps, ${entry.distinctStates} distinct states, ${entry.seconds.toFixed(1)} s`,
+    `[model-check] ${entry.name}: ${entry.executions} interleavings (${entry.exhausted ? 'all' : 'budget reached'}, preemption bound ${entry.preemptionBound}), ${entry.steps} steps, ${entry.distinctStates} distinct states, ${entry.seconds.toFixed(1)} s, ${entry.harnessRestarts} harness restarts`,
   );
 }
