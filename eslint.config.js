@@ -24,6 +24,8 @@ export default tseslint.config(
       'no-bitwise': 'off',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // `this: void` marks ops members as plain functions (see @twq/core's Ops).
+      '@typescript-eslint/no-invalid-void-type': ['error', { allowAsThisParameter: true }],
       // Error messages name bad values of any type, whatever String() makes of them.
       '@typescript-eslint/no-base-to-string': 'off',
       // Abort reasons are whatever the caller passed to abort().

@@ -16,6 +16,7 @@ export type { HostEvents, WorkerHost, WorkerInit } from './host.js';
 export { InlineQueue } from './inline-queue.js';
 export type { InlineQueueOptions } from './inline-queue.js';
 export {
+  DOORBELL_OFFSET,
   ERROR_BYTES,
   MAX_SLOTS_PER_THREAD,
   MAX_THREADS,

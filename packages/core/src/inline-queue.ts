@@ -35,7 +35,7 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
           const runtime = new WorkerRuntime(
             init.buffer,
             t,
-            ops as Ops,
+            ops,
             { threads: init.threads, slotsPerThread: init.slotsPerThread, name: init.name, options: init.opsOptions },
             0,
           );
@@ -53,7 +53,7 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
         }
       },
     };
-    super(ops as Ops<S, unknown, O>, { threads: 1, ...options }, host, 1);
+    super(ops, { threads: 1, ...options }, host, 1);
     this.runtimes = runtimes;
     this.autoRun = options.autoRun ?? true;
   }

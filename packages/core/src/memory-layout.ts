@@ -6,8 +6,10 @@ import { CACHE_LINE_BYTES, alignUp, bytesForBits } from '@twq/bitmap';
  * the same line on the hot path (Emilio Cota's review of the seed).
  *
  *   offset 0        HEADER line      geometry, written once at creation (read-only after)
- *   offset 128      CONTROL line     destroy flag; written by the submitter, once
- *   offset 256      worker block 0, worker block 1, ...  (BLOCK stride each)
+ *   offset 128      CONTROL line     destroy and failure flags; written once each
+ *   offset 256      DOORBELL line    the event a submitter waiting for any free slot
+ *                                    parks on: reset by it, set by any worker
+ *   offset 384      worker block 0, worker block 1, ...  (BLOCK stride each)
  *   slotsBase       slot 0 of worker 0 ... slot S-1 of worker T-1 (SLOT stride each)
  *   errorsBase      one ERROR_BYTES record per slot (failure path only)
  *   deathsBase      one ERROR_BYTES record per worker (why it died)
@@ -33,7 +35,7 @@ export const LINE = CACHE_LINE_BYTES;
 
 /** "twq1" */
 export const MAGIC = 0x74_77_71_31;
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 // HEADER line (Int32 indices).
 export const H_MAGIC = 0;
@@ -53,7 +55,10 @@ export const C_DESTROYED = CONTROL_OFFSET >>> 2;
  */
 export const C_FAILED = C_DESTROYED + 1;
 
-export const BLOCKS_OFFSET = 2 * LINE;
+/** Byte offset of the doorbell event (its own line: workers set it, the submitter resets it). */
+export const DOORBELL_OFFSET = 2 * LINE;
+
+export const BLOCKS_OFFSET = 3 * LINE;
 
 /** Slot header: Int32 status, Int32 error length, 8 bytes reserved (keeps data 8-aligned). */
 export const SLOT_HEADER_BYTES = 16;

@@ -31,6 +31,9 @@ export interface WorkerEnv<O = unknown> {
  * imported by the submitter (for `layout` and `done`) and by every worker (for
  * `setup`, `handle`, `teardown`).
  */
+// Members are methods, not function-typed properties: method parameters are
+// bivariant, so ops whose context type is narrower (what setup returns) still
+// fit where Ops<S, unknown, O> is expected.
 export interface Ops<S extends LayoutSpec = LayoutSpec, C = unknown, O = unknown> {
   /** The request layout, from `defineLayout`. */
   readonly layout: Layout<S>;
@@ -41,21 +44,21 @@ export interface Ops<S extends LayoutSpec = LayoutSpec, C = unknown, O = unknown
    * It must not write the request's shared fields: after a worker is replaced,
    * a slot may still hold a result the submitter has not collected.
    */
-  readonly setup?: (slot: number, env: WorkerEnv<O>) => C;
+  setup?(this: void, slot: number, env: WorkerEnv<O>): C;
   /** Runs on the owning worker once per slot when the queue is destroyed (the seed's uninit). */
-  readonly teardown?: (context: C, slot: number, env: WorkerEnv<O>) => void;
+  teardown?(this: void, context: C, slot: number, env: WorkerEnv<O>): void;
   /**
    * Runs on the worker: reads the request's input fields, writes its result
    * fields. May return a promise; the worker then takes no other request until
    * it settles. A throw (or rejection) completes the request as failed.
    */
-  readonly handle: (request: Request<S>, context: C, env: WorkerEnv<O>) => void | Promise<void>;
+  handle(this: void, request: Request<S>, context: C, env: WorkerEnv<O>): void | Promise<void>;
   /**
    * Runs on the submitter, exactly once per submitted request, lazily: when
    * its slot is about to be reused or during `waitAll` / `drain`. `error` is
    * set when the request failed (handler threw, or its worker died).
    */
-  readonly done?: (request: Request<S>, error: RemoteError | undefined) => void;
+  done?(this: void, request: Request<S>, error: RemoteError | undefined): void;
 }
 
 /** An ops module may export the ops themselves, or a factory taking `opsOptions`. */

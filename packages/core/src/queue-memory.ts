@@ -4,6 +4,7 @@ import {
   C_DESTROYED,
   COMPLETION_EVENT,
   C_FAILED,
+  DOORBELL_OFFSET,
   ERROR_BYTES,
   LINE,
   W_EXIT_CODE,
@@ -54,6 +55,8 @@ export class QueueMemory {
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
   readonly blocks: readonly WorkerBlock[];
+  /** Where a submitter waiting for any free slot parks (see WorkerRuntime.signalCompletion). */
+  readonly doorbell: SharedEvent;
 
   constructor(buffer: SharedArrayBuffer, geometry: Geometry) {
     this.buffer = buffer;
@@ -63,6 +66,7 @@ export class QueueMemory {
     const blocks: WorkerBlock[] = [];
     for (let t = 0; t < geometry.threads; t++) blocks.push(new WorkerBlock(buffer, geometry, t));
     this.blocks = blocks;
+    this.doorbell = new SharedEvent(new Int32Array(buffer, DOORBELL_OFFSET, 1), 0);
   }
 
   isDestroyed(): boolean {
@@ -160,6 +164,7 @@ export function recordWorkerDeath(memory: QueueMemory, worker: number, exitCode:
   // the submitter's Atomics.load of the status.
   Atomics.store(block.state32, W_STATUS, WORKER_DEAD);
   block.completion.set();
+  memory.doorbell.set();
 }
 
 /**
@@ -170,4 +175,5 @@ export function recordQueueFailure(memory: QueueMemory, worker: number, reason: 
   writeErrorRecord(memory.deathRecord(worker), reason);
   Atomics.store(memory.i32, C_FAILED, worker + 1);
   for (const block of memory.blocks) block.completion.set();
+  memory.doorbell.set();
 }

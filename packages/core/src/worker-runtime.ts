@@ -57,6 +57,8 @@ export class WorkerRuntime {
   private inflight: Promise<void> | undefined;
   /** True once a handler has returned a promise: parking then uses waitAsync. */
   private asyncMode = false;
+  /** Where the next scan for pending slots starts (the slot after the last one handled). */
+  private scanFrom = 0;
   private handled = 0;
   private failed = 0;
   private parks = 0;
@@ -175,14 +177,21 @@ export class WorkerRuntime {
     const fill = this.fillWords;
     const done = this.doneLocal;
     const last = done.length - 1;
-    for (let w = 0; w <= last; w++) {
+    // Round-robin from the slot after the last one handled: a low slot that the
+    // submitter keeps refilling must not starve the slots above it.
+    let w = this.scanFrom >>> 5;
+    let mask = -1 << (this.scanFrom & 31);
+    for (let k = 0; k <= last + 1; k++) {
       // Pairs with the submitter's Atomics.store of FILL: its plain writes to the slot come before.
-      let pending = Atomics.load(fill, w) ^ done[w];
+      let pending = (Atomics.load(fill, w) ^ done[w]) & mask;
       if (w === last) pending &= this.lastWordMask;
       if (pending !== 0) {
-        const bit = 31 - Math.clz32(pending & -pending);
-        return this.runHandler((w << 5) + bit);
+        const s = (w << 5) + 31 - Math.clz32(pending & -pending);
+        this.scanFrom = s + 1 === this.requests.length ? 0 : s + 1;
+        return this.runHandler(s);
       }
+      mask = -1;
+      w = w === last ? 0 : w + 1;
     }
     return 0;
   }
@@ -338,19 +347,27 @@ export class WorkerRuntime {
   }
 
   /**
-   * Wakes a parked submitter, but only once it has as many free slots as it
-   * asked for (WANT): a submitter that waits for a free slot is then woken
-   * once for a batch of completions, not once per completion (each futex wake
-   * costs about as much as a small request). When nobody waits the event stays
-   * SET and this costs one load. Pairs with the submitter's store of WANT, then
-   * reset, then re-check: a worker that sees the event not SET also sees that
-   * WANT. WANT never exceeds the slots, so the completion that leaves this
-   * worker with nothing to do always wakes the submitter: no wake-up is lost.
+   * Wakes a parked submitter, but only once this worker has as many free slots
+   * as it asked for (WANT): a submitter that waits for a free slot is then
+   * woken once for a batch of completions, not once per completion (each futex
+   * wake costs about as much as a small request). It may be parked on this
+   * worker's completion event (waitAll / drain) or on the queue's doorbell (any
+   * free slot, from any worker). When nobody waits both events stay SET and
+   * this costs two loads of lines nobody writes. Pairs with the submitter's
+   * store of WANT, then reset, then re-check: a worker that sees an event not
+   * SET also sees that WANT. WANT never exceeds the slots, so the completion
+   * that leaves this worker with nothing to do always wakes the submitter: no
+   * wake-up is lost.
    */
   private signalCompletion(): void {
     const completion = this.block.completion;
-    if (completion.isSet()) return;
-    if (this.freeSlots() >= Atomics.load(this.block.completionLine, COMPLETION_WANT)) completion.set();
+    const doorbell = this.memory.doorbell;
+    const waitsHere = !completion.isSet();
+    const waitsAny = !doorbell.isSet();
+    if (!waitsHere && !waitsAny) return;
+    if (this.freeSlots() < Atomics.load(this.block.completionLine, COMPLETION_WANT)) return;
+    if (waitsHere) completion.set();
+    if (waitsAny) doorbell.set();
   }
 
   /** Slots of this worker in the submitter's hands now (slow path only). */

@@ -150,6 +150,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       block.wake.initUnsynchronized(false);
       block.completion.initUnsynchronized(false);
     }
+    this.memory.doorbell.initUnsynchronized(false);
     this.name = o.name;
     this.threads = o.threads;
     this.slotsPerThread = o.slotsPerThread;
@@ -241,7 +242,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     for (;;) {
       const r = this.getRequest();
       if (r !== null) return r;
-      this.waitSync(WAIT_FREE, this.freeWaitTarget(), deadline, timeoutMs, 'getRequestBlocking()');
+      this.waitSync(WAIT_FREE, -1, deadline, timeoutMs, 'getRequestBlocking()');
     }
   }
 
@@ -256,7 +257,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.host.hold?.();
     try {
       for (;;) {
-        await this.waitAsync(WAIT_FREE, this.freeWaitTarget(), deadline, timeoutMs, 'getRequestAsync()', signal);
+        await this.waitAsync(WAIT_FREE, -1, deadline, timeoutMs, 'getRequestAsync()', signal);
         const r = this.getRequest();
         if (r !== null) return r;
       }
@@ -440,22 +441,11 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     return false;
   }
 
-  /**
-   * The worker to wait on for a free slot: the first, from the cursor on, that
-   * has requests in flight (only a busy worker can free a slot). When none is
-   * busy, every slot is held by the submitter: an async caller may still submit
-   * one, so wait on the cursor's worker (a blocking caller waits until its
-   * timeout: nothing else on its thread can run).
-   */
-  private freeWaitTarget(): number {
-    for (let k = 0, t = this.cursor; k < this.threads; k++, t = t + 1 === this.threads ? 0 : t + 1) {
-      if (this.isBusy(t)) return t;
-    }
-    return this.cursor;
-  }
-
+  /** WAIT_FREE: some worker has a free slot. WAIT_IDLE: worker `t` has nothing in flight. */
   private isReady(kind: number, t: number): boolean {
-    return kind === WAIT_FREE ? this.findFree(t) >= 0 : !this.isBusy(t);
+    if (kind === WAIT_IDLE) return !this.isBusy(t);
+    for (let u = 0; u < this.threads; u++) if (this.findFree(u) >= 0) return true;
+    return false;
   }
 
   /**
@@ -479,16 +469,23 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   }
 
   /**
-   * First half of parking on worker `t`'s completion event: say how many free
-   * slots to be woken for (WANT: half the slots when waiting for one free slot,
-   * so that one wake-up brings a batch; all of them for waitAll / drain), then
-   * reset the event. The caller re-checks before it parks: a completion after
-   * the re-check finds the event reset, reads this WANT, and sets the event
-   * once it is met (see WorkerRuntime.signalCompletion).
+   * First half of parking. WAIT_IDLE parks on worker `t`'s completion event;
+   * WAIT_FREE on the queue's doorbell, which any worker rings, since any of
+   * them may free the next slot. First say how many free slots to be woken for
+   * (WANT: half the slots when waiting for a free one, so that one wake-up
+   * brings a batch; all of them for waitAll / drain), then reset the event. The
+   * caller re-checks before it parks: a completion after the re-check finds the
+   * event reset, reads this WANT, and sets the event once it is met (see
+   * WorkerRuntime.signalCompletion).
    */
   private prepareToWait(kind: number, t: number): SharedEvent {
+    if (kind === WAIT_FREE) {
+      for (const block of this.blocks) Atomics.store(block.completionLine, COMPLETION_WANT, this.wakeBatch);
+      this.memory.doorbell.reset();
+      return this.memory.doorbell;
+    }
     const block = this.blocks[t];
-    Atomics.store(block.completionLine, COMPLETION_WANT, kind === WAIT_FREE ? this.wakeBatch : this.slotsPerThread);
+    Atomics.store(block.completionLine, COMPLETION_WANT, this.slotsPerThread);
     block.completion.reset();
     return block.completion;
   }

@@ -48,6 +48,8 @@ class Model {
   readonly state: SlotState[];
   readonly seqOf: number[];
   cursor = 0;
+  /** Per worker: where its next scan for a submitted slot starts. */
+  readonly scanFrom: number[] = [];
   submitted = 0;
   completed = 0;
   constructor(
@@ -78,12 +80,19 @@ class Model {
     return null;
   }
 
-  /** The slot step(worker) handles: the lowest submitted one of that worker. */
+  /**
+   * The slot step(worker) handles: the first submitted one of that worker from
+   * the slot after the last one it handled, wrapping around (round-robin, so
+   * that no slot starves).
+   */
   step(worker: number): number | undefined {
-    for (let s = 0; s < this.slots; s++) {
+    const from = this.scanFrom[worker] ?? 0;
+    for (let k = 0; k < this.slots; k++) {
+      const s = (from + k) % this.slots;
       const g = worker * this.slots + s;
       if (this.state[g] === 'submitted') {
         this.state[g] = 'handled';
+        this.scanFrom[worker] = (s + 1) % this.slots;
         return g;
       }
     }

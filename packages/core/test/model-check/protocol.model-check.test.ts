@@ -6,10 +6,10 @@
  * Checked in every execution: a slot is touched only by its owner; every request
  * is handled once and passed to the done callback once, with its own result; no
  * thread stays parked while work it must do is pending; destroy ends every thread;
- * every wake and completion event word holds one of its three states.
+ * every wake and completion event word, and the doorbell, holds one of its three states.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { computeGeometry, type Geometry } from '../../src/index.js';
+import { DOORBELL_OFFSET, computeGeometry, type Geometry } from '../../src/index.js';
 import { budget, PREEMPTION_BOUND } from './budget.js';
 import { Explorer, type Buffers } from './explorer.mjs';
 import { record } from './report.js';
@@ -44,7 +44,7 @@ const configs: Config[] = [
 /** Int32 indices of every wake and completion event word. */
 function eventWordIndices(g: Geometry): number[] {
   const blocksBase = g.slotsBase - g.threads * g.blockStride;
-  const out: number[] = [];
+  const out: number[] = [DOORBELL_OFFSET >>> 2];
   for (let t = 0; t < g.threads; t++) {
     const block = blocksBase + t * g.blockStride;
     out.push((block + g.wakeOffset) >>> 2, (block + g.completionOffset) >>> 2);

@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// twq-gzip against gzip, pigz and a Node zlib.createGzip pipeline, in one run.
+//
+//   node bench/gzip-bench.mjs [--rounds N] [--threads N] [--mib N] [--corpus FILE] [--json FILE]
+//
+// Every tool compresses the same file to a file (standard output redirected),
+// at -1 and -6, with 2 threads where it has threads and 128 KiB blocks. The
+// rounds are interleaved (each round runs every tool once, in turn), so a
+// change in the machine's load hits all of them alike. Each tool's best
+// (shortest) round is its figure: on a machine shared with other work, load
+// only ever slows a run down, so the shortest is the least disturbed; the
+// medians are printed too. The figures are wall-clock ratios from this one run.
+// Installs Debian's pigz when it is missing (apt-get, as root).
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { corpusFile } from './corpus.mjs';
+
+const MIB = 1024 * 1024;
+const BLOCK_KIB = 128;
+const LEVELS = [1, 6];
+/** The issue's targets: twq-gzip -6 at least 1.7 times the zlib pipeline's speed, within 1.1 of pigz's wall time (1.25 at -1), within 1% of its size. */
+const TARGETS = { speedupVsZlib6: 1.7, vsPigz6: 1.1, vsPigz1: 1.25, size: 1.01 };
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    threads: { type: 'string', default: '2' },
+    mib: { type: 'string', default: '100' },
+    corpus: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const rounds = Number(values.rounds);
+const threads = String(values.threads);
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const zlibScript = fileURLToPath(new URL('./node-zlib-gzip.mjs', import.meta.url));
+
+function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+/** pigz from Debian's packages when it is missing (the issue asks the script to install it). */
+function ensurePigz() {
+  if (have('pigz')) return true;
+  const asRoot = process.getuid?.() === 0;
+  console.error(`pigz is missing: ${asRoot ? 'installing it with apt-get' : 'run "apt-get install -y pigz" as root'}`);
+  if (!asRoot) return false;
+  let r = spawnSync('apt-get', ['install', '-y', '-qq', 'pigz'], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    r = spawnSync('apt-get', ['install', '-y', '-qq', 'pigz'], { stdio: 'inherit' });
+  }
+  return r.status === 0 && have('pigz');
+}
+
+if (!have('gzip')) throw new Error('gzip is missing (Debian package gzip)');
+const pigz = ensurePigz();
+const input = values.corpus ?? corpusFile(Number(values.mib) * MIB);
+const inputBytes = statSync(input).size;
+const work = mkdtempSync(join(tmpdir(), 'twq-gzip-bench-out-'));
+
+const tools = [];
+for (const level of LEVELS) {
+  tools.push({ name: 'gzip', level, command: 'gzip', args: [`-${level}`, '-c', input] });
+  if (pigz) tools.push({ name: `pigz -p ${threads}`, level, command: 'pigz', args: [`-${level}`, '-p', threads, '-b', String(BLOCK_KIB), '-c', input] });
+  tools.push({ name: 'node zlib.createGzip', level, command: process.execPath, args: [zlibScript, String(level), input] });
+  tools.push({ name: `twq-gzip -p ${threads}`, level, command: process.execPath, args: [cli, `-${level}`, '-p', threads, '-b', String(BLOCK_KIB), '-c', input], twq: true });
+}
+
+function runOnce(tool) {
+  const out = join(work, `${tool.command === 'gzip' ? 'gzip' : tool.name.split(' ')[0]}-${tool.level}.gz`);
+  const fd = openSync(out, 'w');
+  const started = performance.now();
+  const r = spawnSync(tool.command, tool.args, { stdio: ['ignore', fd, 'pipe'] });
+  const seconds = (performance.now() - started) / 1000;
+  closeSync(fd);
+  if (r.status !== 0) throw new Error(`${tool.name} -${tool.level} failed (${r.status}): ${r.stderr}`);
+  return { seconds, out, bytes: statSync(out).size };
+}
+
+const pressure = () => {
+  try {
+    return readFileSync('/proc/pressure/cpu', 'utf8').split('\n')[0];
+  } catch {
+    return 'n/a';
+  }
+};
+console.log(`# twq-gzip benchmark`);
+console.log(`input: ${input} (${(inputBytes / MIB).toFixed(1)} MiB), ${rounds} interleaved rounds`);
+console.log(`machine: ${availableParallelism()} cores, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, cpu pressure ${pressure()}`);
+
+const samples = new Map(tools.map((t) => [t, []]));
+for (let round = 0; round < rounds; round++) {
+  for (const tool of tools) {
+    const r = runOnce(tool);
+    samples.get(tool).push(r);
+    if (tool.twq) {
+      const t = spawnSync('gzip', ['-t', r.out]);
+      if (t.status !== 0) throw new Error(`gzip -t rejects twq-gzip -${tool.level} output: ${t.stderr}`);
+    }
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const results = tools.map((tool) => {
+  const runs = samples.get(tool);
+  const times = runs.map((r) => r.seconds);
+  return { tool: tool.name, level: tool.level, seconds: median(times), best: Math.min(...times), all: times, bytes: runs[0].bytes };
+});
+const find = (prefix, level) => results.find((r) => r.tool.startsWith(prefix) && r.level === level);
+
+console.log('');
+console.log('| tool | level | wall s, best | wall s, median | MiB/s (best) | size bytes | ratio | twq-gzip speed-up (best) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const r of results) {
+  const twq = find('twq-gzip', r.level);
+  console.log(
+    `| ${r.tool} | -${r.level} | ${r.best.toFixed(3)} | ${r.seconds.toFixed(3)} | ${(inputBytes / MIB / r.best).toFixed(1)} | ${r.bytes} | ${(inputBytes / r.bytes).toFixed(3)} | ${(r.best / twq.best).toFixed(2)}x |`,
+  );
+}
+
+const checks = [];
+const twq6 = find('twq-gzip', 6);
+const twq1 = find('twq-gzip', 1);
+const zlib6 = find('node zlib', 6);
+checks.push([`twq-gzip -6 speed-up over the zlib.createGzip pipeline >= ${TARGETS.speedupVsZlib6}`, zlib6.best / twq6.best, (v) => v >= TARGETS.speedupVsZlib6, zlib6.seconds / twq6.seconds]);
+if (pigz) {
+  const pigz6 = find('pigz', 6);
+  const pigz1 = find('pigz', 1);
+  checks.push([`twq-gzip -6 wall / pigz -6 wall <= ${TARGETS.vsPigz6}`, twq6.best / pigz6.best, (v) => v <= TARGETS.vsPigz6, twq6.seconds / pigz6.seconds]);
+  checks.push([`twq-gzip -1 wall / pigz -1 wall <= ${TARGETS.vsPigz1}`, twq1.best / pigz1.best, (v) => v <= TARGETS.vsPigz1, twq1.seconds / pigz1.seconds]);
+  checks.push([`twq-gzip -6 size / pigz -6 size <= ${TARGETS.size}`, twq6.bytes / pigz6.bytes, (v) => v <= TARGETS.size]);
+  checks.push([`twq-gzip -1 size / pigz -1 size <= ${TARGETS.size}`, twq1.bytes / pigz1.bytes, (v) => v <= TARGETS.size]);
+}
+console.log('');
+for (const [what, value, ok, ofMedians] of checks) {
+  console.log(`${ok(value) ? 'PASS' : 'FAIL'}  ${what}: ${value.toFixed(3)}${ofMedians === undefined ? '' : ` (best runs; medians: ${ofMedians.toFixed(3)})`}`);
+}
+console.log('every twq-gzip output passed gzip -t');
+
+if (values.json !== undefined) writeFileSync(values.json, JSON.stringify({ input, inputBytes, rounds, threads, results, checks: checks.map(([what, value, , ofMedians]) => ({ what, value, ofMedians })) }, null, 2));
+rmSync(work, { recursive: true, force: true });

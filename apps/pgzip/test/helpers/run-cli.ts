@@ -1,0 +1,43 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built command: tests run what ships (worker threads cannot load TypeScript on Node 20). */
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+export interface CliRun {
+  status: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs twq-gzip with `args` in `cwd`, feeding `input` to its standard input. */
+export function runCli(args: string[], options: { cwd: string; input?: Uint8Array }): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    input: options.input ?? new Uint8Array(0),
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 120_000,
+  });
+  if (r.error !== undefined) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+/** Starts twq-gzip without waiting (for signal tests). */
+export function startCli(args: string[], cwd: string): ReturnType<typeof spawn> {
+  return spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** A fresh temporary directory; `cleanup()` removes it. */
+export function scratch(): { dir: string; cleanup: () => void; list: () => string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'twq-gzip-cli-'));
+  return {
+    dir,
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+    list: () => readdirSync(dir).sort(),
+  };
+}

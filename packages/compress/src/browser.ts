@@ -1,0 +1,60 @@
+/**
+ * @twq/compress for browsers (and any runtime without node:zlib): page ops
+ * on fflate, parallel gzip on pako (see browser-block-ops.ts for why two).
+ * No Node.js built-in is imported from here.
+ *
+ * Queues come from @twq/browser, passed in (this package depends on
+ * @twq/core only): `browserQueueFactory(createQueue, worker)` wraps its
+ * `createQueue` for the helpers below; the worker script serves the ops of
+ * '@twq/compress/gzip-block-ops' or '@twq/compress/page-ops'.
+ */
+import type { OpsExport } from '@twq/core';
+import type { GzipOptions } from './entry-options.js';
+import { ops as browserGzipBlockOps } from './gzip/browser-block-ops.js';
+import { createParallelGzipTransformStream as createWebStream } from './gzip/web-gzip-stream.js';
+import { opsQueueFactory, type OpsQueueFactory } from './ops-queue-factory.js';
+import { ops as browserPageOps } from './pages/browser-page-ops.js';
+import { PageQueue, type PageQueueOptions } from './pages/page-queue.js';
+import type { QueueFactory } from './queue-factory.js';
+
+export * from './common.js';
+export { fflatePageCodec } from './codec/fflate-page-codec.js';
+export { pakoBlockCompressor } from './gzip/browser-block-ops.js';
+export { opsQueueFactory } from './ops-queue-factory.js';
+export type { OpsQueueFactory } from './ops-queue-factory.js';
+export type { GzipOptions } from './entry-options.js';
+export { browserGzipBlockOps, browserPageOps };
+
+/** The page ops module (fflate), for adapters that import ops by URL. */
+export const browserPageOpsUrl: URL = new URL('./pages/browser-page-ops.js', import.meta.url);
+
+/** The gzip block ops module (pako), for adapters that import ops by URL. */
+export const browserGzipBlockOpsUrl: URL = new URL('./gzip/browser-block-ops.js', import.meta.url);
+
+/**
+ * A QueueFactory over @twq/browser's `createQueue`: the helpers' queues get
+ * this entry's ops (page or gzip block, by the module they ask for) and start
+ * their workers with `worker`, whose script serves the same ops.
+ */
+export function browserQueueFactory<W>(createQueue: OpsQueueFactory<W>, worker: W): QueueFactory {
+  // The adapter is typed over any layout; each URL stands for exactly these ops.
+  const modules = new Map<string, OpsExport>([
+    [browserPageOpsUrl.href, browserPageOps as unknown as OpsExport],
+    [browserGzipBlockOpsUrl.href, browserGzipBlockOps as unknown as OpsExport],
+  ]);
+  return opsQueueFactory(createQueue, worker, modules);
+}
+
+/** A PageQueue on fflate workers. */
+export function createPageQueue(createQueue: QueueFactory, options: PageQueueOptions = {}): Promise<PageQueue> {
+  return PageQueue.create(createQueue, browserPageOpsUrl, options);
+}
+
+/** Parallel gzip as a WHATWG TransformStream on pako workers. */
+export function createParallelGzipTransformStream(
+  options: GzipOptions,
+  writableStrategy?: QueuingStrategy<Uint8Array>,
+  readableStrategy?: QueuingStrategy<Uint8Array>,
+): TransformStream<Uint8Array, Uint8Array> {
+  return createWebStream({ ...options, opsModule: options.opsModule ?? browserGzipBlockOpsUrl }, writableStrategy, readableStrategy);
+}

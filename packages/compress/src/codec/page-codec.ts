@@ -1,0 +1,19 @@
+import type { CompressionFormat } from '../format.js';
+import type { CompressionLevel } from '../level.js';
+
+/**
+ * One-shot compression of a whole page, as a worker runs it. A codec is
+ * stateless between calls (a page is a complete stream in its format), so one
+ * codec object serves every slot.
+ */
+export interface PageCodec {
+  /** Short name for messages and benchmarks ('node:zlib', 'fflate'). */
+  readonly name: string;
+  /** The complete compressed stream of `input`. The result may be reused by the next call: copy it out. */
+  compress(input: Uint8Array, format: CompressionFormat, level: CompressionLevel): Uint8Array;
+  /**
+   * The decompressed bytes of one complete stream. Throws on corrupt or
+   * truncated data, and when the result would exceed `maxLength` bytes.
+   */
+  decompress(input: Uint8Array, format: CompressionFormat, maxLength: number): Uint8Array;
+}

@@ -1,0 +1,76 @@
+import { defineOps, describeValue, type Ops } from '@twq/core';
+import { DEFAULT_LEVEL, checkLevel, type CompressionLevel } from '../level.js';
+import { DEFAULT_BLOCK_SIZE, WINDOW_BYTES, checkBlockSize } from './block-size.js';
+import { gzipBlockLayout, type GzipBlockSpec } from './block-layout.js';
+
+/** `opsOptions` of a gzip block queue (structured-cloned to every worker). */
+export interface GzipBlockOptions {
+  /** 0 to 9; default 6. */
+  level?: CompressionLevel;
+  /** Bytes per block, 32 KiB to 4 MiB; default 128 KiB. */
+  blockSize?: number;
+}
+
+export interface ResolvedGzipBlockOptions {
+  readonly level: CompressionLevel;
+  readonly blockSize: number;
+}
+
+/** Checks gzip block options and fills in defaults. */
+export function resolveGzipBlockOptions(options: GzipBlockOptions | undefined): ResolvedGzipBlockOptions {
+  if (options !== undefined && (typeof options !== 'object' || (options as unknown) === null)) {
+    throw new TypeError(`gzip block options must be an object or undefined, got ${describeValue(options)}`);
+  }
+  const o = options ?? {};
+  return Object.freeze({ level: checkLevel(o.level ?? DEFAULT_LEVEL), blockSize: checkBlockSize(o.blockSize ?? DEFAULT_BLOCK_SIZE) });
+}
+
+/**
+ * Compresses one block as raw deflate, primed with `dictionary` (the 32 KiB
+ * before it, or undefined for the first block). Not `last`: ends with a sync
+ * flush (byte-aligned, not final), so the next block's stream can follow it.
+ * `last`: ends with the final block. The result may be reused by the next call.
+ */
+export type BlockCompressor = (
+  input: Uint8Array,
+  dictionary: Uint8Array | undefined,
+  last: boolean,
+  level: CompressionLevel,
+) => Uint8Array;
+
+/** CRC-32 of `data` (gzip's). */
+export type Crc32 = (data: Uint8Array) => number;
+
+/**
+ * The gzip block ops (pigz's method) over a block compressor: each worker
+ * compresses its block with the previous 32 KiB as preset dictionary and
+ * computes the block's CRC-32, so the submitter only copies and combines.
+ */
+export function createGzipBlockOps(
+  compressBlock: BlockCompressor,
+  crc32: Crc32,
+  options?: GzipBlockOptions,
+): Ops<GzipBlockSpec, unknown, GzipBlockOptions> {
+  const { level, blockSize } = resolveGzipBlockOptions(options);
+  return defineOps<GzipBlockSpec, unknown, GzipBlockOptions>({
+    layout: gzipBlockLayout(blockSize),
+    handle(request) {
+      const length = request.inputLength;
+      const dictionaryLength = request.dictionaryLength;
+      if (length > blockSize) throw new RangeError(`inputLength must be at most ${blockSize}, got ${length}`);
+      if (dictionaryLength > WINDOW_BYTES) {
+        throw new RangeError(`dictionaryLength must be at most ${WINDOW_BYTES}, got ${dictionaryLength}`);
+      }
+      const input = request.input.subarray(0, length);
+      const dictionary = dictionaryLength > 0 ? request.dictionary.subarray(0, dictionaryLength) : undefined;
+      const out = compressBlock(input, dictionary, request.last !== 0, level);
+      // Sized from the deflate bound: only a codec breaking its bound gets here.
+      if (out.length > request.output.length) {
+        throw new RangeError(`block compressed to ${out.length} bytes, past the deflate bound ${request.output.length}`);
+      }
+      request.output.set(out);
+      request.outputLength = out.length;
+      request.crc = crc32(input);
+    },
+  });
+}

@@ -1,0 +1,10 @@
+/**
+ * The page ops module for browser workers (fflate), and for any runtime
+ * without node:zlib. Give its URL to a queue factory, as for the Node module.
+ */
+import type { Ops } from '@twq/core';
+import { fflatePageCodec } from '../codec/fflate-page-codec.js';
+import type { PageSpec } from './page-layout.js';
+import { createPageOps, type PageOpsOptions } from './page-ops.js';
+
+export const ops = (options?: PageOpsOptions): Ops<PageSpec, unknown, PageOpsOptions> => createPageOps(fflatePageCodec, options);

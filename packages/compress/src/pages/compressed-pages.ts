@@ -1,0 +1,34 @@
+import type { CompressionFormat } from '../format.js';
+
+/**
+ * A buffer cut into pages and compressed page by page, in page order. Every
+ * page is there: page `i` covers bytes `[i * pageSize, min((i + 1) * pageSize, byteLength))`
+ * of the original; the last page may be short.
+ */
+export interface CompressedPages {
+  readonly format: CompressionFormat;
+  readonly pageSize: number;
+  /** Length of the original buffer. */
+  readonly byteLength: number;
+  /** Page `i`'s compressed stream, or its raw bytes where `status[i]` is PAGE_INCOMPRESSIBLE. */
+  readonly pages: readonly Uint8Array[];
+  /** PAGE_OK or PAGE_INCOMPRESSIBLE for each page. */
+  readonly status: Uint8Array;
+}
+
+/** Number of pages of a `byteLength`-byte buffer. */
+export function pageCount(byteLength: number, pageSize: number): number {
+  return Math.ceil(byteLength / pageSize);
+}
+
+/** Length of page `index` of a `byteLength`-byte buffer. */
+export function pageLength(index: number, byteLength: number, pageSize: number): number {
+  return Math.min(pageSize, byteLength - index * pageSize);
+}
+
+/** Total bytes of the pages as stored (compressed, or raw where incompressible). */
+export function storedBytes(pages: CompressedPages): number {
+  let total = 0;
+  for (const page of pages.pages) total += page.length;
+  return total;
+}

@@ -1,0 +1,10 @@
+/**
+ * The page ops module for Node.js workers (node:zlib). Give its URL to a
+ * queue factory: `createQueue(nodePageOpsUrl, { opsOptions: { pageSize, level, format } })`.
+ */
+import type { Ops } from '@twq/core';
+import { nodePageCodec } from '../codec/node-page-codec.js';
+import type { PageSpec } from './page-layout.js';
+import { createPageOps, type PageOpsOptions } from './page-ops.js';
+
+export const ops = (options?: PageOpsOptions): Ops<PageSpec, unknown, PageOpsOptions> => createPageOps(nodePageCodec, options);

@@ -1,0 +1,38 @@
+import { InlineQueue, resolveOps, type CreateQueueOptions, type LayoutSpec, type Ops, type Workqueue } from '@twq/core';
+
+/**
+ * How the helpers of this package get a queue: a twq adapter's `createQueue`
+ * (@twq/node's, @twq/browser's), or `inlineQueueFactory` for a single-thread
+ * run. Injected rather than imported so that this package depends on
+ * @twq/core only and serves every adapter.
+ *
+ * Typed over any layout: the layout of a queue made from a module URL is only
+ * known at run time (the adapters' own `createQueue<T>` is typed the same way
+ * unless told the module's type), and each helper knows which ops module it
+ * asked for.
+ */
+export type QueueFactory = (opsModule: URL, options: CreateQueueOptions<LayoutSpec, unknown>) => Promise<Workqueue>;
+
+/** A queue made by a QueueFactory from one of this package's ops modules, typed with that module's layout. */
+export async function createTypedQueue<S extends LayoutSpec, O>(
+  createQueue: QueueFactory,
+  opsModule: URL,
+  options: CreateQueueOptions<S, O>,
+): Promise<Workqueue<S, O>> {
+  const queue = await createQueue(opsModule, options as CreateQueueOptions<LayoutSpec, unknown>);
+  return queue as unknown as Workqueue<S, O>;
+}
+
+/**
+ * A factory for `InlineQueue`s over an ops export (object or factory of
+ * `opsOptions`): everything runs on the calling thread. For tests, and for
+ * hosts without threads. The module URL is ignored: the ops are given here.
+ */
+export function inlineQueueFactory<S extends LayoutSpec, O>(
+  ops: Ops<S, unknown, O> | ((options: O) => Ops<S, unknown, O>),
+): QueueFactory {
+  return async (_opsModule, options) => {
+    const resolved = resolveOps(ops, options.opsOptions);
+    return InlineQueue.create(resolved, options);
+  };
+}

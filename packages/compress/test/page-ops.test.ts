@@ -1,0 +1,138 @@
+import { InlineQueue, type RemoteError } from '@twq/core';
+import { describe, expect, it } from 'vitest';
+import { fflatePageCodec } from '../src/codec/fflate-page-codec.js';
+import { nodePageCodec } from '../src/codec/node-page-codec.js';
+import type { PageCodec } from '../src/codec/page-codec.js';
+import { deflateBound } from '../src/deflate-bound.js';
+import { COMPRESSION_FORMATS, type CompressionFormat } from '../src/format.js';
+import type { CompressionLevel } from '../src/level.js';
+import { createPageOps, type PageOpsOptions } from '../src/pages/page-ops.js';
+import { OP_COMPRESS, OP_DECOMPRESS, PAGE_CORRUPT, PAGE_INCOMPRESSIBLE, PAGE_OK, PAGE_TOO_LONG } from '../src/pages/page-status.js';
+import { expectSameBytes } from './helpers/bytes.js';
+import { compressibleText, randomBytes } from './helpers/corpus.js';
+
+interface Outcome {
+  status: number;
+  output: Uint8Array;
+  error: RemoteError | undefined;
+}
+
+/** Runs one request through an inline queue (no threads) and returns what the done callback saw. */
+async function runOne(codec: PageCodec, options: PageOpsOptions, op: number, input: Uint8Array): Promise<Outcome> {
+  let outcome: Outcome | undefined;
+  const queue = await InlineQueue.create(createPageOps(codec, options), {
+    slotsPerThread: 1,
+    onDone(request, error) {
+      outcome = { status: request.status, output: request.output.slice(0, request.outputLength), error };
+    },
+  });
+  const request = queue.getRequestBlocking();
+  request.op = op;
+  request.input.set(input);
+  request.inputLength = input.length;
+  queue.submit(request);
+  queue.waitAll();
+  await queue.destroy();
+  if (outcome === undefined) throw new Error('the done callback did not run');
+  return outcome;
+}
+
+const CODECS = [nodePageCodec, fflatePageCodec];
+
+describe.each(CODECS)('page ops on $name', (codec) => {
+  it.each(COMPRESSION_FORMATS)('round-trips a compressible page in %s at levels 0, 1, 6 and 9', async (format: CompressionFormat) => {
+    const page = compressibleText(4096, 11);
+    for (const level of [0, 1, 6, 9] as CompressionLevel[]) {
+      const c = await runOne(codec, { format, level }, OP_COMPRESS, page);
+      expect(c.error).toBeUndefined();
+      expect(c.status).toBe(level === 0 ? PAGE_INCOMPRESSIBLE : PAGE_OK);
+      const d = await runOne(codec, { format, level }, OP_DECOMPRESS, c.output);
+      expect(d.error).toBeUndefined();
+      expect(d.status).toBe(PAGE_OK);
+      expectSameBytes(d.output, page);
+    }
+  });
+
+  it.each([512, 4096, 65_536, 1024 * 1024])('handles %i-byte pages', async (pageSize) => {
+    const page = compressibleText(pageSize, pageSize);
+    const c = await runOne(codec, { pageSize }, OP_COMPRESS, page);
+    expect(c.status).toBe(PAGE_OK);
+    expect(c.output.length).toBeLessThan(pageSize);
+    const d = await runOne(codec, { pageSize }, OP_DECOMPRESS, c.output);
+    expectSameBytes(d.output, page);
+  });
+
+  it('reports an incompressible page as such, within the deflate bound (never overflows)', async () => {
+    for (const format of COMPRESSION_FORMATS) {
+      const page = randomBytes(4096, 21);
+      const c = await runOne(codec, { format, level: 9 }, OP_COMPRESS, page);
+      expect(c.error).toBeUndefined();
+      expect(c.status).toBe(PAGE_INCOMPRESSIBLE);
+      expect(c.output.length).toBeGreaterThanOrEqual(4096);
+      expect(c.output.length).toBeLessThanOrEqual(deflateBound(4096, format));
+      // The stream is still valid: a receiver may decompress it if it wants to.
+      const d = await runOne(codec, { format }, OP_DECOMPRESS, c.output);
+      expectSameBytes(d.output, page);
+    }
+  });
+
+  it('compresses the seed’s page (zeros with one byte set) to a few dozen bytes', async () => {
+    const page = new Uint8Array(4096);
+    page[0] = 0x10;
+    const c = await runOne(codec, {}, OP_COMPRESS, page);
+    expect(c.status).toBe(PAGE_OK);
+    expect(c.output.length).toBeLessThan(64);
+  });
+
+  it('reports corrupt input as PAGE_CORRUPT, with the codec’s message', async () => {
+    for (const format of COMPRESSION_FORMATS) {
+      const good = (await runOne(codec, { format }, OP_COMPRESS, compressibleText(4096, 5))).output;
+      const truncated = good.slice(0, good.length >> 1);
+      const t = await runOne(codec, { format }, OP_DECOMPRESS, truncated);
+      expect(t.status, `${format} truncated`).toBe(PAGE_CORRUPT);
+      expect(t.error?.message).toBeTruthy();
+      const garbage = randomBytes(300, 99);
+      const g = await runOne(codec, { format }, OP_DECOMPRESS, garbage);
+      expect(g.status, `${format} garbage`).toBe(PAGE_CORRUPT);
+    }
+  });
+
+  it('detects a flipped bit in the zlib and gzip checksums', async () => {
+    for (const format of ['deflate', 'gzip'] as const) {
+      const good = (await runOne(codec, { format }, OP_COMPRESS, compressibleText(4096, 6))).output;
+      const bad = good.slice();
+      bad[bad.length - (format === 'gzip' ? 8 : 1)] ^= 1;
+      const r = await runOne(codec, { format }, OP_DECOMPRESS, bad);
+      expect(r.status, format).toBe(PAGE_CORRUPT);
+      expect(r.error?.message).toMatch(/check/i);
+    }
+  });
+
+  it('stops a page that inflates past the page size (PAGE_TOO_LONG)', async () => {
+    const bomb = nodePageCodec.compress(new Uint8Array(8192), 'deflate-raw', 9);
+    const r = await runOne(codec, { pageSize: 4096 }, OP_DECOMPRESS, bomb);
+    expect(r.status).toBe(PAGE_TOO_LONG);
+    expect(r.error).toBeDefined();
+  });
+
+  it('fails a request with an unknown op or too long an input, naming the value', async () => {
+    const r = await runOne(codec, {}, 7, new Uint8Array(10));
+    expect(r.error?.message).toMatch(/op must be OP_COMPRESS \(1\) or OP_DECOMPRESS \(2\), got 7/);
+  });
+});
+
+describe('page ops options', () => {
+  it('rejects bad options with errors naming the value and the allowed range', () => {
+    expect(() => createPageOps(nodePageCodec, { pageSize: 256 })).toThrow(/pageSize must be an integer in \[512, 1048576\], got 256/);
+    expect(() => createPageOps(nodePageCodec, { pageSize: 2 ** 21 })).toThrow(RangeError);
+    expect(() => createPageOps(nodePageCodec, { level: 10 as CompressionLevel })).toThrow(/level must be an integer in \[0, 9\], got 10/);
+    expect(() => createPageOps(nodePageCodec, { format: 'zip' as CompressionFormat })).toThrow(/format must be one of 'deflate-raw', 'deflate', 'gzip', got "zip"/);
+    expect(() => createPageOps(nodePageCodec, 5 as unknown as PageOpsOptions)).toThrow(TypeError);
+  });
+
+  it('sizes both regions from the deflate bound of a page', () => {
+    const ops = createPageOps(nodePageCodec, { pageSize: 4096, format: 'gzip' });
+    const regions = ops.layout.fields.filter((f) => f.type === 'bytes');
+    expect(regions.map((f) => f.length)).toEqual([deflateBound(4096, 'gzip'), deflateBound(4096, 'gzip')]);
+  });
+});
