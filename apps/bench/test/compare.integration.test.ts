@@ -41,7 +41,7 @@ describe('twq-bench compare (built CLI, small memory)', () => {
     expect(report.workloads.map((w) => w.id)).toEqual(['seed', 'text', 'noop']);
     // twq appears once per variant (the library's defaults first).
     const variants = (report.settings.twq as string[]).length;
-    expect(report.settings.twq).toContain('batch/16/64');
+    expect(report.settings.twq).toContain('batch/64/auto');
     const expected = SYSTEMS.flatMap((s) => (s === 'twq' ? Array<string>(variants).fill('twq') : [s]));
     for (const workload of ['seed', 'text', 'noop']) {
       for (const threads of [1, 2]) {
@@ -67,7 +67,7 @@ describe('twq-bench compare (built CLI, small memory)', () => {
     expect(run.stdout).toMatch(/^# Node v\d+.* \d+ CPUs/m);
     expect(run.stdout).toMatch(/compare ratios across machines/);
     expect(run.stdout).toMatch(/│ workload │ threads │ system\s+│\s+MiB\/s │\s+requests\/s │\s+spread │\s+x inline │\s+x best peer │/);
-    expect(run.stdout).toMatch(/^twq( \(batch, 16 slots, spin 64\))?, seed, 2 thread\(s\): [\d.]+ MiB\/s, x[\d.]+ inline, x[\d.]+ the best peer/m);
+    expect(run.stdout).toMatch(/^twq( \(batch, 64 slots, spin auto\))?, seed, 2 thread\(s\): [\d.]+ MiB\/s, x[\d.]+ inline, x[\d.]+ the best peer/m);
     expect(run.stdout).toContain(join(dir, 'compare.svg'));
   });
 

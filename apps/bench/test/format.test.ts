@@ -38,6 +38,7 @@ describe('twq variants', () => {
       { policy: 'batch', slotsPerThread: 256, spinBudget: 0, napUs: 200 },
     ]);
     expect(v.map(formatVariant)).toEqual(['batch/16/64', 'round-robin/256/64', 'batch/256/0/200']);
+    expect(parseTwqVariants('batch/64/auto').map(formatVariant)).toEqual(['batch/64/auto']);
     expect(variantLabel(v[2])).toBe('twq (batch, 256 slots, spin 0, nap 200 us)');
   });
   it.each(['batch', 'batch/16', 'lifo/16/64', 'batch/0/64', 'batch/5000/64', 'batch/16/-1', 'batch/16/64/x'])('rejects %j', (text) => {

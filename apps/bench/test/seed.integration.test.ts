@@ -7,7 +7,7 @@ describe('twq-bench seed (built CLI, small memory)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^# Node v\d+/m);
-    expect(r.stdout).toMatch(/-t 2 -r 4 -m 16M -c 2, policy batch, spin budget 64, data seed, 4096 pages/);
+    expect(r.stdout).toMatch(/-t 2 -r 4 -m 16M -c 2, policy batch, spin budget auto, data seed, 4096 pages/);
     // The original's data: zero pages with one 0x10 byte: about 114:1 at level 1.
     expect(r.stdout).toMatch(/^run 1: \d+ us, 4096 pages, compression ratio 11\d\.\d\d$/m);
     expect(r.stdout).toMatch(/^run 2: \d+ us, 4096 pages, compression ratio 11\d\.\d\d$/m);
