@@ -1,0 +1,106 @@
+import {
+  OpsLoadError,
+  Workqueue,
+  describeValue,
+  resolveOps,
+  type CreateQueueOptions,
+  type LayoutSpec,
+  type Ops,
+  type OptionsOf,
+  type SpecOf,
+} from '@twq/core';
+import { BrowserHost, type WorkerExitEvent } from './browser-host.js';
+import { assertCrossOriginIsolated } from './isolation.js';
+import { toSpawner, type WorkerSource } from './worker-source.js';
+
+export interface BrowserQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown> extends CreateQueueOptions<S, O> {
+  /**
+   * How to start a worker: `(index) => new Worker(new URL('./my-worker.js', import.meta.url), { type: 'module' })`
+   * (what bundlers follow), or the URL of a module worker script (no bundler).
+   * The worker script calls `serveOps(ops)` from '@twq/browser/worker' with the same ops.
+   */
+  worker: WorkerSource;
+  /**
+   * true (default): a worker that dies is replaced; its in-flight requests
+   * fail with WorkerDiedError. false: the queue fails instead, and every
+   * later call throws QueueFailedError.
+   */
+  replaceDeadWorkers?: boolean;
+  /** Rejects creation if the workers are not all ready after this long. Default 30000. */
+  startTimeoutMs?: number;
+  /** On a graceful destroy, workers still running after this long are terminated. Default 5000. */
+  stopTimeoutMs?: number;
+  /** Called (on the submitter's event loop) when a worker dies while the queue runs. */
+  onWorkerExit?: (event: WorkerExitEvent) => void;
+}
+
+/**
+ * Creates a workqueue whose workers are module Web Workers. `ops` is the ops
+ * object (or factory of `opsOptions`) that the worker script serves too: the
+ * page uses its layout and done callback. Resolves once every worker has set
+ * up its slots; rejects with a typed error, leaving no worker running, when
+ * anything fails: bad options (TypeError / RangeError), a page that is not
+ * cross-origin isolated (CrossOriginIsolationError), bad ops (OpsLoadError), a
+ * worker that cannot load or set up (WorkerStartError).
+ *
+ * On a page's main thread only the async calls wait (getRequestAsync, drain);
+ * the blocking ones throw BlockingWaitForbiddenError. In a worker, both work.
+ */
+export async function createQueue<T = Ops>(
+  ops: T,
+  options: BrowserQueueOptions<SpecOf<T>, OptionsOf<T>>,
+): Promise<Workqueue<SpecOf<T>, OptionsOf<T>>> {
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw new TypeError(`options must be an object with at least a worker, got ${describeValue(options)}`);
+  }
+  const name = typeof options.name === 'string' && options.name.length > 0 ? options.name : 'twq';
+  const spawn = toSpawner(options.worker, name);
+  const replaceDeadWorkers = options.replaceDeadWorkers ?? true;
+  if (typeof replaceDeadWorkers !== 'boolean') {
+    throw new TypeError(`replaceDeadWorkers must be a boolean, got ${describeValue(replaceDeadWorkers)}`);
+  }
+  const onWorkerExit = options.onWorkerExit;
+  if (onWorkerExit !== undefined && typeof onWorkerExit !== 'function') {
+    throw new TypeError(`onWorkerExit must be a function or undefined, got ${describeValue(onWorkerExit)}`);
+  }
+  const startTimeoutMs = checkMs(options.startTimeoutMs ?? 30_000, 'startTimeoutMs');
+  const stopTimeoutMs = checkMs(options.stopTimeoutMs ?? 5_000, 'stopTimeoutMs');
+  checkCloneable(options.opsOptions);
+  assertCrossOriginIsolated();
+  let resolved: Ops<SpecOf<T>, unknown, OptionsOf<T>>;
+  try {
+    resolved = resolveOps(ops, options.opsOptions) as Ops<SpecOf<T>, unknown, OptionsOf<T>>;
+  } catch (e) {
+    throw new OpsLoadError('createQueue(ops)', (e as Error).message, e);
+  }
+  const host = new BrowserHost({ spawn, replaceDeadWorkers, startTimeoutMs, stopTimeoutMs, onWorkerExit });
+  // The Workqueue constructor validates the core options (threads, slots,
+  // policy...) before anything is spawned: a bad one leaves nothing behind.
+  const queue = new Workqueue<SpecOf<T>, OptionsOf<T>>(resolved, options, host, hardwareConcurrency());
+  host.attach(queue);
+  return queue.start();
+}
+
+function hardwareConcurrency(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return nav?.hardwareConcurrency ?? 1;
+}
+
+function checkMs(value: number, name: string): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a finite number of milliseconds > 0, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** opsOptions go to every worker by postMessage: say so now rather than as a DataCloneError per worker. */
+function checkCloneable(value: unknown): void {
+  if (value === undefined) return;
+  try {
+    structuredClone(value);
+  } catch (e) {
+    throw new TypeError(`opsOptions must be structured-cloneable (they are posted to every worker): ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+}
