@@ -15,7 +15,8 @@ const event = await import('@twq/event');
 plantBug(core, event, scenario.bug);
 
 function fail(error) {
-  parentPort.postMessage({ type: 'failed', role, index, message: error instanceof Error ? error.message : String(error) });
+  const harness = error instanceof Error && error.harness === true;
+  parentPort.postMessage({ type: 'failed', role, index, harness, message: error instanceof Error ? error.message : String(error) });
   finish(C.FAILED);
 }
 

@@ -217,10 +217,12 @@ export class Explorer {
     }
   }
 
+  /** The failure of thread t (any thread if t < 0): its message, or a HarnessFault if the harness failed. */
   async failureMessage(t) {
     const deadline = performance.now() + 5000;
     for (;;) {
       const m = this.messages.find((x) => x.type === 'failed' && (t < 0 || x.index === t));
+      if (m !== undefined && m.harness === true) return new HarnessFault(`thread ${m.index} (${this.roles[m.index]}): ${m.message}`);
       if (m !== undefined) return `thread ${m.index} (${this.roles[m.index]}) failed: ${m.message}`;
       if (performance.now() > deadline) return `thread ${t} failed (no message)`;
       await new Promise((r) => setTimeout(r, 1));
