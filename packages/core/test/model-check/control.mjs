@@ -13,8 +13,8 @@ export const ADDR = 3; // Int32 index, in the buffer under test, that it touches
 export const VALUE = 4; // expected value of a wait; count of a notify (-1: all)
 export const RESULT = 5; // a wait's outcome, a notify's count (set by the scheduler)
 export const WOKEN = 6; // 1: parked, and a notify has woken it
-export const GO = 7; // raised by the explorer to start the next execution
-export const ACK = 8; // the last execution this thread has completely finished (its GO value)
+export const GO = 7; // raised by the explorer to start the next execution (never reset: threads poll it)
+export const ACK = 8; // the last execution this thread has completely finished (its GO value); GO + 1
 
 // Statuses.
 export const IDLE = 0;

@@ -124,12 +124,11 @@ export class Explorer {
     }
     Atomics.store(ctl, C.GATING, 0);
     for (let t = 0; t < n; t++) {
+      // Everything but GO and ACK: an idle thread polls GO, and must never see
+      // it change except when an execution starts.
       const b = t * C.RECORD_WORDS;
-      const go = ctl[b + C.GO];
-      const ack = ctl[b + C.ACK];
-      ctl.fill(0, b, b + C.RECORD_WORDS);
-      ctl[b + C.GO] = go;
-      ctl[b + C.ACK] = ack;
+      ctl.fill(0, b, b + C.GO);
+      ctl.fill(0, b + C.ACK + 1, b + C.RECORD_WORDS);
     }
     ctl[C.THREADS] = n;
     ctl[C.OUTCOME] = 0;
