@@ -174,7 +174,7 @@ export class AtomicBitmap {
   /** Copies every bit set, in ascending order, into a new array (for tests and debugging). */
   toIndices(): number[] {
     const out: number[] = [];
-    for (let i = this.findNextSet(0); i !== -1; i = i + 1 < this.size ? this.findNextSet(i + 1) : -1) out.push(i);
+    for (let i = this.findNextSet(0); i !== -1; i = this.findNextSet(i + 1)) out.push(i);
     return out;
   }
 

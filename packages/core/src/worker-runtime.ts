@@ -55,8 +55,6 @@ export class WorkerRuntime {
   private readonly control: Int32Array;
   /** The promise of an async handler in progress, if any. */
   private inflight: Promise<void> | undefined;
-  /** True once a handler has returned a promise: parking then uses waitAsync. */
-  private asyncMode = false;
   /** Where the next scan for pending slots starts (the slot after the last one handled). */
   private scanFrom = 0;
   private handled = 0;
@@ -91,7 +89,6 @@ export class WorkerRuntime {
     this.requests = createRequests(buffer, g, ops.layout, worker * g.slotsPerThread, g.slotsPerThread);
     this.contexts = new Array<unknown>(g.slotsPerThread).fill(undefined);
     this.control = this.memory.i32;
-    this.asyncMode = false;
   }
 
   /** Runs ops.setup for every slot (the seed's request init). Throws what setup throws. */
@@ -272,7 +269,6 @@ export class WorkerRuntime {
   }
 
   private async runAsync(): Promise<void> {
-    this.asyncMode = true;
     for (;;) {
       const inflight = this.inflight;
       if (inflight !== undefined) {
@@ -287,10 +283,6 @@ export class WorkerRuntime {
     }
   }
 
-  /** Whether the loop has switched to async parking. */
-  isAsyncMode(): boolean {
-    return this.asyncMode;
-  }
 
   private runHandler(s: number): number {
     const request = this.requests[s];
