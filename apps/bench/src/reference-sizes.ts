@@ -1,4 +1,4 @@
-import { compressPage } from './page-codec.js';
+import { COMPRESSED_PAGE_BOUND, compressPageInto } from './page-codec.js';
 
 /**
  * Compressed size of every page, computed once on this thread before any
@@ -13,7 +13,8 @@ export class ReferenceSizes {
   constructor(memory: Uint8Array, pages: number) {
     this.pages = pages;
     this.prefix = new Float64Array(pages + 1);
-    for (let p = 0; p < pages; p++) this.prefix[p + 1] = this.prefix[p] + compressPage(memory, p).length;
+    const output = new Uint8Array(COMPRESSED_PAGE_BOUND);
+    for (let p = 0; p < pages; p++) this.prefix[p + 1] = this.prefix[p] + compressPageInto(memory, p, output);
   }
 
   /** Compressed bytes of all pages. */

@@ -11,19 +11,12 @@
  * reclaim the dead worker's slots.
  */
 import { Worker, parentPort, workerData } from 'node:worker_threads';
-import {
-  QueueMemory,
-  readGeometry,
-  recordQueueFailure,
-  recordWorkerDeath,
-  type ErrorInfo,
-} from '@twq/core';
+import type { ErrorInfo, QueueMemory } from '@twq/core';
 import type { FromSupervisor, FromWorker, SupervisorData, ToSupervisor, WorkerData } from './protocol.js';
 
 const data = workerData as SupervisorData;
 const port = parentPort;
 if (port === null) throw new Error('@twq/node supervisor entry must run in a worker thread');
-const memory = new QueueMemory(data.init.buffer, readGeometry(data.init.buffer));
 const threads = data.init.threads;
 
 const workers: (Worker | undefined)[] = new Array<Worker | undefined>(threads).fill(undefined);
@@ -32,6 +25,7 @@ const ready: boolean[] = new Array<boolean>(threads).fill(false);
 let readyCount = 0;
 let started = false;
 let stopping = false;
+let stoppedSent = false;
 let failed = false;
 
 function send(m: FromSupervisor): void {
@@ -54,6 +48,7 @@ function spawn(t: number, replacement: boolean): void {
       if (!started && ++readyCount === threads) {
         started = true;
         send({ type: 'ready' });
+        void loadShared();
       }
     } else {
       lastError[t] = m.error;
@@ -66,28 +61,37 @@ function spawn(t: number, replacement: boolean): void {
   w.on('exit', (exitCode: number) => {
     if (workers[t] !== w) return;
     workers[t] = undefined;
-    // A worker leaves its loop by itself once the destroy flag is set, which
-    // may be before the 'stop' message arrives here: that is no death.
-    if (stopping || memory.isDestroyed()) {
-      stopping = true;
-      maybeStopped();
-      return;
-    }
-    const error = lastError[t] ?? { name: 'WorkerExit', message: `the worker thread exited with code ${exitCode}` };
-    if (!ready[t]) {
-      void startFailed(t, error, replacement);
-      return;
-    }
-    recordWorkerDeath(memory, t, exitCode, error);
-    const replace = data.replaceDeadWorkers && !failed;
-    send({ type: 'worker-died', worker: t, exitCode, error, replaced: replace });
-    if (replace) {
-      memory.blocks[t].bumpGeneration();
-      spawn(t, true);
-    } else {
-      recordQueueFailure(memory, t, error);
-    }
+    void workerExited(t, exitCode, replacement);
   });
+}
+
+async function workerExited(t: number, exitCode: number, replacement: boolean): Promise<void> {
+  if (stopping) {
+    maybeStopped();
+    return;
+  }
+  const { core, memory } = await loadShared();
+  // A worker leaves its loop by itself once the destroy flag is set, which
+  // may be before the 'stop' message arrives here: that is no death.
+  if (stopping || memory.isDestroyed()) {
+    stopping = true;
+    maybeStopped();
+    return;
+  }
+  const error = lastError[t] ?? { name: 'WorkerExit', message: `the worker thread exited with code ${exitCode}` };
+  if (!ready[t]) {
+    await startFailed(t, error, replacement);
+    return;
+  }
+  core.recordWorkerDeath(memory, t, exitCode, error);
+  const replace = data.replaceDeadWorkers && !failed;
+  send({ type: 'worker-died', worker: t, exitCode, error, replaced: replace });
+  if (replace) {
+    memory.blocks[t].bumpGeneration();
+    spawn(t, true);
+  } else {
+    core.recordQueueFailure(memory, t, error);
+  }
 }
 
 async function startFailed(t: number, error: ErrorInfo, replacement: boolean): Promise<void> {
@@ -95,7 +99,8 @@ async function startFailed(t: number, error: ErrorInfo, replacement: boolean): P
   failed = true;
   if (replacement) {
     // The queue was running: fail it through shared memory (a blocked submitter must hear it).
-    recordQueueFailure(memory, t, error);
+    const { core, memory } = await loadShared();
+    core.recordQueueFailure(memory, t, error);
     send({ type: 'replacement-failed', worker: t, error });
     return;
   }
@@ -106,7 +111,8 @@ async function startFailed(t: number, error: ErrorInfo, replacement: boolean): P
 }
 
 function maybeStopped(): void {
-  if (workers.every((w) => w === undefined)) {
+  if (!stoppedSent && workers.every((w) => w === undefined)) {
+    stoppedSent = true;
     send({ type: 'stopped' });
     port?.close();
   }
@@ -125,5 +131,23 @@ port.on('message', (m: ToSupervisor) => {
   }
   maybeStopped();
 });
+
+type Shared = { readonly core: typeof import('@twq/core'); readonly memory: QueueMemory };
+let shared: Promise<Shared> | undefined;
+
+/**
+ * @twq/core and the queue's memory, loaded on first need. Start-up is on the
+ * queue's critical path and on a small machine the workers' boots compete
+ * for the cores: this thread loads nothing but node:worker_threads before
+ * they are all ready, then loads this at once (a worker that dies before
+ * that waits for it).
+ */
+function loadShared(): Promise<Shared> {
+  shared ??= import('@twq/core').then((core) => ({
+    core,
+    memory: new core.QueueMemory(data.init.buffer, core.readGeometry(data.init.buffer)),
+  }));
+  return shared;
+}
 
 for (let t = 0; t < threads; t++) spawn(t, false);

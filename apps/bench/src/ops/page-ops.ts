@@ -4,7 +4,7 @@
  * submitter (for the layout) and by every worker (for the handler).
  */
 import { defineLayout, defineOps } from '@twq/core';
-import { COMPRESSED_PAGE_BOUND, compressPage } from '../page-codec.js';
+import { COMPRESSED_PAGE_BOUND, compressPageInto } from '../page-codec.js';
 
 export interface PageOpsOptions {
   /**
@@ -26,11 +26,9 @@ export const ops = (options: PageOpsOptions) => {
   return defineOps({
     layout,
     handle(request) {
-      const compressed = compressPage(memory, request.page);
       // Like the seed, the result lands in the request itself: the submitter's
       // done callback can read it from the slot without any message.
-      request.data.set(compressed);
-      request.length = compressed.length;
+      request.length = compressPageInto(memory, request.page, request.data);
     },
   });
 };

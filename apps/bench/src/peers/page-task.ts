@@ -4,11 +4,14 @@
  * index, the result the compressed length (a number: the cheapest result to
  * send back through postMessage).
  */
-import { compressPage, noop as noopValue } from '../page-codec.js';
+import { COMPRESSED_PAGE_BOUND, compressPageInto, noop as noopValue } from '../page-codec.js';
 import { workerMemory } from './worker-memory.js';
 
+/** This worker's output buffer: the result sent back is only the length. */
+const output = new Uint8Array(COMPRESSED_PAGE_BOUND);
+
 export function compress(page: number): number {
-  return compressPage(workerMemory(), page).length;
+  return compressPageInto(workerMemory(), page, output);
 }
 
 export function noop(value: number): number {

@@ -27,7 +27,7 @@ function setup(dataSet: ToZlibChild & { type: 'setup' }): void {
   fillDataSet(memory.bytes, dataSet.dataSet);
   const { bytes, pages } = memory;
   const tally = new PageTally(pages);
-  // The same work as compressPage(), through zlib's async one-shot API: a
+  // The same work as compressPageInto(), through zlib's async one-shot API: a
   // DeflateRaw stream per call, compressed on a libuv pool thread.
   const compress = (page: number): Promise<number> =>
     new Promise((resolve, reject) => {

@@ -42,6 +42,13 @@ export const fflatePageCodec: PageCodec = Object.freeze({
         return gzipSync(input, GZIP_OPTIONS[level]);
     }
   },
+  compressInto(input: Uint8Array, format: CompressionFormat, level: CompressionLevel, output: Uint8Array): number {
+    // fflate returns a new array whatever is asked: copy it.
+    const out = fflatePageCodec.compress(input, format, level);
+    if (out.length > output.length) return -1;
+    output.set(out);
+    return out.length;
+  },
   decompress(input: Uint8Array, format: CompressionFormat, maxLength: number): Uint8Array {
     const out = new Uint8Array(maxLength + 1);
     switch (format) {

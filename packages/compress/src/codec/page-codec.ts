@@ -12,6 +12,13 @@ export interface PageCodec {
   /** The complete compressed stream of `input`. The result may be reused by the next call: copy it out. */
   compress(input: Uint8Array, format: CompressionFormat, level: CompressionLevel): Uint8Array;
   /**
+   * The complete compressed stream of `input`, written at the start of
+   * `output`: returns its length, or -1 when it does not fit (size `output`
+   * with `deflateBound` and it always fits). The worker's path: on node:zlib
+   * it allocates nothing per page.
+   */
+  compressInto(input: Uint8Array, format: CompressionFormat, level: CompressionLevel, output: Uint8Array): number;
+  /**
    * The decompressed bytes of one complete stream. Throws on corrupt or
    * truncated data, and when the result would exceed `maxLength` bytes.
    */

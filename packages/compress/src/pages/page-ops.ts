@@ -58,14 +58,13 @@ export function createPageOps(codec: PageCodec, options?: PageOpsOptions): Ops<P
       switch (request.op) {
         case OP_COMPRESS: {
           if (length > pageSize) throw new RangeError(`a page holds at most ${pageSize} bytes, got inputLength ${length}`);
-          const out = codec.compress(input, format, level);
+          const written = codec.compressInto(input, format, level, request.output);
           // The output region is sized from the deflate bound: this cannot fail unless the codec breaks its bound.
-          if (out.length > request.output.length) {
-            throw new RangeError(`${codec.name} produced ${out.length} bytes, past the deflate bound ${request.output.length}`);
+          if (written < 0) {
+            throw new RangeError(`${codec.name} produced more than the deflate bound of ${request.output.length} bytes`);
           }
-          request.output.set(out);
-          request.outputLength = out.length;
-          request.status = out.length >= length ? PAGE_INCOMPRESSIBLE : PAGE_OK;
+          request.outputLength = written;
+          request.status = written >= length ? PAGE_INCOMPRESSIBLE : PAGE_OK;
           return;
         }
         case OP_DECOMPRESS: {
