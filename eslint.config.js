@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', '.ci/**', '**/bench-results/**', '**/test-results/**'],
+    ignores: ['**/dist/**', '**/bundle/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', '.ci/**', '**/bench-results/**', '**/test-results/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

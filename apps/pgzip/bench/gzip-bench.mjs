@@ -36,7 +36,7 @@ const { values } = parseArgs({
 });
 const rounds = Number(values.rounds);
 const threads = String(values.threads);
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../bundle/cli.js', import.meta.url));
 const zlibScript = fileURLToPath(new URL('./node-zlib-gzip.mjs', import.meta.url));
 
 function have(command) {

@@ -44,6 +44,7 @@ class FileProblem extends Error {
 
 /** Runs the command line; resolves with the exit status. Never throws for a user's mistake. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  checkIo(io);
   let options: CliOptions;
   try {
     options = parseCli(argv);
@@ -156,14 +157,25 @@ async function toDestination(
     return;
   }
   if ((await exists(target)) && !options.force) throw new FileProblem(`${target} already exists; not overwritten (use -f)`, EXIT_ERROR);
-  const output = await AtomicOutput.create(target);
+  // A failure to create or to put the output in place names the output, not the input it was made from.
+  let output: AtomicOutput;
+  try {
+    output = await AtomicOutput.create(target);
+  } catch (e) {
+    throw new FileProblem(`cannot create ${target}: ${describeError(e)}`, EXIT_ERROR);
+  }
   let result: { bytesIn: number; bytesOut: number };
   try {
     result = await work({ stream: () => output.stream, fd: output.fd });
-    await output.commit({ mode: stats.mode, atime: stats.atime, mtime: stats.mtime });
   } catch (e) {
     await output.discard();
     throw e;
+  }
+  try {
+    await output.commit({ mode: stats.mode, atime: stats.atime, mtime: stats.mtime });
+  } catch (e) {
+    await output.discard();
+    throw new FileProblem(`cannot write ${target}: ${describeError(e)}`, EXIT_ERROR);
   }
   if (!options.keep) await unlink(file);
   if (options.verbose) {
@@ -189,6 +201,14 @@ async function runDecompress(
   } catch (e) {
     if (e instanceof CorruptInputError) throw new FileProblem(e.message, EXIT_ERROR);
     throw e;
+  }
+}
+
+/** The streams an embedder passes: checked before any is used (stdin and stdout may be getters that create them: not read here). */
+function checkIo(io: unknown): void {
+  const i = io as Partial<Io> | null;
+  if (typeof io !== 'object' || i === null || typeof i.stderr?.write !== 'function' || !('stdin' in i) || !('stdout' in i) || typeof i.version !== 'string') {
+    throw new TypeError(`io must be an object with stdin, stdout, stderr (with write()) and a version string, got ${typeof io === 'object' && io !== null ? Object.prototype.toString.call(io) : String(io)}`);
   }
 }
 

@@ -35,12 +35,40 @@ const MAX_THREADS = 256;
 const LEVEL_FLAGS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 
 /**
+ * Every flag the command takes, as node:util parseArgs defines them (exported
+ * so that tests can check each one): each level digit is its own boolean
+ * flag (`level-1` .. `level-9`, short `-1` .. `-9`).
+ */
+export const CLI_OPTIONS = Object.freeze({
+  ...Object.fromEntries(LEVEL_FLAGS.map((d) => [`level-${d}`, { type: 'boolean' as const, short: d }])),
+  fast: { type: 'boolean' },
+  best: { type: 'boolean' },
+  processes: { type: 'string', short: 'p' },
+  blocksize: { type: 'string', short: 'b' },
+  keep: { type: 'boolean', short: 'k' },
+  stdout: { type: 'boolean', short: 'c' },
+  'to-stdout': { type: 'boolean' },
+  decompress: { type: 'boolean', short: 'd' },
+  uncompress: { type: 'boolean' },
+  force: { type: 'boolean', short: 'f' },
+  test: { type: 'boolean', short: 't' },
+  verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+  'no-name': { type: 'boolean', short: 'n' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const satisfies Record<string, { type: 'boolean' | 'string'; short?: string }>);
+
+/**
  * node:util parseArgs (no dependency; short-flag groups such as -kc9, `-p2`
  * and `--` come with it). Each level digit is its own boolean flag; the last
  * one given wins, as with gzip.
  */
 export function parseCli(argv: readonly string[]): CliOptions {
-  const levelOptions = Object.fromEntries(LEVEL_FLAGS.map((d) => [`level-${d}`, { type: 'boolean' as const, short: d }]));
+  // An embedder's mistake, not a user's: a TypeError (a string would be spread into its characters).
+  if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) {
+    throw new TypeError(`argv must be an array of strings, got ${describeArgv(argv)}`);
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -48,25 +76,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       allowPositionals: true,
       strict: true,
       tokens: true,
-      options: {
-        ...levelOptions,
-        fast: { type: 'boolean' },
-        best: { type: 'boolean' },
-        processes: { type: 'string', short: 'p' },
-        blocksize: { type: 'string', short: 'b' },
-        keep: { type: 'boolean', short: 'k' },
-        stdout: { type: 'boolean', short: 'c' },
-        'to-stdout': { type: 'boolean' },
-        decompress: { type: 'boolean', short: 'd' },
-        uncompress: { type: 'boolean' },
-        force: { type: 'boolean', short: 'f' },
-        test: { type: 'boolean', short: 't' },
-        verbose: { type: 'boolean', short: 'v' },
-        quiet: { type: 'boolean', short: 'q' },
-        'no-name': { type: 'boolean', short: 'n' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-      },
+      options: CLI_OPTIONS,
     });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.replace(/^TypeError \[\w+\]: /, '')}\nTry 'twq-gzip --help'.`);
@@ -95,6 +105,15 @@ export function parseCli(argv: readonly string[]): CliOptions {
     version: v.version === true,
     files: parsed.positionals,
   };
+}
+
+function describeArgv(argv: unknown): string {
+  if (Array.isArray(argv)) {
+    const bad: unknown = argv.find((a) => typeof a !== 'string');
+    return `an array holding ${typeof bad === 'object' && bad !== null ? Object.prototype.toString.call(bad) : String(bad)}`;
+  }
+  if (typeof argv === 'string') return JSON.stringify(argv);
+  return typeof argv === 'object' && argv !== null ? Object.prototype.toString.call(argv) : String(argv);
 }
 
 /** -p: threads, default one per core (as pigz). */

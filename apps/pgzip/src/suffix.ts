@@ -20,6 +20,10 @@ export function hasCompressedSuffix(file: string): boolean {
 
 /** The name `file` decompresses to, or undefined when its suffix is not one gzip knows. */
 export function decompressedName(file: string): string | undefined {
+  const name: unknown = file;
+  if (typeof name !== 'string') {
+    throw new TypeError(`file must be a string, got ${typeof name === 'object' && name !== null ? Object.prototype.toString.call(name) : String(name)}`);
+  }
   const lower = file.toLowerCase();
   for (const [suffix, replacement] of DECOMPRESS_SUFFIXES) {
     const base = file.slice(0, file.length - suffix.length);

@@ -1,3 +1,4 @@
+import { show } from './show.js';
 import { BITS_PER_WORD, BYTES_PER_WORD, assertBitCount, bytesForBits, wordsForBits } from './sizing.js';
 
 /**
@@ -36,11 +37,11 @@ export class AtomicBitmap {
   constructor(buffer: ArrayBufferLike, byteOffset: number, size: number) {
     assertBitCount(size);
     if (!(buffer instanceof ArrayBuffer) && !(buffer instanceof SharedArrayBuffer)) {
-      throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${describe(buffer)}`);
+      throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${show(buffer)}`);
     }
     if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % BYTES_PER_WORD !== 0) {
       throw new RangeError(
-        `byteOffset must be a non-negative integer multiple of ${BYTES_PER_WORD}, got ${String(byteOffset)}`,
+        `byteOffset must be a non-negative integer multiple of ${BYTES_PER_WORD}, got ${show(byteOffset)}`,
       );
     }
     const wordCount = wordsForBits(size);
@@ -63,7 +64,12 @@ export class AtomicBitmap {
    */
   static allocate(size: number, options: { shared?: boolean } = {}): AtomicBitmap {
     const bytes = bytesForBits(size);
-    const buffer = (options.shared ?? true) ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+    if (typeof options !== 'object' || (options as unknown) === null) {
+      throw new TypeError(`options must be an object or undefined, got ${show(options)}`);
+    }
+    const shared = options.shared ?? true;
+    if (typeof shared !== 'boolean') throw new TypeError(`options.shared must be a boolean, got ${show(shared)}`);
+    const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
     return new AtomicBitmap(buffer, 0, size);
   }
 
@@ -73,7 +79,7 @@ export class AtomicBitmap {
    */
   static attachShared(buffer: ArrayBufferLike, byteOffset: number, size: number): AtomicBitmap {
     if (!(buffer instanceof SharedArrayBuffer)) {
-      throw new TypeError(`a SharedArrayBuffer is required here, got ${describe(buffer)}`);
+      throw new TypeError(`a SharedArrayBuffer is required here, got ${show(buffer)}`);
     }
     return new AtomicBitmap(buffer, byteOffset, size);
   }
@@ -108,7 +114,7 @@ export class AtomicBitmap {
   /** Atomically reads word `wordIndex` (bits `32*wordIndex` .. `32*wordIndex+31`). */
   loadWord(wordIndex: number): number {
     if ((wordIndex >>> 0) !== wordIndex || wordIndex >= this.words.length) {
-      throw new RangeError(`word index must be an integer in [0, ${this.words.length - 1}], got ${String(wordIndex)}`);
+      throw new RangeError(`word index must be an integer in [0, ${this.words.length - 1}], got ${show(wordIndex)}`);
     }
     return Atomics.load(this.words, wordIndex);
   }
@@ -138,8 +144,8 @@ export class AtomicBitmap {
     const words = this.words;
     const last = words.length - 1;
     let total = 0;
-    for (let w = 0; w < last; w++) total += popcount32(Atomics.load(words, w));
-    return total + popcount32(Atomics.load(words, last) & this.lastWordMask);
+    for (let w = 0; w < last; w++) total += bitCount(Atomics.load(words, w));
+    return total + bitCount(Atomics.load(words, last) & this.lastWordMask);
   }
 
   /**
@@ -148,6 +154,9 @@ export class AtomicBitmap {
    * All three must have the same size.
    */
   static loadXorInto(a: AtomicBitmap, b: AtomicBitmap, out: AtomicBitmap): AtomicBitmap {
+    checkBitmap('a', a);
+    checkBitmap('b', b);
+    checkBitmap('out', out);
     if (a.size !== b.size || a.size !== out.size) {
       throw new RangeError(`loadXorInto needs bitmaps of equal size, got ${a.size}, ${b.size} and ${out.size}`);
     }
@@ -185,7 +194,7 @@ export class AtomicBitmap {
    */
   private scan(from: number, invert: number): number {
     if ((from >>> 0) !== from || from > this.size) {
-      throw new RangeError(`from must be an integer in [0, ${this.size}], got ${String(from)}`);
+      throw new RangeError(`from must be an integer in [0, ${this.size}], got ${show(from)}`);
     }
     if (from === this.size) return -1;
     const words = this.words;
@@ -195,7 +204,7 @@ export class AtomicBitmap {
     let word = (Atomics.load(words, w) ^ invert) & (-1 << (from & 31));
     for (;;) {
       if (w === last) word &= this.lastWordMask;
-      if (word !== 0) return (w << 5) + lowestSetBit(word);
+      if (word !== 0) return (w << 5) + lowestBit(word);
       if (++w > last) return -1;
       word = Atomics.load(words, w) ^ invert;
     }
@@ -203,18 +212,40 @@ export class AtomicBitmap {
 
   private check(index: number): void {
     if ((index >>> 0) !== index || index >= this.size) {
-      throw new RangeError(`bit index must be an integer in [0, ${this.size - 1}], got ${String(index)}`);
+      throw new RangeError(`bit index must be an integer in [0, ${this.size - 1}], got ${show(index)}`);
     }
   }
 }
 
-/** Position (0..31) of the lowest set bit of a non-zero Int32 word. */
+function checkBitmap(name: string, value: unknown): void {
+  if (!(value instanceof AtomicBitmap)) throw new TypeError(`${name} must be an AtomicBitmap, got ${show(value)}`);
+}
+
+/** Position (0..31) of the lowest set bit of a non-zero Int32 (or Uint32) word; -1 for 0. */
 export function lowestSetBit(word: number): number {
+  checkWord(word);
+  return lowestBit(word);
+}
+
+/** Number of set bits in a 32-bit word, Int32 or Uint32 (SWAR; no loop). */
+export function popcount32(word: number): number {
+  checkWord(word);
+  return bitCount(word);
+}
+
+/** A word as the bit primitives take it: an integer an Int32 or Uint32 holds (no silent ToInt32 of 2.5 or "12"). */
+function checkWord(word: number): void {
+  if (!Number.isInteger(word) || word < -0x8000_0000 || word > 0xffff_ffff) {
+    throw new RangeError(`word must be an integer in [-2147483648, 4294967295] (an Int32 or Uint32), got ${show(word)}`);
+  }
+}
+
+// The unchecked forms, for the scans (their words come from an Int32Array).
+function lowestBit(word: number): number {
   return 31 - Math.clz32(word & -word);
 }
 
-/** Number of set bits in a 32-bit word (SWAR; no loop). */
-export function popcount32(word: number): number {
+function bitCount(word: number): number {
   let v = word >>> 0;
   v = v - ((v >>> 1) & 0x5555_5555);
   v = (v & 0x3333_3333) + ((v >>> 2) & 0x3333_3333);
@@ -222,8 +253,3 @@ export function popcount32(word: number): number {
   return Math.imul(v, 0x0101_0101) >>> 24;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Object.prototype.toString.call(value);
-  return `${typeof value} ${String(value)}`;
-}

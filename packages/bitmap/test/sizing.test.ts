@@ -42,7 +42,7 @@ describe('alignUp', () => {
   });
 
   it('rejects a non-number', () => {
-    expectError(() => alignUp('8' as unknown as number), RangeError, 'got 8');
+    expectError(() => alignUp('8' as unknown as number), RangeError, 'got "8"');
   });
 });
 
@@ -78,7 +78,7 @@ describe('bit count validation', () => {
   });
 
   it('rejects non-numbers', () => {
-    expectError(() => wordsForBits('32' as unknown as number), RangeError, 'got 32');
+    expectError(() => wordsForBits('32' as unknown as number), RangeError, 'got "32"');
     expectError(() => wordsForBits(undefined as unknown as number), RangeError, 'got undefined');
     expectError(() => wordsForBits(null as unknown as number), RangeError, 'got null');
   });

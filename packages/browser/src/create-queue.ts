@@ -1,6 +1,7 @@
 import {
   OpsLoadError,
   Workqueue,
+  checkCloneable,
   describeValue,
   resolveOps,
   type CreateQueueOptions,
@@ -91,16 +92,4 @@ function checkMs(value: number, name: string): number {
     throw new RangeError(`${name} must be a finite number of milliseconds > 0, got ${describeValue(value)}`);
   }
   return value;
-}
-
-/** opsOptions go to every worker by postMessage: say so now rather than as a DataCloneError per worker. */
-function checkCloneable(value: unknown): void {
-  if (value === undefined) return;
-  try {
-    structuredClone(value);
-  } catch (e) {
-    throw new TypeError(`opsOptions must be structured-cloneable (they are posted to every worker): ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '@twq/core';
 import { CrossOriginIsolationError } from './errors.js';
 
 /** The globals the check reads; a parameter so that a test can pass a non-isolated scope. */
@@ -14,6 +15,10 @@ export interface IsolationScope {
  * only show up later as a DataCloneError.
  */
 export function assertCrossOriginIsolated(scope: IsolationScope = globalThis): void {
+  // A non-object would read as "no SharedArrayBuffer here": say what is wrong instead.
+  if (typeof scope !== 'object' || (scope as unknown) === null) {
+    throw new TypeError(`scope must be an object (a global scope such as globalThis), got ${describeValue(scope)}`);
+  }
   if (scope.crossOriginIsolated === false) {
     throw new CrossOriginIsolationError('crossOriginIsolated is false on this page');
   }

@@ -32,7 +32,7 @@ describe('options', () => {
     ['stopTimeoutMs Infinity', { stopTimeoutMs: Infinity }, RangeError, /stopTimeoutMs must be .* got Infinity/],
     ['replaceDeadWorkers "yes"', { replaceDeadWorkers: 'yes' }, TypeError, /replaceDeadWorkers must be a boolean, got "yes"/],
     ['onWorkerExit 1', { onWorkerExit: 1 }, TypeError, /onWorkerExit must be a function or undefined/],
-    ['onDone "x"', { onDone: 'x' }, TypeError, /onDone must be a function or undefined, got string/],
+    ['onDone "x"', { onDone: 'x' }, TypeError, /onDone must be a function or undefined, got "x"/],
     ['opsOptions with a function', { opsOptions: { f() {} } }, TypeError, /opsOptions must be structured-cloneable/],
   ];
 

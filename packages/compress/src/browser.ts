@@ -9,6 +9,7 @@
  * '@twq/compress/gzip-block-ops' or '@twq/compress/page-ops'.
  */
 import type { OpsExport } from '@twq/core';
+import { checkOptionsObject } from './check.js';
 import type { GzipOptions } from './entry-options.js';
 import { ops as browserGzipBlockOps } from './gzip/browser-block-ops.js';
 import { createParallelGzipTransformStream as createWebStream } from './gzip/web-gzip-stream.js';
@@ -56,5 +57,6 @@ export function createParallelGzipTransformStream(
   writableStrategy?: QueuingStrategy<Uint8Array>,
   readableStrategy?: QueuingStrategy<Uint8Array>,
 ): TransformStream<Uint8Array, Uint8Array> {
+  checkOptionsObject(options);
   return createWebStream({ ...options, opsModule: options.opsModule ?? browserGzipBlockOpsUrl }, writableStrategy, readableStrategy);
 }

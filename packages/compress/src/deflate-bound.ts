@@ -1,3 +1,4 @@
+import { checkByteCount } from './check.js';
 import { wrapperBytes, type CompressionFormat } from './format.js';
 
 /**
@@ -11,6 +12,7 @@ import { wrapperBytes, type CompressionFormat } from './format.js';
  * few extra kilobytes per slot buy "never overflows" whatever the codec.
  */
 export function rawDeflateBound(length: number): number {
+  checkByteCount(length, 'length');
   const fixed = length + (length >>> 3) + (length >>> 8) + (length >>> 9) + 4;
   const stored = length + (length >>> 5) + (length >>> 7) + (length >>> 11) + 7;
   const classic = length + Math.floor((length + 7) / 8) + Math.floor((length + 63) / 64) + 5;

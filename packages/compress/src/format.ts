@@ -13,7 +13,7 @@ export const GZIP_WRAPPER_BYTES = 10 + 8;
 
 /** Bytes a format adds around the raw deflate data. */
 export function wrapperBytes(format: CompressionFormat): number {
-  switch (format) {
+  switch (checkFormat(format)) {
     case 'deflate-raw':
       return 0;
     case 'deflate':

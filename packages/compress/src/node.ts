@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { builtModuleUrl } from './built-module-url.js';
+import { checkOptionsObject } from './check.js';
 import type { GzipOptions } from './entry-options.js';
 import type { GzipBlockOptions } from './gzip/block-ops.js';
 import type { GzipBlockSpec } from './gzip/block-layout.js';
@@ -50,6 +51,7 @@ export const nodeInlineCompressor: InlineCompressor = Object.freeze({ compress: 
 
 /** The Node.js defaults: a worker per core, the node:zlib ops module, compression on this thread while they start. */
 function withNodeDefaults(options: GzipOptions): ParallelGzipOptions {
+  checkOptionsObject(options);
   return {
     threads: defaultGzipThreads(),
     inlineCompressor: nodeInlineCompressor,
@@ -60,6 +62,7 @@ function withNodeDefaults(options: GzipOptions): ParallelGzipOptions {
 
 /** Parallel gzip as a Node.js Transform stream on node:zlib workers. */
 export function createParallelGzipStream(options: GzipOptions & Omit<ParallelGzipStreamOptions, 'opsModule' | 'createQueue'>): ParallelGzipStream {
+  checkOptionsObject(options);
   return new ParallelGzipStream({ ...options, ...withNodeDefaults(options) });
 }
 

@@ -19,6 +19,9 @@ export function opsQueueFactory<W>(createQueue: OpsQueueFactory<W>, worker: W, m
   if (typeof createQueue !== 'function') {
     throw new TypeError(`createQueue must be a twq adapter's createQueue function, got ${describeValue(createQueue)}`);
   }
+  if (!((modules as unknown) instanceof Map)) {
+    throw new TypeError(`modules must be a Map from module URL (href) to the ops it stands for, got ${describeValue(modules)}`);
+  }
   return (opsModule, options) => {
     const ops = modules.get(opsModule.href);
     if (ops === undefined) {

@@ -1,4 +1,4 @@
-import { InlineQueue, resolveOps, type CreateQueueOptions, type LayoutSpec, type Ops, type Workqueue } from '@twq/core';
+import { InlineQueue, checkOps, describeValue, resolveOps, type CreateQueueOptions, type LayoutSpec, type Ops, type Workqueue } from '@twq/core';
 
 /**
  * How the helpers of this package get a queue: a twq adapter's `createQueue`
@@ -19,6 +19,9 @@ export async function createTypedQueue<S extends LayoutSpec, O>(
   opsModule: URL,
   options: CreateQueueOptions<S, O>,
 ): Promise<Workqueue<S, O>> {
+  if (typeof createQueue !== 'function') {
+    throw new TypeError(`createQueue must be a twq adapter's createQueue function, got ${describeValue(createQueue)}`);
+  }
   const queue = await createQueue(opsModule, options as CreateQueueOptions<LayoutSpec, unknown>);
   return queue as unknown as Workqueue<S, O>;
 }
@@ -31,8 +34,16 @@ export async function createTypedQueue<S extends LayoutSpec, O>(
 export function inlineQueueFactory<S extends LayoutSpec, O>(
   ops: Ops<S, unknown, O> | ((options: O) => Ops<S, unknown, O>),
 ): QueueFactory {
+  // Ops are checked now; a factory of ops, when it is called with the queue's opsOptions.
+  if (typeof ops !== 'function') checkOps(ops);
   return async (_opsModule, options) => {
-    const resolved = resolveOps(ops, options.opsOptions);
-    return InlineQueue.create(resolved, options);
+    // Checked before the ops factory sees opsOptions: a null would otherwise fail as a property read.
+    const given: unknown = options;
+    if (given !== undefined && (typeof given !== 'object' || given === null)) {
+      throw new TypeError(`options must be an object or undefined, got ${describeValue(given)}`);
+    }
+    const o = (given ?? {}) as CreateQueueOptions<LayoutSpec, unknown>;
+    const resolved = resolveOps(ops, o.opsOptions);
+    return InlineQueue.create(resolved, o);
   };
 }

@@ -98,6 +98,7 @@ export function isRemoteError(value: unknown): value is RemoteError {
 /** How an error message shows a bad value: strings quoted, objects by their kind. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return `function ${value.name === '' ? '(anonymous)' : value.name}`;
   if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value);
   return String(value);
 }

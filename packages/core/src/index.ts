@@ -36,6 +36,7 @@ export {
   DEFAULT_SLOTS_PER_THREAD,
   DEFAULT_SPIN_BUDGET,
   POLICIES,
+  checkCloneable,
   defaultThreads,
   resolveOptions,
 } from './options.js';

@@ -1,4 +1,4 @@
-import { TwqError } from './errors.js';
+import { QueueDestroyedError, TwqError, describeValue } from './errors.js';
 import type { WorkerHost, WorkerInit } from './host.js';
 import type { Ops, Request } from './ops.js';
 import type { LayoutSpec } from './request-layout.js';
@@ -28,6 +28,11 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
   // it, so ops from defineOps() (C = undefined, or what setup returns) would not
   // be assignable to Ops<S, unknown, O>.
   constructor(ops: Ops<S, C, O>, options: InlineQueueOptions<S, O> = {}) {
+    if (typeof options !== 'object' || (options as unknown) === null) {
+      throw new TypeError(`options must be an object or undefined, got ${describeValue(options)}`);
+    }
+    const autoRun = options.autoRun ?? true;
+    if (typeof autoRun !== 'boolean') throw new TypeError(`autoRun must be a boolean, got ${describeValue(autoRun)}`);
     const runtimes: WorkerRuntime[] = [];
     const host: WorkerHost = {
       start(init: WorkerInit): Promise<void> {
@@ -55,7 +60,7 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
     };
     super(ops, { threads: 1, ...options }, host, 1);
     this.runtimes = runtimes;
-    this.autoRun = options.autoRun ?? true;
+    this.autoRun = autoRun;
   }
 
   /** Creates and starts an inline queue (set-up runs for every slot before it resolves). */
@@ -68,7 +73,7 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
   /** Inline, a full queue first lets the runtimes handle what is pending. */
   override getRequest(): Request<S> | null {
     const request = super.getRequest();
-    if (request !== null || !this.autoRun || this.runAll() === 0) return request;
+    if (request !== null || !this.autoRun || this.runPending() === 0) return request;
     return super.getRequest();
   }
 
@@ -79,7 +84,7 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
   override getRequestBlocking(timeoutMs = Infinity): Request<S> {
     // A destroyed queue or a bad timeout: the base class throws the error naming this call.
     if (this.destroyed || typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) return super.getRequestBlocking(timeoutMs);
-    const request = super.getRequest() ?? (this.runAll() > 0 ? super.getRequest() : null);
+    const request = super.getRequest() ?? (this.runPending() > 0 ? super.getRequest() : null);
     if (request !== null) return request;
     if (this.runtimes.some((r) => r.waitInflight() !== undefined)) {
       throw new TwqError(
@@ -97,14 +102,21 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
 
   /** Handles one pending request of worker `worker` (default 0): 1 if it did, 0 if none, -1 if async. */
   step(worker = 0): number {
+    if (this.memory.isDestroyed()) throw new QueueDestroyedError(this.name, 'step()');
     if ((worker >>> 0) !== worker || worker >= this.runtimes.length) {
-      throw new RangeError(`worker must be an integer in [0, ${this.runtimes.length - 1}], got ${String(worker)}`);
+      throw new RangeError(`worker must be an integer in [0, ${this.runtimes.length - 1}], got ${describeValue(worker)}`);
     }
     return this.runtimes[worker].handleNext();
   }
 
   /** Handles everything pending on every worker (sync handlers); returns how many. */
   runAll(): number {
+    if (this.memory.isDestroyed()) throw new QueueDestroyedError(this.name, 'runAll()');
+    return this.runPending();
+  }
+
+  /** runAll() for this class's own calls (destroy's drain among them). */
+  private runPending(): number {
     let n = 0;
     for (const runtime of this.runtimes) n += runtime.pass();
     return n;
@@ -115,7 +127,7 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
    * flight on this same thread: that case throws; use drain().
    */
   override waitAll(timeoutMs = Infinity): void {
-    this.runAll();
+    if (!this.destroyed) this.runPending();
     if (this.runtimes.some((r) => r.waitInflight() !== undefined)) {
       throw new TwqError(
         'ERR_TWQ_INLINE_ASYNC',
@@ -127,7 +139,7 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
 
   override async drain(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
     for (;;) {
-      this.runAll();
+      this.runPending();
       const inflight = this.runtimes.map((r) => r.waitInflight()).filter((p) => p !== undefined);
       if (inflight.length === 0) break;
       await Promise.all(inflight);

@@ -1,4 +1,6 @@
 import { CACHE_LINE_BYTES, alignUp, bytesForBits } from '@twq/bitmap';
+import { describeValue } from './errors.js';
+import { MAX_REQUEST_BYTES } from './request-layout.js';
 
 /**
  * Byte layout of a queue's SharedArrayBuffer. Every group of words that one
@@ -134,6 +136,9 @@ export interface Geometry {
 
 /** Computes every offset from the three numbers that define a queue. */
 export function computeGeometry(threads: number, slotsPerThread: number, requestBytes: number): Geometry {
+  checkCount('threads', threads, 1, MAX_THREADS);
+  checkCount('slotsPerThread', slotsPerThread, 1, MAX_SLOTS_PER_THREAD);
+  checkCount('requestBytes', requestBytes, 0, MAX_REQUEST_BYTES);
   const bitmapBytes = bytesForBits(slotsPerThread);
   const fillOffset = 0;
   const doneOffset = fillOffset + bitmapBytes;
@@ -168,6 +173,12 @@ export function computeGeometry(threads: number, slotsPerThread: number, request
   };
 }
 
+function checkCount(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${describeValue(value)}`);
+  }
+}
+
 /** Byte offset of worker `t`'s block. */
 export function blockOffset(g: Geometry, t: number): number {
   return BLOCKS_OFFSET + t * g.blockStride;
@@ -190,7 +201,8 @@ export function writeHeader(i32: Int32Array, g: Geometry): void {
 /** Reads the geometry back from a buffer's header (on a worker); validates it. */
 export function readGeometry(buffer: SharedArrayBuffer): Geometry {
   if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < BLOCKS_OFFSET) {
-    throw new TypeError('not a twq queue buffer: a SharedArrayBuffer made by a twq queue is required');
+    const shown = buffer instanceof SharedArrayBuffer ? `a SharedArrayBuffer of ${buffer.byteLength} bytes` : describeValue(buffer);
+    throw new TypeError(`not a twq queue buffer: a SharedArrayBuffer made by a twq queue is required, got ${shown}`);
   }
   const i32 = new Int32Array(buffer, 0, LINE >>> 2);
   if (i32[H_MAGIC] !== MAGIC || i32[H_VERSION] !== LAYOUT_VERSION) {

@@ -1,4 +1,4 @@
-import type { RemoteError } from './errors.js';
+import { describeValue, type RemoteError } from './errors.js';
 import type { Layout, LayoutSpec, RequestFields } from './request-layout.js';
 
 /** What a request object offers besides its layout's fields. */
@@ -75,19 +75,19 @@ export function defineOps<S extends LayoutSpec, C = undefined, O = unknown>(ops:
 /** Throws a TypeError naming what is wrong unless `ops` satisfies the contract. */
 export function checkOps(ops: unknown, where = 'ops'): asserts ops is Ops {
   if (typeof ops !== 'object' || ops === null) {
-    throw new TypeError(`${where} must be an object made with defineOps(), got ${String(ops)}`);
+    throw new TypeError(`${where} must be an object made with defineOps(), got ${describeValue(ops)}`);
   }
   const o = ops as Record<string, unknown>;
   const layout = o.layout as Layout | undefined;
-  if (typeof layout !== 'object' || !Array.isArray(layout.fields) || typeof layout.byteLength !== 'number') {
-    throw new TypeError(`${where}.layout must come from defineLayout(), got ${String(o.layout)}`);
+  if (typeof layout !== 'object' || (layout as unknown) === null || !Array.isArray(layout.fields) || typeof layout.byteLength !== 'number') {
+    throw new TypeError(`${where}.layout must come from defineLayout(), got ${describeValue(o.layout)}`);
   }
   if (typeof o.handle !== 'function') {
-    throw new TypeError(`${where}.handle must be a function, got ${typeof o.handle}`);
+    throw new TypeError(`${where}.handle must be a function, got ${describeValue(o.handle)}`);
   }
   for (const name of ['setup', 'teardown', 'done'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'function') {
-      throw new TypeError(`${where}.${name} must be a function or undefined, got ${typeof o[name]}`);
+      throw new TypeError(`${where}.${name} must be a function or undefined, got ${describeValue(o[name])}`);
     }
   }
 }

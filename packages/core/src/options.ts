@@ -89,3 +89,21 @@ export function resolveOptions<O>(options: QueueOptions<O> | undefined, parallel
   }
   return Object.freeze({ threads, slotsPerThread, name, policy, spinBudget, opsOptions: o.opsOptions });
 }
+
+/**
+ * Throws a TypeError unless `value` (a queue's `opsOptions`) survives
+ * structuredClone: what a threaded adapter checks of them before it starts any thread (they
+ * are cloned to every worker), rather than failing later with an untyped
+ * DataCloneError from each worker's start.
+ */
+export function checkCloneable(value: unknown): void {
+  if (value === undefined) return;
+  try {
+    structuredClone(value);
+  } catch (e) {
+    throw new TypeError(
+      `opsOptions must be structured-cloneable (they are copied to every worker), got ${describeValue(value)}: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+}

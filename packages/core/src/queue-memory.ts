@@ -1,5 +1,6 @@
 import { AtomicBitmap } from '@twq/bitmap';
 import { SharedEvent } from '@twq/event';
+import { describeValue } from './errors.js';
 import {
   C_DESTROYED,
   COMPLETION_EVENT,
@@ -31,6 +32,8 @@ export class WorkerBlock {
   readonly submitter64: Float64Array;
 
   constructor(buffer: SharedArrayBuffer, g: Geometry, worker: number) {
+    checkBufferAndGeometry(buffer, g, 'g');
+    checkWorker(worker, g.threads);
     const base = blockOffset(g, worker);
     this.fill = new AtomicBitmap(buffer, base + g.fillOffset, g.slotsPerThread);
     this.done = new AtomicBitmap(buffer, base + g.doneOffset, g.slotsPerThread);
@@ -59,6 +62,7 @@ export class QueueMemory {
   readonly doorbell: SharedEvent;
 
   constructor(buffer: SharedArrayBuffer, geometry: Geometry) {
+    checkBufferAndGeometry(buffer, geometry, 'geometry');
     this.buffer = buffer;
     this.geometry = geometry;
     this.i32 = new Int32Array(buffer);
@@ -74,15 +78,64 @@ export class QueueMemory {
   }
 
   errorRecord(slot: number): Uint8Array {
+    // A bad index would give a view of some other part of the buffer, which the caller may write.
+    const slots = this.geometry.threads * this.geometry.slotsPerThread;
+    if ((slot >>> 0) !== slot || slot >= slots) throw new RangeError(`slot must be an integer in [0, ${slots - 1}], got ${describeValue(slot)}`);
     return this.u8.subarray(this.geometry.errorsBase + slot * ERROR_BYTES, this.geometry.errorsBase + (slot + 1) * ERROR_BYTES);
   }
 
   deathRecord(worker: number): Uint8Array {
+    checkWorker(worker, this.geometry.threads);
     return this.u8.subarray(
       this.geometry.deathsBase + worker * ERROR_BYTES,
       this.geometry.deathsBase + (worker + 1) * ERROR_BYTES,
     );
   }
+}
+
+/** The buffer a queue's views are made over must be the one its geometry describes. */
+function checkBufferAndGeometry(buffer: unknown, geometry: unknown, name: string): void {
+  if (!(buffer instanceof SharedArrayBuffer)) throw new TypeError(`buffer must be a SharedArrayBuffer, got ${describeValue(buffer)}`);
+  const total = (geometry as Partial<Geometry> | null)?.totalBytes;
+  if (typeof geometry !== 'object' || geometry === null || typeof total !== 'number') {
+    throw new TypeError(`${name} must be a Geometry from computeGeometry() or readGeometry(), got ${describeValue(geometry)}`);
+  }
+  if (buffer.byteLength !== total) {
+    throw new RangeError(`buffer has ${buffer.byteLength} bytes but its geometry describes ${total}`);
+  }
+}
+
+function checkWorker(worker: unknown, threads: number): void {
+  if (typeof worker !== 'number' || (worker >>> 0) !== worker || worker >= threads) {
+    throw new RangeError(`worker must be an integer in [0, ${threads - 1}], got ${describeValue(worker)}`);
+  }
+}
+
+function checkMemory(memory: unknown): void {
+  if (!(memory instanceof QueueMemory)) throw new TypeError(`memory must be a QueueMemory, got ${describeValue(memory)}`);
+}
+
+/** Smallest error record: room for a name (cut to 64 characters), a short message and the length prefix. */
+const MIN_RECORD_BYTES = 128;
+
+function checkRecord(record: unknown, minBytes: number): asserts record is Uint8Array {
+  if (!(record instanceof Uint8Array)) throw new TypeError(`record must be a Uint8Array, got ${describeValue(record)}`);
+  if (record.length < minBytes) {
+    throw new RangeError(`record must be a Uint8Array of at least ${minBytes} bytes, got ${record.length} bytes`);
+  }
+}
+
+/**
+ * An ErrorInfo as records take it: an object is required; its fields are made
+ * strings (a reporter may pass on whatever a worker threw, and a record must
+ * still be written: a death that is not recorded would leave a waiter hanging).
+ */
+function toRecordedInfo(info: unknown, name: string): ErrorInfo {
+  if (typeof info !== 'object' || info === null) {
+    throw new TypeError(`${name} must be an object with name and message (an ErrorInfo), got ${describeValue(info)}`);
+  }
+  const i = info as { name?: unknown; message?: unknown; stack?: unknown };
+  return { name: String(i.name), message: String(i.message), stack: typeof i.stack === 'string' ? i.stack : undefined };
 }
 
 /** An error as it crosses threads: plain data. */
@@ -95,7 +148,9 @@ export interface ErrorInfo {
 /** Turns anything thrown into ErrorInfo. */
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof Error) {
-    return { name: error.name, message: error.message, stack: error.stack };
+    // Coerced: a thrown Error may carry a non-string name or message, and the record takes strings.
+    const { name, message, stack } = error as { name: unknown; message: unknown; stack: unknown };
+    return { name: String(name), message: String(message), stack: typeof stack === 'string' ? stack : undefined };
   }
   return { name: 'Error', message: `non-Error value thrown: ${String(error)}` };
 }
@@ -110,6 +165,8 @@ const decoder = new TextDecoder();
  * before it publishes the DEAD status).
  */
 export function writeErrorRecord(record: Uint8Array, info: ErrorInfo): void {
+  checkRecord(record, MIN_RECORD_BYTES);
+  info = toRecordedInfo(info, 'info');
   const room = record.length - 4;
   let candidate: ErrorInfo = { name: info.name, message: info.message, stack: info.stack };
   let bytes = encoder.encode(JSON.stringify(candidate));
@@ -136,6 +193,7 @@ export function writeErrorRecord(record: Uint8Array, info: ErrorInfo): void {
 
 /** Reads an ErrorInfo written by writeErrorRecord (a blank record reads as an unknown error). */
 export function readErrorRecord(record: Uint8Array): ErrorInfo {
+  checkRecord(record, 4);
   const length = new DataView(record.buffer, record.byteOffset, 4).getUint32(0, true);
   if (length === 0 || length > record.length - 4) return { name: 'Error', message: 'unknown error' };
   try {
@@ -154,9 +212,12 @@ export function readErrorRecord(record: Uint8Array): ErrorInfo {
  * The submitter then reclaims the dead worker's in-flight slots.
  */
 export function recordWorkerDeath(memory: QueueMemory, worker: number, exitCode: number, reason: ErrorInfo): void {
-  if ((worker >>> 0) !== worker || worker >= memory.blocks.length) {
-    throw new RangeError(`worker must be an integer in [0, ${memory.blocks.length - 1}], got ${String(worker)}`);
+  checkMemory(memory);
+  checkWorker(worker, memory.blocks.length);
+  if (!Number.isInteger(exitCode) || exitCode < -0x8000_0000 || exitCode > 0x7fff_ffff) {
+    throw new RangeError(`exitCode must be an integer in the Int32 range [-2147483648, 2147483647], got ${describeValue(exitCode)}`);
   }
+  reason = toRecordedInfo(reason, 'reason');
   const block = memory.blocks[worker];
   writeErrorRecord(memory.deathRecord(worker), reason);
   block.state32[W_EXIT_CODE] = exitCode;
@@ -172,6 +233,10 @@ export function recordWorkerDeath(memory: QueueMemory, worker: number, exitCode:
  * failed to start: every later call on the queue then throws QueueFailedError.
  */
 export function recordQueueFailure(memory: QueueMemory, worker: number, reason: ErrorInfo): void {
+  // Checked before anything is written: a bad index would write another worker's record, or outside the records.
+  checkMemory(memory);
+  checkWorker(worker, memory.blocks.length);
+  reason = toRecordedInfo(reason, 'reason');
   writeErrorRecord(memory.deathRecord(worker), reason);
   Atomics.store(memory.i32, C_FAILED, worker + 1);
   for (const block of memory.blocks) block.completion.set();

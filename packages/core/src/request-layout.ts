@@ -1,3 +1,5 @@
+import { describeValue } from './errors.js';
+
 /**
  * The request layout helper: typed fields and byte regions by name.
  *
@@ -71,7 +73,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** Declares a request layout; validates names and sizes. */
 export function defineLayout<S extends LayoutSpec>(spec: S): Layout<S> {
   if (typeof spec !== 'object' || (spec as unknown) === null || Array.isArray(spec)) {
-    throw new TypeError(`a layout must be an object of fields, got ${String(spec)}`);
+    throw new TypeError(`a layout must be an object of fields, got ${describeValue(spec)}`);
   }
   const scalars: { name: string; type: ScalarType }[] = [];
   const regions: { name: string; length: number }[] = [];
@@ -91,7 +93,7 @@ export function defineLayout<S extends LayoutSpec>(spec: S): Layout<S> {
       const length = (field as BytesField).bytes;
       if (!Number.isInteger(length) || length < 1 || length > MAX_REQUEST_BYTES) {
         throw new RangeError(
-          `layout field ${JSON.stringify(name)}: bytes must be an integer in [1, ${MAX_REQUEST_BYTES}], got ${String(length)}`,
+          `layout field ${JSON.stringify(name)}: bytes must be an integer in [1, ${MAX_REQUEST_BYTES}], got ${describeValue(length)}`,
         );
       }
       regions.push({ name, length });

@@ -18,7 +18,8 @@ import {
   WORKER_STARTING,
   WORKER_STOPPED,
 } from './memory-layout.js';
-import type { Ops, Request, WorkerEnv } from './ops.js';
+import { describeValue } from './errors.js';
+import { checkOps, type Ops, type Request, type WorkerEnv } from './ops.js';
 import { QueueMemory, toErrorInfo, writeErrorRecord, type WorkerBlock } from './queue-memory.js';
 import { createRequests, type RequestObject } from './requests.js';
 import { readGeometry } from './memory-layout.js';
@@ -66,7 +67,11 @@ export class WorkerRuntime {
   constructor(buffer: SharedArrayBuffer, worker: number, ops: Ops, env: Omit<WorkerEnv, 'worker'>, spinBudget: number) {
     const g = readGeometry(buffer);
     if ((worker >>> 0) !== worker || worker >= g.threads) {
-      throw new RangeError(`worker must be an integer in [0, ${g.threads - 1}], got ${String(worker)}`);
+      throw new RangeError(`worker must be an integer in [0, ${g.threads - 1}], got ${describeValue(worker)}`);
+    }
+    checkOps(ops);
+    if (typeof env !== 'object' || (env as unknown) === null) {
+      throw new TypeError(`env must be an object (threads, slotsPerThread, name, options), got ${describeValue(env)}`);
     }
     if (ops.layout.byteLength !== g.requestBytes) {
       throw new TypeError(
@@ -147,6 +152,10 @@ export class WorkerRuntime {
 
   /** Parks (blocking) until the status word changes or `timeoutMs` passes. Worker threads only. */
   waitStatusChange(timeoutMs: number): void {
+    // Atomics.wait reads NaN (and so "ten" or undefined) as "forever".
+    if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
+      throw new RangeError(`waitStatusChange(): timeoutMs must be a number in [0, Infinity], got ${describeValue(timeoutMs)}`);
+    }
     Atomics.wait(this.block.state32, W_STATUS, this.status(), timeoutMs);
   }
 

@@ -8,6 +8,7 @@ import {
   TwqError,
   WORKER_DIED,
   WaitTimeoutError,
+  describeValue,
 } from './errors.js';
 import type { WorkerHost, WorkerInit } from './host.js';
 import {
@@ -31,7 +32,7 @@ import {
   computeGeometry,
   writeHeader,
 } from './memory-layout.js';
-import type { Ops, Request } from './ops.js';
+import { checkOps, type Ops, type Request } from './ops.js';
 import { resolveOptions, type PlacementPolicy, type QueueOptions } from './options.js';
 import { QueueMemory, readErrorRecord, type WorkerBlock } from './queue-memory.js';
 import { createRequests, type RequestObject } from './requests.js';
@@ -129,10 +130,15 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   private failure: QueueFailedError | undefined;
 
   constructor(ops: Ops<S, unknown, O>, options: CreateQueueOptions<S, O> | undefined, host: WorkerHost, parallelism: number) {
+    checkOps(ops);
     const o = resolveOptions(options, parallelism);
     const onDone = options?.onDone;
     if (onDone !== undefined && typeof onDone !== 'function') {
-      throw new TypeError(`onDone must be a function or undefined, got ${typeof onDone}`);
+      throw new TypeError(`onDone must be a function or undefined, got ${describeValue(onDone)}`);
+    }
+    const h = host as Partial<WorkerHost> | null;
+    if (typeof host !== 'object' || h === null || typeof h.start !== 'function' || typeof h.stop !== 'function') {
+      throw new TypeError(`host must be a WorkerHost, an object with start() and stop() methods, got ${describeValue(host)}`);
     }
     const g = computeGeometry(o.threads, o.slotsPerThread, ops.layout.byteLength);
     let buffer: SharedArrayBuffer;
@@ -249,6 +255,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   /** Resolves with a free request; never blocks the thread. Rejects when `signal` aborts. */
   async getRequestAsync(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Request<S>> {
     if (this.state !== OPEN) this.throwClosed('getRequestAsync()');
+    checkWaitOptions(options, 'getRequestAsync()');
     const { signal, timeoutMs = Infinity } = options;
     const deadline = deadlineOf(timeoutMs, 'getRequestAsync()');
     signal?.throwIfAborted();
@@ -318,6 +325,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   /** Resolves when every submitted request is handled and its done callback has run. Never blocks. */
   async drain(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
     if (this.state === DESTROYED || this.state === NEW || this.failure !== undefined) this.throwClosed('drain()');
+    checkWaitOptions(options, 'drain()');
     await this.drainInternal(options.signal, options.timeoutMs ?? Infinity);
   }
 
@@ -328,6 +336,13 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * callback (code ERR_TWQ_DESTROYED) instead of awaited.
    */
   destroy(options: { force?: boolean } = {}): Promise<void> {
+    // Refused before anything happens: the queue stays open (a rejection, like the call's other failures).
+    if (typeof options !== 'object' || (options as unknown) === null) {
+      return Promise.reject(new TypeError(`destroy(): options must be an object or undefined, got ${describeValue(options)}`));
+    }
+    if (options.force !== undefined && typeof options.force !== 'boolean') {
+      return Promise.reject(new TypeError(`destroy(): options.force must be a boolean, got ${describeValue(options.force)}`));
+    }
     this.destroyPromise ??= this.destroyOnce(options.force === true);
     return this.destroyPromise;
   }
@@ -641,9 +656,20 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
 function deadlineOf(timeoutMs: number, call: string): number {
   if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
-    throw new RangeError(`${call}: timeoutMs must be a number in [0, Infinity], got ${String(timeoutMs)}`);
+    throw new RangeError(`${call}: timeoutMs must be a number in [0, Infinity], got ${describeValue(timeoutMs)}`);
   }
   return timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+}
+
+/** The options of the async waits: an object, with a real AbortSignal if any (timeoutMs is checked by deadlineOf). */
+function checkWaitOptions(options: unknown, call: string): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${call}: options must be an object or undefined, got ${describeValue(options)}`);
+  }
+  const signal = (options as { signal?: unknown }).signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`${call}: options.signal must be an AbortSignal or undefined, got ${describeValue(signal)}`);
+  }
 }
 
 function describeRequest(value: unknown): string {

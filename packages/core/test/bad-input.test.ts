@@ -145,7 +145,7 @@ describe('queue options', () => {
 
   it('options that are not an object, and an onDone that is not a function, are TypeErrors', () => {
     expectError(() => resolveOptions(5 as unknown as object, 1), TypeError, 'options must be an object or undefined', 'got 5');
-    expectError(() => create({ onDone: 'yes' }), TypeError, 'onDone must be a function or undefined', 'got string');
+    expectError(() => create({ onDone: 'yes' }), TypeError, 'onDone must be a function or undefined', 'got "yes"');
   });
 });
 
@@ -255,7 +255,7 @@ describe('timeouts', () => {
     [-1, '-1'],
     [Number.NaN, 'NaN'],
     [-Infinity, '-Infinity'],
-    ['10', '10'],
+    ['10', '"10"'],
   ])('timeoutMs %s is a RangeError naming it and [0, Infinity], on every waiting call; the queue still works', async (bad, shown) => {
     const { q, done } = await makeQueue({ slotsPerThread: 2 });
     const timeoutMs = bad as number;

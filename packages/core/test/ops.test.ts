@@ -23,7 +23,7 @@ describe('defineOps', () => {
   });
 
   it.each([[null], [undefined], [5], ['ops']])('ops %j that is not an object is a TypeError', (value) => {
-    expectError(() => define(value), TypeError, 'ops must be an object made with defineOps()', `got ${String(value)}`);
+    expectError(() => define(value), TypeError, 'ops must be an object made with defineOps()', `got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
   });
 
   it('a missing layout, or one not from defineLayout, is a TypeError', () => {
@@ -32,16 +32,16 @@ describe('defineOps', () => {
     expectError(() => define({ layout: 5, handle }), TypeError, 'ops.layout must come from defineLayout()', 'got 5');
   });
 
-  it.each([[undefined, 'undefined'], [5, 'number'], ['f', 'string'], [{}, 'object']])(
-    'handle %j is a TypeError naming its type',
+  it.each([[undefined, 'undefined'], [5, '5'], ['f', '"f"'], [{}, '[object Object]']])(
+    'handle %j is a TypeError naming it',
     (value, type) => {
       expectError(() => define({ layout, handle: value }), TypeError, 'ops.handle must be a function', `got ${type}`);
     },
   );
 
   it.each(['setup', 'teardown', 'done'])('%s that is not a function is a TypeError naming it; undefined is fine', (name) => {
-    expectError(() => define({ layout, handle, [name]: 42 }), TypeError, `ops.${name} must be a function or undefined`, 'got number');
-    expectError(() => define({ layout, handle, [name]: null }), TypeError, `ops.${name} must be a function or undefined`, 'got object');
+    expectError(() => define({ layout, handle, [name]: 42 }), TypeError, `ops.${name} must be a function or undefined`, 'got 42');
+    expectError(() => define({ layout, handle, [name]: null }), TypeError, `ops.${name} must be a function or undefined`, 'got null');
     expect(() => define({ layout, handle, [name]: undefined })).not.toThrow();
   });
 });

@@ -184,7 +184,7 @@ describe('defineLayout: bad specs', () => {
     [1.5, '1.5'],
     [Number.NaN, 'NaN'],
     [Infinity, 'Infinity'],
-    ['4', '4'],
+    ['4', '"4"'],
     [MAX_REQUEST_BYTES + 1, String(MAX_REQUEST_BYTES + 1)],
   ])('bytes %j is a RangeError naming it and [1, 16 MiB]', (bytes, shown) => {
     expectError(() => define({ buf: { bytes } }), RangeError, '"buf"', `got ${shown}`, `[1, ${MAX_REQUEST_BYTES}]`);
@@ -204,6 +204,6 @@ describe('defineLayout: bad specs', () => {
   });
 
   it.each([[null], [[]], ['i32'], [5], [undefined]])('a layout spec %j that is not an object of fields is a TypeError', (spec) => {
-    expectError(() => define(spec), TypeError, 'a layout must be an object of fields', `got ${String(spec)}`);
+    expectError(() => define(spec), TypeError, 'a layout must be an object of fields', `got ${typeof spec === 'string' ? JSON.stringify(spec) : Array.isArray(spec) ? '[object Array]' : String(spec)}`);
   });
 });

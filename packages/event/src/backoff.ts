@@ -1,4 +1,5 @@
 import { nativePause } from './platform.js';
+import { show } from './show.js';
 
 /** Longest pause, in spin units, between two polls of a shared word. */
 export const MAX_BACKOFF_SPINS = 64;
@@ -13,6 +14,8 @@ let sink = 0;
  * Uses `Atomics.pause` (Node 24+, CPU `pause` hint) where present.
  */
 export function backoff(attempt: number): void {
+  // One compare: a NaN, a fraction or a negative would silently mean 1 or no pause at all.
+  if ((attempt >>> 0) !== attempt) throw new RangeError(`attempt must be a non-negative integer, got ${show(attempt)}`);
   const spins = attempt >= 6 ? MAX_BACKOFF_SPINS : 1 << attempt;
   if (nativePause !== undefined) {
     for (let i = 0; i < spins; i++) nativePause(i);

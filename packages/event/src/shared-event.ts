@@ -1,5 +1,6 @@
 import { BlockingWaitForbiddenError } from './errors.js';
 import { canBlock, nativeWaitAsync } from './platform.js';
+import { show } from './show.js';
 
 /**
  * A futex-like event on one Int32 of shared memory, after QEMU's QemuEvent.
@@ -59,10 +60,10 @@ export class SharedEvent {
   /** Attaches to the event word at `array[index]`. Nothing is written. */
   constructor(array: Int32Array, index = 0) {
     if (!(array instanceof Int32Array)) {
-      throw new TypeError(`an Int32Array is required, got ${describe(array)}`);
+      throw new TypeError(`an Int32Array is required, got ${show(array)}`);
     }
     if ((index >>> 0) !== index || index >= array.length) {
-      throw new RangeError(`event index must be an integer in [0, ${array.length - 1}], got ${String(index)}`);
+      throw new RangeError(`event index must be an integer in [0, ${array.length - 1}], got ${show(index)}`);
     }
     this.array = array;
     this.index = index;
@@ -73,6 +74,7 @@ export class SharedEvent {
    * free or set. Pass `event.array.buffer` and `byteOffset` 0 to `attach` on another thread.
    */
   static allocate(initiallySet = false): SharedEvent {
+    checkBoolean(initiallySet, 'initiallySet');
     const array = new Int32Array(new SharedArrayBuffer(128), 0, 1);
     array[0] = initiallySet ? EVENT_SET : EVENT_FREE;
     return new SharedEvent(array, 0);
@@ -81,11 +83,11 @@ export class SharedEvent {
   /** Attaches to the event word at `byteOffset` of a SharedArrayBuffer. */
   static attach(buffer: SharedArrayBuffer, byteOffset: number): SharedEvent {
     if (!(buffer instanceof SharedArrayBuffer)) {
-      throw new TypeError(`a SharedArrayBuffer is required, got ${describe(buffer)}`);
+      throw new TypeError(`a SharedArrayBuffer is required, got ${show(buffer)}`);
     }
     if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 4 !== 0 || byteOffset + 4 > buffer.byteLength) {
       throw new RangeError(
-        `byteOffset must be a multiple of 4 in [0, ${buffer.byteLength - 4}], got ${String(byteOffset)}`,
+        `byteOffset must be a multiple of 4 in [0, ${buffer.byteLength - 4}], got ${show(byteOffset)}`,
       );
     }
     return new SharedEvent(new Int32Array(buffer, byteOffset, 1), 0);
@@ -93,6 +95,7 @@ export class SharedEvent {
 
   /** Writes the initial FREE state with a plain store: only before other threads use it. */
   initUnsynchronized(set = false): void {
+    checkBoolean(set, 'set');
     this.array[this.index] = set ? EVENT_SET : EVENT_FREE;
   }
 
@@ -138,11 +141,11 @@ export class SharedEvent {
    * Throws BlockingWaitForbiddenError where `Atomics.wait` is not allowed.
    */
   wait(timeoutMs = Infinity): boolean {
+    checkTimeout(timeoutMs);
     const a = this.array;
     const i = this.index;
     if (Atomics.load(a, i) === EVENT_SET) return true;
     if (!canBlock()) throw new BlockingWaitForbiddenError('SharedEvent.wait()', 'SharedEvent.waitAsync()');
-    checkTimeout(timeoutMs);
     if (!this.announce()) return true;
     // 'ok' is set()'s notify. 'not-equal' means the word left BUSY after our
     // announce, and only set() moves it out of BUSY: a set happened.
@@ -160,6 +163,7 @@ export class SharedEvent {
    */
   async waitAsync(timeoutMs = Infinity, signal?: AbortSignal): Promise<boolean> {
     checkTimeout(timeoutMs);
+    checkSignal(signal);
     signal?.throwIfAborted();
     const a = this.array;
     const i = this.index;
@@ -195,8 +199,19 @@ export class SharedEvent {
 /** Throws a RangeError naming `timeoutMs` unless it is a number in [0, Infinity]. Internal. */
 export function checkTimeout(timeoutMs: number): void {
   if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
-    throw new RangeError(`timeoutMs must be a number in [0, Infinity], got ${String(timeoutMs)}`);
+    throw new RangeError(`timeoutMs must be a number in [0, Infinity], got ${show(timeoutMs)}`);
   }
+}
+
+/** Throws a TypeError naming `signal` unless it is an AbortSignal or undefined. Internal. */
+export function checkSignal(signal: unknown): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`signal must be an AbortSignal or undefined, got ${show(signal)}`);
+  }
+}
+
+function checkBoolean(value: unknown, name: string): void {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${show(value)}`);
 }
 
 /**
@@ -241,10 +256,4 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Object.prototype.toString.call(value);
-  return `${typeof value} ${String(value)}`;
 }

@@ -1,5 +1,6 @@
 import { backoff } from './backoff.js';
-import { checkTimeout, type SharedEvent } from './shared-event.js';
+import { SharedEvent, checkSignal, checkTimeout } from './shared-event.js';
+import { show } from './show.js';
 
 /** Default number of polls before parking; see the package README for the measurement. */
 export const DEFAULT_SPINS = 64;
@@ -24,6 +25,7 @@ export interface SpinThenParkOptions {
  * came after it wakes the wait.
  */
 export function spinThenPark(event: SharedEvent, ready: () => boolean, options: SpinThenParkOptions = {}): boolean {
+  checkArguments(event, ready, options);
   const spins = checkSpins(options.spins ?? DEFAULT_SPINS);
   const timeoutMs = options.timeoutMs ?? Infinity;
   // Checked up front: a string would turn `now + timeoutMs` into a concatenation,
@@ -53,10 +55,12 @@ export async function spinThenParkAsync(
   ready: () => boolean,
   options: SpinThenParkOptions & { signal?: AbortSignal } = {},
 ): Promise<boolean> {
+  checkArguments(event, ready, options);
   const spins = checkSpins(options.spins ?? DEFAULT_SPINS);
   const timeoutMs = options.timeoutMs ?? Infinity;
   checkTimeout(timeoutMs);
   const signal = options.signal;
+  checkSignal(signal);
   signal?.throwIfAborted();
   for (let i = 0; i < spins; i++) {
     if (ready()) return true;
@@ -73,10 +77,17 @@ export async function spinThenParkAsync(
   }
 }
 
+/** Checked before the first poll: a bad `ready` or event would otherwise only fail once the spins ran out. */
+function checkArguments(event: unknown, ready: unknown, options: unknown): void {
+  if (!(event instanceof SharedEvent)) throw new TypeError(`event must be a SharedEvent, got ${show(event)}`);
+  if (typeof ready !== 'function') throw new TypeError(`ready must be a function returning a boolean, got ${show(ready)}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object or undefined, got ${show(options)}`);
+}
+
 /** Throws a RangeError naming `spins` unless it is an integer in [0, MAX_SPINS]. */
 export function checkSpins(spins: number): number {
   if (!Number.isInteger(spins) || spins < 0 || spins > MAX_SPINS) {
-    throw new RangeError(`spins must be an integer in [0, ${MAX_SPINS}], got ${String(spins)}`);
+    throw new RangeError(`spins must be an integer in [0, ${MAX_SPINS}], got ${show(spins)}`);
   }
   return spins;
 }

@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BlockingWaitForbiddenError, EVENT_BUSY, EVENT_BYTES, EVENT_FREE, EVENT_SET, SharedEvent, canBlock } from '../src/index.js';
 import { expectError } from './helpers/expect-error.js';
 
+/** How the messages show a value: strings quoted. */
+const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -58,7 +61,7 @@ describe('SharedEvent constructor', () => {
     [[0, 1], '[object Array]'],
     [null, 'null'],
     [undefined, 'undefined'],
-    [7, 'number 7'],
+    [7, '7'],
   ])('rejects %s with a TypeError naming it', (array, shown) => {
     expectError(() => new SharedEvent(array as unknown as Int32Array), TypeError, 'an Int32Array is required', `got ${shown}`);
   });
@@ -68,7 +71,7 @@ describe('SharedEvent constructor', () => {
       () => new SharedEvent(new Int32Array(new SharedArrayBuffer(16)), index),
       RangeError,
       'event index must be an integer in [0, 3]',
-      `got ${String(index)}`,
+      `got ${shown(index)}`,
     );
   });
 });
@@ -97,7 +100,7 @@ describe('SharedEvent.attach', () => {
       () => SharedEvent.attach(new SharedArrayBuffer(128), offset),
       RangeError,
       'byteOffset must be a multiple of 4 in [0, 124]',
-      `got ${String(offset)}`,
+      `got ${shown(offset)}`,
     );
   });
 });
@@ -200,7 +203,7 @@ describe('wait (blocking)', () => {
 
   it.each([-1, -Infinity, NaN, '10', null])('rejects timeout %s with a RangeError naming it', (timeout) => {
     const ev = SharedEvent.allocate();
-    expectError(() => ev.wait(timeout as number), RangeError, 'timeoutMs must be a number in [0, Infinity]', `got ${String(timeout)}`);
+    expectError(() => ev.wait(timeout as number), RangeError, 'timeoutMs must be a number in [0, Infinity]', `got ${shown(timeout)}`);
     expect(word(ev)).toBe(EVENT_FREE); // nothing announced
   });
 });
@@ -281,7 +284,7 @@ describe('waitAsync', () => {
     const ev = SharedEvent.allocate();
     const error: unknown = await ev.waitAsync(timeout as number).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RangeError);
-    expect((error as Error).message).toContain(`timeoutMs must be a number in [0, Infinity], got ${String(timeout)}`);
+    expect((error as Error).message).toContain(`timeoutMs must be a number in [0, Infinity], got ${shown(timeout)}`);
   });
 });
 

@@ -12,6 +12,9 @@ import {
 } from '../src/index.js';
 import { expectError } from './helpers/expect-error.js';
 
+/** How the messages show a value: strings quoted. */
+const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -42,7 +45,7 @@ describe('constants and checkSpins', () => {
   });
 
   it.each(BAD_SPINS)('rejects %s naming it and [0, MAX_SPINS]', (spins) => {
-    expectError(() => checkSpins(spins as number), RangeError, `spins must be an integer in [0, ${MAX_SPINS}]`, `got ${String(spins)}`);
+    expectError(() => checkSpins(spins as number), RangeError, `spins must be an integer in [0, ${MAX_SPINS}]`, `got ${shown(spins)}`);
   });
 });
 
@@ -50,9 +53,11 @@ describe('backoff', () => {
   it('returns after any attempt number without touching shared memory', () => {
     const load = vi.spyOn(Atomics, 'load');
     for (let attempt = 0; attempt < 100; attempt++) backoff(attempt);
-    backoff(-1);
-    backoff(NaN);
     expect(load).not.toHaveBeenCalled();
+  });
+
+  it.each([-1, NaN, 1.5, '2'])('rejects attempt %s with a RangeError naming it', (attempt) => {
+    expectError(() => { backoff(attempt as number); }, RangeError, 'attempt must be a non-negative integer', `got ${shown(attempt)}`);
   });
 });
 
@@ -116,7 +121,7 @@ describe('spinThenPark', () => {
 
   it.each(BAD_SPINS)('rejects spins %s before polling', (spins) => {
     const { ready, polls } = readyAfter(1);
-    expectError(() => spinThenPark(SharedEvent.allocate(), ready, { spins: spins as number }), RangeError, `[0, ${MAX_SPINS}]`, `got ${String(spins)}`);
+    expectError(() => spinThenPark(SharedEvent.allocate(), ready, { spins: spins as number }), RangeError, `[0, ${MAX_SPINS}]`, `got ${shown(spins)}`);
     expect(polls()).toBe(0);
   });
 
@@ -126,7 +131,7 @@ describe('spinThenPark', () => {
       () => spinThenPark(SharedEvent.allocate(), ready, { spins: 0, timeoutMs: timeoutMs as number }),
       RangeError,
       'timeoutMs must be a number in [0, Infinity]',
-      `got ${String(timeoutMs)}`,
+      `got ${shown(timeoutMs)}`,
     );
     expect(polls()).toBe(0);
   });
@@ -176,7 +181,7 @@ describe('spinThenParkAsync', () => {
   it.each(BAD_SPINS)('rejects spins %s', async (spins) => {
     const error: unknown = await spinThenParkAsync(SharedEvent.allocate(), () => true, { spins: spins as number }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RangeError);
-    expect((error as Error).message).toContain(`got ${String(spins)}`);
+    expect((error as Error).message).toContain(`got ${shown(spins)}`);
   });
 
   it.each(BAD_TIMEOUTS)('rejects timeoutMs %s before polling', async (timeoutMs) => {
@@ -185,7 +190,7 @@ describe('spinThenParkAsync', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(RangeError);
-    expect((error as Error).message).toContain(`timeoutMs must be a number in [0, Infinity], got ${String(timeoutMs)}`);
+    expect((error as Error).message).toContain(`timeoutMs must be a number in [0, Infinity], got ${shown(timeoutMs)}`);
     expect(polls()).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
   Workqueue,
+  checkCloneable,
   describeValue,
   type CreateQueueOptions,
   type LayoutSpec,
@@ -62,16 +63,24 @@ export async function createQueue<T = Ops>(
   }
   const startTimeoutMs = checkMs(options.startTimeoutMs ?? 30_000, 'startTimeoutMs');
   const stopTimeoutMs = checkMs(options.stopTimeoutMs ?? 5_000, 'stopTimeoutMs');
+  const replaceDeadWorkers = checkBoolean(options.replaceDeadWorkers ?? true, 'replaceDeadWorkers');
+  const unref = checkBoolean(options.unref ?? true, 'unref');
+  const onWorkerExit = options.onWorkerExit;
+  if (onWorkerExit !== undefined && typeof onWorkerExit !== 'function') {
+    throw new TypeError(`onWorkerExit must be a function or undefined, got ${describeValue(onWorkerExit)}`);
+  }
+  const resourceLimits = checkResourceLimits(options.resourceLimits);
+  checkCloneable(options.opsOptions);
   const ops = (await loadOps(specifier, exportName, options.opsOptions)) as Ops<SpecOf<T>, unknown, OptionsOf<T>>;
   const host = new NodeHost({
     opsModule: specifier,
     exportName,
-    resourceLimits: options.resourceLimits,
-    replaceDeadWorkers: options.replaceDeadWorkers ?? true,
-    unref: options.unref ?? true,
+    resourceLimits,
+    replaceDeadWorkers,
+    unref,
     startTimeoutMs,
     stopTimeoutMs,
-    onWorkerExit: options.onWorkerExit,
+    onWorkerExit,
   });
   const queue = new Workqueue<SpecOf<T>, OptionsOf<T>>(ops, options, host, availableParallelism());
   return queue.start();
@@ -82,4 +91,29 @@ function checkMs(value: number, name: string): number {
     throw new RangeError(`${name} must be a finite number of milliseconds > 0, got ${describeValue(value)}`);
   }
   return value;
+}
+
+function checkBoolean(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describeValue(value)}`);
+  return value;
+}
+
+/** The limits worker_threads takes, each in MB; checked here so that a bad one is named, not reported as a worker's death. */
+const RESOURCE_LIMITS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
+
+function checkResourceLimits(limits: unknown): ResourceLimits | undefined {
+  if (limits === undefined) return undefined;
+  if (typeof limits !== 'object' || limits === null) {
+    throw new TypeError(`resourceLimits must be an object or undefined, got ${describeValue(limits)}`);
+  }
+  for (const key of Object.keys(limits)) {
+    if (!(RESOURCE_LIMITS as readonly string[]).includes(key)) {
+      throw new TypeError(`resourceLimits has no option ${JSON.stringify(key)}: it takes ${RESOURCE_LIMITS.join(', ')}`);
+    }
+    const value = (limits as Record<string, unknown>)[key];
+    if (value !== undefined && (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))) {
+      throw new RangeError(`resourceLimits.${key} must be a finite number of MB > 0, got ${describeValue(value)}`);
+    }
+  }
+  return limits;
 }

@@ -28,6 +28,11 @@ let stopping = false;
 let stoppedSent = false;
 let failed = false;
 
+/** Read through a call: a 'stop' message can set it while an exit is handled across an await. */
+function isStopping(): boolean {
+  return stopping;
+}
+
 function send(m: FromSupervisor): void {
   port?.postMessage(m);
 }
@@ -72,8 +77,9 @@ async function workerExited(t: number, exitCode: number, replacement: boolean): 
   }
   const { core, memory } = await loadShared();
   // A worker leaves its loop by itself once the destroy flag is set, which
-  // may be before the 'stop' message arrives here: that is no death.
-  if (stopping || memory.isDestroyed()) {
+  // may be before the 'stop' message arrives here: that is no death. (A stop
+  // may also have come in during the await.)
+  if (isStopping() || memory.isDestroyed()) {
     stopping = true;
     maybeStopped();
     return;

@@ -82,7 +82,7 @@ describe('createQueue: refused options', () => {
 
   it('options that are not an object, and an onDone that is not a function: TypeError', async () => {
     await expectRejection(createChecksumQueue(null as unknown as NodeQueueOptions<ChecksumSpec>), TypeError, 'options must be an object', 'got null');
-    await expectRejection(createWith({ onDone: 1 }), TypeError, 'onDone must be a function or undefined', 'got number');
+    await expectRejection(createWith({ onDone: 1 }), TypeError, 'onDone must be a function or undefined', 'got 1');
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built command: tests run what ships (worker threads cannot load TypeScript on Node 20). */
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../bundle/cli.js', import.meta.url));
 
 export interface CliRun {
   status: number | null;

@@ -4,6 +4,7 @@ import { crc32 } from '../gzip/crc32.js';
 import { GZIP_TRAILER_BYTES } from '../gzip/gzip-header.js';
 import type { CompressionLevel } from '../level.js';
 import { adler32 } from './adler32.js';
+import { checkCompressArgs, checkDecompressArgs, checkOutput } from './check-codec-args.js';
 import type { PageCodec } from './page-codec.js';
 
 const LEVEL_OPTIONS = Object.freeze(Array.from({ length: 10 }, (_, level) => Object.freeze({ level: level as CompressionLevel })));
@@ -33,6 +34,7 @@ const ADLER_BYTES = 4;
 export const fflatePageCodec: PageCodec = Object.freeze({
   name: 'fflate',
   compress(input: Uint8Array, format: CompressionFormat, level: CompressionLevel): Uint8Array {
+    checkCompressArgs(input, format, level);
     switch (format) {
       case 'deflate-raw':
         return deflateSync(input, LEVEL_OPTIONS[level]);
@@ -43,6 +45,7 @@ export const fflatePageCodec: PageCodec = Object.freeze({
     }
   },
   compressInto(input: Uint8Array, format: CompressionFormat, level: CompressionLevel, output: Uint8Array): number {
+    checkOutput(output);
     // fflate returns a new array whatever is asked: copy it.
     const out = fflatePageCodec.compress(input, format, level);
     if (out.length > output.length) return -1;
@@ -50,6 +53,7 @@ export const fflatePageCodec: PageCodec = Object.freeze({
     return out.length;
   },
   decompress(input: Uint8Array, format: CompressionFormat, maxLength: number): Uint8Array {
+    checkDecompressArgs(input, format, maxLength);
     const out = new Uint8Array(maxLength + 1);
     switch (format) {
       case 'deflate-raw':

@@ -9,6 +9,7 @@ import {
 } from 'node:zlib';
 import type { CompressionFormat } from '../format.js';
 import type { CompressionLevel } from '../level.js';
+import { checkCompressArgs, checkDecompressArgs, checkOutput } from './check-codec-args.js';
 import type { PageCodec } from './page-codec.js';
 import { createReusableDeflater, type ReusableDeflater } from './reusable-deflater.js';
 
@@ -45,6 +46,7 @@ function deflaterFor(format: CompressionFormat, level: CompressionLevel): Reusab
 export const nodePageCodec: PageCodec = Object.freeze({
   name: 'node:zlib',
   compress(input: Uint8Array, format: CompressionFormat, level: CompressionLevel): Uint8Array {
+    checkCompressArgs(input, format, level);
     const options = LEVEL_OPTIONS[level];
     switch (format) {
       case 'deflate-raw':
@@ -56,6 +58,8 @@ export const nodePageCodec: PageCodec = Object.freeze({
     }
   },
   compressInto(input: Uint8Array, format: CompressionFormat, level: CompressionLevel, output: Uint8Array): number {
+    checkCompressArgs(input, format, level);
+    checkOutput(output);
     const deflater = deflaterFor(format, level);
     if (deflater !== null) {
       const length = deflater.compressInto(input, output);
@@ -68,6 +72,7 @@ export const nodePageCodec: PageCodec = Object.freeze({
     return out.length;
   },
   decompress(input: Uint8Array, format: CompressionFormat, maxLength: number): Uint8Array {
+    checkDecompressArgs(input, format, maxLength);
     const options = { maxOutputLength: Math.max(1, maxLength) };
     switch (format) {
       case 'deflate-raw':

@@ -1,6 +1,6 @@
 import { defineLayout, type Layout } from '@twq/core';
 import { SYNC_FLUSH_BYTES, rawDeflateBound } from '../deflate-bound.js';
-import { WINDOW_BYTES } from './block-size.js';
+import { WINDOW_BYTES, checkBlockSize } from './block-size.js';
 
 /** The fields of a gzip block request (a type alias: a layout spec needs an implicit index signature). */
 export type GzipBlockSpec = {
@@ -24,11 +24,12 @@ export type GzipBlockSpec = {
 
 /** Output room for one block: its raw deflate bound plus a sync flush marker. */
 export function blockOutputRoom(blockSize: number): number {
-  return rawDeflateBound(blockSize) + SYNC_FLUSH_BYTES;
+  return rawDeflateBound(checkBlockSize(blockSize)) + SYNC_FLUSH_BYTES;
 }
 
 /** The request layout of a gzip block queue for `blockSize`-byte blocks. */
 export function gzipBlockLayout(blockSize: number): Layout<GzipBlockSpec> {
+  checkBlockSize(blockSize);
   return defineLayout<GzipBlockSpec>({
     seq: 'f64',
     inputLength: 'u32',

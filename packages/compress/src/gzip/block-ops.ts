@@ -1,4 +1,5 @@
 import { defineOps, describeValue, type Ops } from '@twq/core';
+import { checkBytes, checkFunction } from '../check.js';
 import { DEFAULT_LEVEL, checkLevel, type CompressionLevel } from '../level.js';
 import { DEFAULT_BLOCK_SIZE, WINDOW_BYTES, checkBlockSize } from './block-size.js';
 import { gzipBlockLayout, type GzipBlockSpec } from './block-layout.js';
@@ -38,6 +39,14 @@ export type BlockCompressor = (
   level: CompressionLevel,
 ) => Uint8Array;
 
+/** A block compressor's arguments, checked the same way by each: one compare each, per block. */
+export function checkBlockArguments(input: unknown, dictionary: unknown, last: unknown, level: unknown): void {
+  checkBytes(input, 'input');
+  if (dictionary !== undefined) checkBytes(dictionary, 'dictionary');
+  if (typeof last !== 'boolean') throw new TypeError(`last must be a boolean, got ${describeValue(last)}`);
+  checkLevel(level);
+}
+
 /** CRC-32 of `data` (gzip's). */
 export type Crc32 = (data: Uint8Array) => number;
 
@@ -51,6 +60,9 @@ export function createGzipBlockOps(
   crc32: Crc32,
   options?: GzipBlockOptions,
 ): Ops<GzipBlockSpec, unknown, GzipBlockOptions> {
+  // Checked here, not at the first block on a worker.
+  checkFunction(compressBlock, 'compressBlock');
+  checkFunction(crc32, 'crc32');
   const { level, blockSize } = resolveGzipBlockOptions(options);
   return defineOps<GzipBlockSpec, unknown, GzipBlockOptions>({
     layout: gzipBlockLayout(blockSize),

@@ -14,7 +14,7 @@ import { Deflate, Z_FINISH, Z_OK, Z_SYNC_FLUSH } from 'pako';
 import type { Ops } from '@twq/core';
 import type { CompressionLevel } from '../level.js';
 import type { GzipBlockSpec } from './block-layout.js';
-import { createGzipBlockOps, type BlockCompressor, type GzipBlockOptions } from './block-ops.js';
+import { checkBlockArguments, createGzipBlockOps, type BlockCompressor, type GzipBlockOptions } from './block-ops.js';
 import { crc32 } from './crc32.js';
 
 /** pako's output chunk: large enough that a typical block's output is one chunk (no concatenation). */
@@ -26,6 +26,7 @@ export const pakoBlockCompressor: BlockCompressor = (
   last: boolean,
   level: CompressionLevel,
 ) => {
+  checkBlockArguments(input, dictionary, last, level);
   const chunks: Uint8Array[] = [];
   const deflate = new Deflate({ raw: true, level, chunkSize: OUTPUT_CHUNK_BYTES, ...(dictionary === undefined ? {} : { dictionary }) });
   deflate.onData = (chunk) => {

@@ -1,3 +1,5 @@
+import { describeValue } from '@twq/core';
+import { checkWord32 } from '../check.js';
 import { CRC32_POLYNOMIAL } from './crc32.js';
 
 /**
@@ -50,7 +52,7 @@ const X2N: Uint32Array = (() => {
  */
 export function crc32ShiftOperator(length: number): number {
   if (!Number.isSafeInteger(length) || length < 0) {
-    throw new RangeError(`length must be a safe integer >= 0, got ${String(length)}`);
+    throw new RangeError(`length must be a safe integer >= 0, got ${describeValue(length)}`);
   }
   let p = X0;
   // Multiplying by 8 is adding 3 to the exponent of 2.
@@ -66,6 +68,11 @@ export function crc32ShiftOperator(length: number): number {
 
 /** CRC of A followed by B, from CRC(A), CRC(B) and the shift operator of len(B). */
 export function crc32CombineWith(crcA: number, crcB: number, shiftOperator: number): number {
+  // Checked: multiplyModP loops until the operator's lowest set bit, so a value with
+  // no bit set as an Int32 (NaN, 0.5, 2^32) would never end.
+  checkWord32(crcA, 'crcA');
+  checkWord32(crcB, 'crcB');
+  checkWord32(shiftOperator, 'shiftOperator');
   return (multiplyModP(shiftOperator, crcA) ^ crcB) >>> 0;
 }
 

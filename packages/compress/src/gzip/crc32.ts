@@ -6,6 +6,8 @@
  * byte-at-a-time loop.
  */
 
+import { checkBytes, checkWord32 } from '../check.js';
+
 /** The reflected CRC-32 polynomial. */
 export const CRC32_POLYNOMIAL = 0xedb88320;
 
@@ -34,7 +36,8 @@ const [T0, T1, T2, T3, T4, T5, T6, T7] = buildTables();
 
 /** CRC-32 of `data`, continuing from `previous` (the CRC of the bytes before it; 0 to start). */
 export function crc32(data: Uint8Array, previous = 0): number {
-  let c = ~previous;
+  checkBytes(data, 'data');
+  let c = ~checkWord32(previous, 'previous');
   let i = 0;
   const end8 = data.length - (data.length % SLICES);
   while (i < end8) {

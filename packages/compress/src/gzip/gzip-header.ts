@@ -1,5 +1,6 @@
 import { describeValue } from '@twq/core';
-import type { CompressionLevel } from '../level.js';
+import { checkLevel, type CompressionLevel } from '../level.js';
+import { checkByteCount, checkWord32 } from '../check.js';
 
 /** gzip's magic bytes and its one compression method (deflate). RFC 1952 section 2.3. */
 export const GZIP_ID1 = 0x1f;
@@ -42,6 +43,10 @@ export interface GzipHeaderOptions {
 /** The MTIME field for `mtime`: whole seconds, 0 when unknown or out of the field's range. */
 export function gzipMtime(mtime: Date | number | undefined): number {
   if (mtime === undefined) return 0;
+  // Only a Date or a number: Math.floor would take true as 1 and "5" as 5.
+  if (!(mtime instanceof Date) && typeof mtime !== 'number') {
+    throw new RangeError(`mtime must be a valid Date or a number of seconds, got ${describeValue(mtime)}`);
+  }
   const seconds = mtime instanceof Date ? Math.floor(mtime.getTime() / 1000) : Math.floor(mtime);
   if (!Number.isFinite(seconds)) throw new RangeError(`mtime must be a valid Date or a number of seconds, got ${describeValue(mtime)}`);
   return seconds >= 0 && seconds <= MAX_MTIME ? seconds : 0;
@@ -54,7 +59,13 @@ export function gzipMtime(mtime: Date | number | undefined): number {
  * directory part and NUL removed.
  */
 export function gzipHeader(level: CompressionLevel, options: GzipHeaderOptions = {}): Uint8Array {
-  const name = baseName(options.fileName ?? '');
+  checkLevel(level);
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw new TypeError(`gzip header options must be an object or undefined, got ${describeValue(options)}`);
+  }
+  const fileName = options.fileName ?? '';
+  if (typeof fileName !== 'string') throw new TypeError(`fileName must be a string, got ${describeValue(fileName)}`);
+  const name = baseName(fileName);
   const nameBytes = name.length > 0 ? new TextEncoder().encode(name) : undefined;
   const length = GZIP_HEADER_BYTES + (nameBytes === undefined ? 0 : nameBytes.length + 1);
   const header = new Uint8Array(length);
@@ -74,6 +85,8 @@ export function gzipHeader(level: CompressionLevel, options: GzipHeaderOptions =
 
 /** The trailer of a gzip member: CRC-32 and ISIZE (the length modulo 2^32), little-endian. */
 export function gzipTrailer(crc: number, length: number): Uint8Array {
+  checkWord32(crc, 'crc');
+  checkByteCount(length, 'length');
   const trailer = new Uint8Array(GZIP_TRAILER_BYTES);
   const view = new DataView(trailer.buffer);
   view.setUint32(0, crc >>> 0, true);

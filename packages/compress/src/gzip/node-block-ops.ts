@@ -4,9 +4,10 @@
  */
 import * as zlib from 'node:zlib';
 import type { Ops } from '@twq/core';
+import { checkBytes } from '../check.js';
 import type { CompressionLevel } from '../level.js';
 import type { GzipBlockSpec } from './block-layout.js';
-import { createGzipBlockOps, type BlockCompressor, type Crc32, type GzipBlockOptions } from './block-ops.js';
+import { checkBlockArguments, createGzipBlockOps, type BlockCompressor, type Crc32, type GzipBlockOptions } from './block-ops.js';
 import { crc32 as tableCrc32 } from './crc32.js';
 
 const { Z_FINISH, Z_SYNC_FLUSH } = zlib.constants;
@@ -14,14 +15,18 @@ const { Z_FINISH, Z_SYNC_FLUSH } = zlib.constants;
 /** zlib.crc32 appeared in Node 20.15 and 22.2; a namespace import lets older versions fall back. */
 const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
-export const nodeCrc32: Crc32 = nativeCrc32 === undefined ? (data) => tableCrc32(data) : (data) => nativeCrc32(data);
+// zlib.crc32 would also take a string (its UTF-8 bytes): a block is bytes.
+export const nodeCrc32: Crc32 = nativeCrc32 === undefined ? (data) => tableCrc32(data) : (data) => nativeCrc32(checkBytes(data, 'data'));
 
 export const nodeBlockCompressor: BlockCompressor = (
   input: Uint8Array,
   dictionary: Uint8Array | undefined,
   last: boolean,
   level: CompressionLevel,
-) => zlib.deflateRawSync(input, { level, dictionary, finishFlush: last ? Z_FINISH : Z_SYNC_FLUSH });
+) => {
+  checkBlockArguments(input, dictionary, last, level);
+  return zlib.deflateRawSync(input, { level, dictionary, finishFlush: last ? Z_FINISH : Z_SYNC_FLUSH });
+};
 
 export const ops = (options?: GzipBlockOptions): Ops<GzipBlockSpec, unknown, GzipBlockOptions> =>
   createGzipBlockOps(nodeBlockCompressor, nodeCrc32, options);

@@ -1,5 +1,6 @@
 import { Transform, type TransformCallback, type TransformOptions } from 'node:stream';
-import { DEFAULT_BLOCK_SIZE } from './block-size.js';
+import { checkOptionsObject } from '../check.js';
+import { DEFAULT_BLOCK_SIZE, checkBlockSize } from './block-size.js';
 import { ParallelGzipEncoder, type ParallelGzipOptions } from './parallel-gzip-encoder.js';
 
 /** Options of the Node stream: the encoder's, plus the stream's buffer limits. */
@@ -21,7 +22,9 @@ export class ParallelGzipStream extends Transform {
   readonly encoder: ParallelGzipEncoder;
 
   constructor(options: ParallelGzipStreamOptions) {
-    const block = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+    checkOptionsObject(options);
+    // Checked before it sizes the stream's buffers: Node would otherwise report a bad readableHighWaterMark.
+    const block = checkBlockSize(options.blockSize ?? DEFAULT_BLOCK_SIZE);
     const transformOptions: TransformOptions = {
       writableHighWaterMark: options.writableHighWaterMark ?? block,
       readableHighWaterMark: options.readableHighWaterMark ?? block,

@@ -1,4 +1,4 @@
-import { MAX_THREADS, TwqError, WaitTimeoutError, describeValue, type RemoteError, type Request, type Workqueue } from '@twq/core';
+import { MAX_THREADS, TwqError, WaitTimeoutError, describeValue, resolveOptions, type RemoteError, type Request, type Workqueue } from '@twq/core';
 import { BusyError, GzipBlockError } from '../errors.js';
 import type { CompressionLevel } from '../level.js';
 import { nextMacrotask } from '../next-macrotask.js';
@@ -183,7 +183,16 @@ export class ParallelGzipEncoder {
         `threads must be an integer in [${minThreads}, ${MAX_THREADS}]${minThreads === 1 ? ' (0 only with an inlineCompressor)' : ''}, got ${describeValue(threads)}`,
       );
     }
-    // Header options are checked now, not at the first write.
+    // The queue's options too, and the header's: checked now, not when the workers start or at the first write.
+    const queueName = options.queueName ?? 'twq-gzip';
+    if (typeof queueName !== 'string' || queueName.length === 0 || queueName.length > 64) {
+      throw new TypeError(`queueName must be a string of 1 to 64 characters, got ${describeValue(queueName)}`);
+    }
+    resolveOptions({ threads: Math.max(1, threads), slotsPerThread: options.slotsPerThread ?? DEFAULT_GZIP_SLOTS_PER_THREAD, spinBudget: options.spinBudget, name: queueName }, 1);
+    const opsModule: unknown = options.opsModule;
+    if (!(opsModule instanceof URL) && (typeof opsModule !== 'string' || opsModule.length === 0)) {
+      throw new TypeError(`opsModule must be the URL of a gzip block ops module, got ${describeValue(opsModule)}`);
+    }
     gzipHeader(level, options);
     this.level = level;
     this.blockSize = blockSize;

@@ -1,3 +1,5 @@
+import { describeValue } from '@twq/core';
+
 /** A finished block waiting for the blocks before it. */
 export interface FinishedBlock {
   /** Its sequence number in the stream. */
@@ -19,12 +21,16 @@ export class ReorderBuffer {
   private held = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be an integer >= 1, got ${String(capacity)}`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a safe integer >= 1, got ${describeValue(capacity)}`);
     this.ring = new Array<FinishedBlock | undefined>(capacity).fill(undefined);
   }
 
   /** Holds block `seq` until its turn. */
   put(block: FinishedBlock): void {
+    if (typeof block !== 'object' || (block as unknown) === null || !((block as Partial<FinishedBlock>).bytes instanceof Uint8Array)) {
+      throw new TypeError(`block must be a FinishedBlock (seq, bytes, crc, length), got ${describeValue(block)}`);
+    }
+    checkSeq(block.seq);
     const i = block.seq % this.capacity;
     const held = this.ring[i];
     if (held !== undefined) {
@@ -36,6 +42,7 @@ export class ReorderBuffer {
 
   /** Removes and returns block `seq` if it is held. */
   take(seq: number): FinishedBlock | undefined {
+    checkSeq(seq);
     const i = seq % this.capacity;
     const block = this.ring[i];
     if (block?.seq !== seq) return undefined;
@@ -48,4 +55,9 @@ export class ReorderBuffer {
   get size(): number {
     return this.held;
   }
+}
+
+/** A sequence number indexes the ring: -1 or 1.5 would read and write properties that are no slot. */
+function checkSeq(seq: unknown): void {
+  if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw new RangeError(`seq must be a safe integer >= 0, got ${describeValue(seq)}`);
 }

@@ -1,4 +1,7 @@
+import { describeValue } from '@twq/core';
+import { checkByteCount } from '../check.js';
 import type { CompressionFormat } from '../format.js';
+import { checkPageSize } from './page-size.js';
 
 /**
  * A buffer cut into pages and compressed page by page, in page order. Every
@@ -18,16 +21,25 @@ export interface CompressedPages {
 
 /** Number of pages of a `byteLength`-byte buffer. */
 export function pageCount(byteLength: number, pageSize: number): number {
+  checkByteCount(byteLength, 'byteLength');
+  checkPageSize(pageSize);
   return Math.ceil(byteLength / pageSize);
 }
 
 /** Length of page `index` of a `byteLength`-byte buffer. */
 export function pageLength(index: number, byteLength: number, pageSize: number): number {
+  const count = pageCount(byteLength, pageSize);
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new RangeError(`index must be an integer in [0, ${count - 1}] (the buffer's pages), got ${describeValue(index)}`);
+  }
   return Math.min(pageSize, byteLength - index * pageSize);
 }
 
 /** Total bytes of the pages as stored (compressed, or raw where incompressible). */
 export function storedBytes(pages: CompressedPages): number {
+  if (typeof pages !== 'object' || (pages as unknown) === null || !Array.isArray((pages as { pages: unknown }).pages)) {
+    throw new TypeError(`pages must be a CompressedPages (an object with a pages array), got ${describeValue(pages)}`);
+  }
   let total = 0;
   for (const page of pages.pages) total += page.length;
   return total;

@@ -45,6 +45,7 @@ export function resolvePageOptions(options: PageOpsOptions | undefined): Resolve
  * A codec is stateless, so there is no per-slot set-up.
  */
 export function createPageOps(codec: PageCodec, options?: PageOpsOptions): Ops<PageSpec, unknown, PageOpsOptions> {
+  checkCodec(codec);
   const { format, level, pageSize } = resolvePageOptions(options);
   const layout = pageLayout(pageSize, format);
   return defineOps<PageSpec, unknown, PageOpsOptions>({
@@ -86,4 +87,12 @@ export function createPageOps(codec: PageCodec, options?: PageOpsOptions): Ops<P
       }
     },
   });
+}
+
+/** Checked here, not on a worker's first page: a PageCodec has compressInto and decompress (compress is not used by the ops). */
+function checkCodec(codec: unknown): void {
+  const c = codec as Partial<Record<keyof PageCodec, unknown>> | null;
+  if (typeof codec !== 'object' || c === null || typeof c.compressInto !== 'function' || typeof c.decompress !== 'function') {
+    throw new TypeError(`codec must be a PageCodec (an object with compressInto() and decompress()), got ${describeValue(codec)}`);
+  }
 }

@@ -1,0 +1,139 @@
+/**
+ * @twq/browser, in Node: everything createQueue checks before it starts a
+ * Worker (each case proves no worker factory call was made), the isolation
+ * check, and serveOps outside a worker. What needs real Web Workers and a
+ * page's main thread (blocking waits refused there, worker faults) runs in
+ * Chromium in packages/browser/test.
+ */
+import { CrossOriginIsolationError, OpsLoadError, assertCrossOriginIsolated, createQueue, type BrowserQueueOptions, type IsolationScope } from '@twq/browser';
+import { serveOps } from '@twq/browser/worker';
+import { expect } from 'vitest';
+import { badIntegers, casesFor, each, type Case, type Sample } from '../support/case.js';
+import { layout, ops } from '../support/fixtures.js';
+
+const entry = '@twq/browser';
+
+/** A worker factory that must never be called by a refused createQueue (there is no Worker in Node anyway). */
+function factory(): { make: (index: number) => Worker; calls: () => number } {
+  let calls = 0;
+  return {
+    make: () => {
+      calls++;
+      throw new Error('a Worker was requested: the bad input was not refused first');
+    },
+    calls: () => calls,
+  };
+}
+
+/** createQueue with `options` over a valid worker factory; afterwards, the factory must not have been called. */
+async function create(options: Record<string, unknown>, theOps: unknown = ops): Promise<unknown> {
+  const f = factory();
+  try {
+    return await createQueue(theOps, { worker: f.make, ...options });
+  } finally {
+    expect(f.calls(), 'workers started by a refused createQueue()').toBe(0);
+  }
+}
+
+const BAD_MS: Sample[] = [
+  { label: 'zero', value: 0 },
+  { label: 'negative', value: -5 },
+  { label: 'NaN', value: Number.NaN },
+  { label: 'Infinity', value: Infinity },
+  { label: 'a numeric string', value: '100' },
+];
+
+export const browserCases: Case[] = [
+  ...casesFor({ entry, subject: 'createQueue' }, [
+    ...each('options', [{ label: 'undefined', value: undefined }, { label: 'null', value: null }, { label: 'a string', value: 'worker.js' }], TypeError, (v) => createQueue(ops, v as BrowserQueueOptions), {
+      range: 'options must be an object with at least a worker',
+    }),
+    ...each(
+      'options.worker',
+      [
+        { label: 'missing', value: undefined },
+        { label: 'a number', value: 42 },
+        { label: 'an empty URL string', value: '' },
+        { label: 'an object that is not a URL', value: { url: 'worker.js' } },
+      ],
+      TypeError,
+      (v) => createQueue(ops, { worker: v } as BrowserQueueOptions),
+      { range: 'options.worker must be a function returning a module Worker' },
+    ),
+    ...each('options.replaceDeadWorkers', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => create({ replaceDeadWorkers: v }), { range: 'must be a boolean' }),
+    ...each('options.onWorkerExit', [{ label: 'a number', value: 1 }, { label: 'a string', value: 'log' }], TypeError, (v) => create({ onWorkerExit: v }), { range: 'function or undefined' }),
+    ...each('options.startTimeoutMs', BAD_MS, RangeError, (v) => create({ startTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
+    ...each('options.stopTimeoutMs', BAD_MS, RangeError, (v) => create({ stopTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
+    ...each(
+      'options.opsOptions',
+      [
+        { label: 'an object holding a function', value: { f() {} } },
+        { label: 'a symbol', value: Symbol('o') },
+      ],
+      TypeError,
+      (v) => create({ opsOptions: v }),
+      { range: 'opsOptions must be structured-cloneable', names: (v) => (typeof v === 'symbol' ? ['Symbol(o)'] : ['f() {}', 'f(){}', 'could not be cloned']) },
+    ),
+    ...each('options.threads', badIntegers({ below: 0, above: 257 }), RangeError, (v) => create({ threads: v }), { range: '[1, 256]' }),
+    ...each('options.slotsPerThread', badIntegers({ below: 0, above: 4097 }), RangeError, (v) => create({ slotsPerThread: v }), { range: '[1, 4096]' }),
+    ...each('options.name', [{ label: '65 characters', value: 'w'.repeat(65) }, { label: 'a number', value: 3 }], TypeError, (v) => create({ name: v }), { range: '1 to 64 characters' }),
+    ...each('options.policy', [{ label: 'unknown', value: 'lifo' }], RangeError, (v) => create({ policy: v }), { range: "'batch', 'round-robin'" }),
+    ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => create({ spinBudget: v }), { range: '[0, 1000000]' }),
+    ...each('options.onDone', [{ label: 'a string', value: 'x' }], TypeError, (v) => create({ onDone: v }), { range: 'function or undefined' }),
+    ...each(
+      'ops',
+      [
+        { label: 'null', value: null },
+        { label: 'a layout instead of ops', value: layout },
+        { label: 'a factory returning a string', value: () => 'ops' },
+      ],
+      OpsLoadError,
+      (v) => create({}, v),
+      { code: 'ERR_TWQ_OPS_LOAD', names: (v) => (v === null ? ['null'] : typeof v === 'function' ? ['"ops"'] : ['"run"', 'undefined']) },
+    ),
+    {
+      param: 'this',
+      label: 'a page that is not cross-origin isolated',
+      value: false,
+      error: CrossOriginIsolationError,
+      code: 'ERR_TWQ_NOT_ISOLATED',
+      call: async () => {
+        const g = globalThis as { crossOriginIsolated?: boolean };
+        const had = Object.getOwnPropertyDescriptor(g, 'crossOriginIsolated');
+        g.crossOriginIsolated = false;
+        try {
+          return await create({});
+        } finally {
+          if (had === undefined) delete g.crossOriginIsolated;
+          else Object.defineProperty(g, 'crossOriginIsolated', had);
+        }
+      },
+      names: ['crossOriginIsolated is false'],
+      range: 'Cross-Origin-Opener-Policy: same-origin',
+    },
+  ]),
+  ...casesFor({ entry, subject: 'assertCrossOriginIsolated' }, [
+    ...each(
+      'scope',
+      [
+        { label: 'not isolated', value: { crossOriginIsolated: false, SharedArrayBuffer } },
+        { label: 'without SharedArrayBuffer', value: { SharedArrayBuffer: undefined } },
+      ],
+      CrossOriginIsolationError,
+      (v) => { assertCrossOriginIsolated(v as IsolationScope); },
+      { code: 'ERR_TWQ_NOT_ISOLATED', range: 'Cross-Origin-Embedder-Policy: require-corp', names: (v) => ((v as IsolationScope).crossOriginIsolated === false ? ['crossOriginIsolated is false'] : ['SharedArrayBuffer is not defined']) },
+    ),
+    ...each('scope', [{ label: 'null', value: null }, { label: 'a number', value: 5 }, { label: 'a string', value: 'window' }], TypeError, (v) => { assertCrossOriginIsolated(v as IsolationScope); }, { range: 'object' }),
+  ]),
+  ...casesFor({ entry: '@twq/browser/worker', subject: 'serveOps' }, [
+    {
+      param: 'this',
+      label: 'called outside a dedicated Web Worker (here: Node)',
+      value: 'serveOps()',
+      error: TypeError,
+      call: () => { serveOps(ops); },
+      names: ['serveOps()'],
+      range: 'must run in a module Web Worker',
+    },
+  ]),
+];
