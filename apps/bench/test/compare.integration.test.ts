@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { launchChromium } from '@twq/test-support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareReport } from '../src/compare-results.js';
-import { launchChromium, renderInChromium, type RenderedSvg } from './helpers/chromium.js';
+import { renderInChromium, type RenderedSvg } from './helpers/render-svg.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 
 const SYSTEMS = ['inline', 'twq', 'piscina', 'tinypool', 'workerpool', 'async-zlib'];

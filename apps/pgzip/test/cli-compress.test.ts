@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, openSync, writeSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
+import { compressibleText, randomBytes } from '@twq/test-support/corpus';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compressibleText, randomBytes } from './helpers/corpus.js';
 import { runCli, scratch, startCli } from './helpers/run-cli.js';
 
 const cleanups: (() => void)[] = [];

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
+import { compressibleText } from '@twq/test-support/corpus';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compressibleText } from './helpers/corpus.js';
 import { runCli, scratch } from './helpers/run-cli.js';
 
 const cleanups: (() => void)[] = [];

@@ -9,14 +9,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '@twq/test-support/chromium';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateSample } from '../src/sample.js';
 import { serveStatic } from './static-server.js';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
 const results = fileURLToPath(new URL('../test-results/', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 /** How many times the comparison runs: the figure recorded is their median (the machine is shared). */
 const ROUNDS = 3;
 
@@ -33,23 +33,10 @@ function ready<T>(value: T | undefined, what: string): T {
 
 beforeAll(async () => {
   if (!existsSync(`${dist}/index.html`)) throw new Error(`no production build in ${dist}: run \`pnpm build\` first`);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   await mkdir(results, { recursive: true });
   isolated = await serveStatic(dist, true);
   plain = await serveStatic(dist, false);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

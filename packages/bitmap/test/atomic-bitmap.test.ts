@@ -1,6 +1,6 @@
+import { expectError } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
 import { AtomicBitmap, MAX_BITS, lowestSetBit, popcount32 } from '../src/index.js';
-import { expectError } from './helpers/expect-error.js';
 
 const BOUNDARY_SIZES = [1, 31, 32, 33, 63, 64, 65, 1000] as const;
 

@@ -1,6 +1,6 @@
+import { SCALE, startWorker, terminateAll, withTimeout } from '@twq/test-support/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AtomicBitmap } from '../src/index.js';
-import { SCALE, startWorker, terminateAll, withTimeout } from './helpers/worker.js';
 
 const FLIPPER = new URL('./fixtures/flipper.mjs', import.meta.url);
 const READER = new URL('./fixtures/reader.mjs', import.meta.url);

@@ -1,3 +1,4 @@
+import { expectError } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
 import {
   BITS_PER_WORD,
@@ -9,7 +10,6 @@ import {
   bytesForBits,
   wordsForBits,
 } from '../src/index.js';
-import { expectError } from './helpers/expect-error.js';
 
 describe('constants', () => {
   it('describe a 128-byte line of Int32 words', () => {

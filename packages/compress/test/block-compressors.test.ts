@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import { compressibleText, prng, randomBytes } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import type { BlockCompressor } from '../src/gzip/block-ops.js';
 import { pakoBlockCompressor } from '../src/gzip/browser-block-ops.js';
@@ -7,7 +8,6 @@ import { gzipHeader, gzipTrailer } from '../src/gzip/gzip-header.js';
 import { nodeBlockCompressor } from '../src/gzip/node-block-ops.js';
 import type { CompressionLevel } from '../src/level.js';
 import { expectSameBytes } from './helpers/bytes.js';
-import { compressibleText, prng, randomBytes } from './helpers/corpus.js';
 
 const BLOCK = 128 * 1024;
 const WINDOW = 32 * 1024;

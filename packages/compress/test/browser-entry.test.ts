@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import { InlineQueue, resolveOps } from '@twq/core';
+import { compressibleText } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import {
   browserGzipBlockOpsUrl,
@@ -13,7 +14,6 @@ import {
   type OpsQueueFactory,
 } from '../src/browser.js';
 import { expectSameBytes } from './helpers/bytes.js';
-import { compressibleText } from './helpers/corpus.js';
 import { throughWebStream } from './helpers/streams.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));

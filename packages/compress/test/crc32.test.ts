@@ -1,8 +1,8 @@
 import * as zlib from 'node:zlib';
+import { compressibleText, prng, randomBytes } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../src/gzip/crc32.js';
 import { crc32Combine, crc32CombineWith, crc32ShiftOperator, multiplyModP } from '../src/gzip/crc32-combine.js';
-import { compressibleText, prng, randomBytes } from './helpers/corpus.js';
 
 /** A reference CRC that does not depend on the Node version: bitwise, straight from the definition. */
 function bitwiseCrc32(data: Uint8Array): number {

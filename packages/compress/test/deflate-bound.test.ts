@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import { randomBytes } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import { fflatePageCodec } from '../src/codec/fflate-page-codec.js';
 import { nodePageCodec } from '../src/codec/node-page-codec.js';
@@ -7,7 +8,6 @@ import { COMPRESSION_FORMATS } from '../src/format.js';
 import { pakoBlockCompressor } from '../src/gzip/browser-block-ops.js';
 import { nodeBlockCompressor } from '../src/gzip/node-block-ops.js';
 import type { CompressionLevel } from '../src/level.js';
-import { randomBytes } from './helpers/corpus.js';
 
 const LEVELS: CompressionLevel[] = [0, 1, 6, 9];
 

@@ -1,8 +1,8 @@
 import * as zlib from 'node:zlib';
+import { compressibleText } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../src/gzip/crc32.js';
 import { GZIP_FLAG_NAME, GZIP_OS_UNIX, gzipHeader, gzipMtime, gzipTrailer } from '../src/gzip/gzip-header.js';
-import { compressibleText } from './helpers/corpus.js';
 import { runGzip } from './helpers/gzip-tool.js';
 
 describe('gzipHeader', () => {

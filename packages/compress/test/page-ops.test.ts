@@ -1,4 +1,5 @@
 import { InlineQueue, type RemoteError } from '@twq/core';
+import { compressibleText, randomBytes } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import { fflatePageCodec } from '../src/codec/fflate-page-codec.js';
 import { nodePageCodec } from '../src/codec/node-page-codec.js';
@@ -9,7 +10,6 @@ import type { CompressionLevel } from '../src/level.js';
 import { createPageOps, type PageOpsOptions } from '../src/pages/page-ops.js';
 import { OP_COMPRESS, OP_DECOMPRESS, PAGE_CORRUPT, PAGE_INCOMPRESSIBLE, PAGE_OK, PAGE_TOO_LONG } from '../src/pages/page-status.js';
 import { expectSameBytes } from './helpers/bytes.js';
-import { compressibleText, randomBytes } from './helpers/corpus.js';
 
 interface Outcome {
   status: number;

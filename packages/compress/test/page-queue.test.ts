@@ -1,4 +1,5 @@
 import { createQueue } from '@twq/node';
+import { compressibleText, randomBytes } from '@twq/test-support/corpus';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BusyError, PageError } from '../src/errors.js';
 import { createPageQueue, nodePageOpsUrl } from '../src/node.js';
@@ -10,7 +11,6 @@ import { PageQueue, type PageQueueOptions } from '../src/pages/page-queue.js';
 import { PAGE_INCOMPRESSIBLE, PAGE_OK } from '../src/pages/page-status.js';
 import { inlineQueueFactory } from '../src/queue-factory.js';
 import { expectSameBytes } from './helpers/bytes.js';
-import { compressibleText, randomBytes } from './helpers/corpus.js';
 
 const open: PageQueue[] = [];
 afterEach(async () => {

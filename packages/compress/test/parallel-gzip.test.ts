@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { createQueue } from '@twq/node';
+import { compressibleText, randomBytes } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import { GzipBlockError } from '../src/errors.js';
 import { ops as browserBlockOps } from '../src/gzip/browser-block-ops.js';
@@ -22,7 +23,6 @@ import {
 } from '../src/node.js';
 import { inlineQueueFactory } from '../src/queue-factory.js';
 import { expectSameBytes } from './helpers/bytes.js';
-import { compressibleText, randomBytes } from './helpers/corpus.js';
 import { gunzipWithTool, gzipTestAccepts } from './helpers/gzip-tool.js';
 import { throughNodeStream, throughWebStream } from './helpers/streams.js';
 

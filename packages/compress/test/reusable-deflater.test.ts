@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { deflateRawSync, deflateSync, gzipSync, inflateRawSync } from 'node:zlib';
+import { compressibleText, randomBytes } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import { fflatePageCodec } from '../src/codec/fflate-page-codec.js';
 import { nodePageCodec } from '../src/codec/node-page-codec.js';
@@ -8,7 +9,6 @@ import { deflateBound } from '../src/deflate-bound.js';
 import { COMPRESSION_FORMATS, type CompressionFormat } from '../src/format.js';
 import type { CompressionLevel } from '../src/level.js';
 import { expectSameBytes } from './helpers/bytes.js';
-import { compressibleText, randomBytes } from './helpers/corpus.js';
 
 const ONE_SHOT = { 'deflate-raw': deflateRawSync, deflate: deflateSync, gzip: gzipSync } as const;
 /** Multiplier for the property's runs: TWQ_TEST_SCALE=30 for a long search. */

@@ -1,5 +1,6 @@
 // Bad input: every refusal is a typed error whose message names the bad value
 // and what is allowed, and nothing is left corrupted (the queue still works).
+import { expectError, expectRejection } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_POLICY,
@@ -15,7 +16,7 @@ import {
   type InlineQueueOptions,
   type Request,
 } from '../src/index.js';
-import { expectError, expectRejection, mix } from './helpers.js';
+import { mix } from './helpers.js';
 
 const layout = defineLayout({ seq: 'u32', out: 'u32' });
 type Spec = typeof layout.spec;

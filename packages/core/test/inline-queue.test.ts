@@ -1,3 +1,4 @@
+import { expectError, expectRejection } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
 import {
   ERROR_BYTES,
@@ -12,7 +13,7 @@ import {
   type Request,
   type WorkerEnv,
 } from '../src/index.js';
-import { expectError, expectRejection, mix, withTimeout } from './helpers.js';
+import { mix, withTimeout } from './helpers.js';
 
 const MODE_OK = 0;
 const MODE_THROW = 1;

@@ -1,6 +1,6 @@
+import { expectError } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
 import { checkOps, defineLayout, defineOps, resolveOps, type Ops } from '../src/index.js';
-import { expectError } from './helpers.js';
 
 const layout = defineLayout({ a: 'i32' });
 const handle = (): void => undefined;

@@ -1,3 +1,4 @@
+import { expectError } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
 import {
   InlineQueue,
@@ -7,7 +8,6 @@ import {
   defineOps,
   type LayoutSpec,
 } from '../src/index.js';
-import { expectError } from './helpers.js';
 
 /** Calls defineLayout with a spec the types would refuse. */
 function define(spec: unknown): unknown {

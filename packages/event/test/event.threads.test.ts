@@ -1,6 +1,6 @@
+import { SCALE, startWorker, terminateAll, withTimeout } from '@twq/test-support/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SharedEvent } from '../src/index.js';
-import { SCALE, startWorker, terminateAll, withTimeout } from './helpers/worker.js';
 
 const fixture = (name: string): URL => new URL(`./fixtures/${name}.mjs`, import.meta.url);
 

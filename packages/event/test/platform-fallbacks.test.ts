@@ -1,9 +1,9 @@
 // The paths a platform without Atomics.waitAsync, without a blocking wait (a
 // browser's main thread) or with Atomics.pause (Node 24+) takes, on Node 20,
 // by replacing what src/platform.ts detected.
+import { startWorker, terminateAll } from '@twq/test-support/worker';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BlockingWaitForbiddenError, MAX_BACKOFF_SPINS, SharedEvent, backoff, spinThenPark, spinThenParkAsync } from '../src/index.js';
-import { startWorker, terminateAll } from './helpers/worker.js';
 
 const platform = vi.hoisted(() => ({ block: true, pauses: [] as (number | undefined)[] }));
 

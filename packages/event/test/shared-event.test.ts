@@ -1,6 +1,6 @@
+import { expectError } from '@twq/test-support/expect-error';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BlockingWaitForbiddenError, EVENT_BUSY, EVENT_BYTES, EVENT_FREE, EVENT_SET, SharedEvent, canBlock } from '../src/index.js';
-import { expectError } from './helpers/expect-error.js';
 
 /** How the messages show a value: strings quoted. */
 const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));

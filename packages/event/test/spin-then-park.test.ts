@@ -1,3 +1,4 @@
+import { expectError } from '@twq/test-support/expect-error';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_SPINS,
@@ -10,7 +11,6 @@ import {
   spinThenPark,
   spinThenParkAsync,
 } from '../src/index.js';
-import { expectError } from './helpers/expect-error.js';
 
 /** How the messages show a value: strings quoted. */
 const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));

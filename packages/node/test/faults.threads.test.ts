@@ -2,6 +2,7 @@
 // start, a handler that throws, a worker that dies (process.exit, out of memory,
 // an uncaught error outside the handler), with and without replacement. Every
 // wait is bounded: a bug fails with a message, never hangs.
+import { expectError, expectRejection } from '@twq/test-support/expect-error';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   OpsLoadError,
@@ -24,8 +25,6 @@ import {
   createChecksumQueue,
   deferred,
   eventually,
-  expectError,
-  expectRejection,
   fixture,
   mix,
   submit,

@@ -116,38 +116,6 @@ export function submit(q: ChecksumQueue, r: ChecksumRequest, seq: number, mode =
   q.submit(r);
 }
 
-/** Runs `fn`, expects it to throw an instance of `type` whose message contains every fragment. */
-export function expectError<E extends Error>(fn: () => unknown, type: abstract new (...args: never[]) => E, ...fragments: string[]): E {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `expected a ${type.name}`).toBeInstanceOf(type);
-  const error = thrown as E;
-  for (const fragment of fragments) expect(error.message).toContain(fragment);
-  return error;
-}
-
-/** `promise` must reject with `type`, message containing every fragment. */
-export async function expectRejection<E extends Error>(
-  promise: Promise<unknown>,
-  type: abstract new (...args: never[]) => E,
-  ...fragments: string[]
-): Promise<E> {
-  let thrown: unknown;
-  try {
-    await promise;
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `expected a rejection with ${type.name}`).toBeInstanceOf(type);
-  const error = thrown as E;
-  for (const fragment of fragments) expect(error.message).toContain(fragment);
-  return error;
-}
-
 /** Rejects after `ms` with `message`, for racing a promise that might never settle. */
 export async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,6 +1,7 @@
 // Random interleavings of the submitter's calls (driven by a seeded PRNG: the
 // seed is in the test name), async handlers, timeouts and AbortSignal, through
 // real worker threads.
+import { expectError, expectRejection } from '@twq/test-support/expect-error';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PlacementPolicy } from '@twq/core';
 import { WaitTimeoutError } from '../dist/index.js';
@@ -12,8 +13,6 @@ import {
   MODE_THROW,
   SCALE,
   createChecksumQueue,
-  expectError,
-  expectRejection,
   mix,
   prng,
   submit,

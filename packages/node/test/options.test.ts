@@ -4,9 +4,10 @@ import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_POLICY, DEFAULT_SLOTS_PER_THREAD } from '@twq/core';
+import { expectRejection } from '@twq/test-support/expect-error';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQueue, toModuleSpecifier, type NodeQueueOptions, type Ops } from '../dist/index.js';
-import { Checksum, createChecksumQueue, expectRejection, fixture, submit, withTimeout, type ChecksumSpec } from './helpers.js';
+import { Checksum, createChecksumQueue, fixture, submit, withTimeout, type ChecksumSpec } from './helpers.js';
 
 const open: { destroy(): Promise<void> }[] = [];
 afterEach(async () => {

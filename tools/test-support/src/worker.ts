@@ -1,3 +1,8 @@
+/**
+ * Runs test fixtures on worker threads with a time limit, so that a lost
+ * wake-up or a deadlock in the code under test fails one test instead of
+ * hanging the whole run.
+ */
 import { Worker } from 'node:worker_threads';
 
 /** Workers started by `startWorker` and not yet finished; `terminateAll` ends them. */

@@ -1,26 +1,8 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
-
-/** Debian's Chromium: never a downloaded build (the network is closed). */
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** Flags that keep a headless Chromium off the (closed) network and off the GPU. */
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with "apt-get update && apt-get install -y chromium"`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-}
+/**
+ * Reads a chart back the way a reader sees it: the bench's SVG laid out by a
+ * real browser, so that the test checks positions and text, not markup.
+ */
+import type { Browser } from 'playwright-core';
 
 /** One point of a rendered chart, as the browser laid it out. */
 export interface RenderedPoint {
