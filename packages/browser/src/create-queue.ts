@@ -1,10 +1,11 @@
 import {
   OpsLoadError,
   Workqueue,
-  checkCloneable,
   describeValue,
+  resolveHostOptions,
   resolveOps,
   type CreateQueueOptions,
+  type HostOptions,
   type LayoutSpec,
   type Ops,
   type OptionsOf,
@@ -14,25 +15,15 @@ import { BrowserHost, type WorkerExitEvent } from './browser-host.js';
 import { assertCrossOriginIsolated } from './isolation.js';
 import { toSpawner, type WorkerSource } from './worker-source.js';
 
-export interface BrowserQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown> extends CreateQueueOptions<S, O> {
+export interface BrowserQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown>
+  extends CreateQueueOptions<S, O>,
+    HostOptions<WorkerExitEvent> {
   /**
    * How to start a worker: `(index) => new Worker(new URL('./my-worker.js', import.meta.url), { type: 'module' })`
    * (what bundlers follow), or the URL of a module worker script (no bundler).
    * The worker script calls `serveOps(ops)` from '@twq/browser/worker' with the same ops.
    */
   worker: WorkerSource;
-  /**
-   * true (default): a worker that dies is replaced; its in-flight requests
-   * fail with WorkerDiedError. false: the queue fails instead, and every
-   * later call throws QueueFailedError.
-   */
-  replaceDeadWorkers?: boolean;
-  /** Rejects creation if the workers are not all ready after this long. Default 30000. */
-  startTimeoutMs?: number;
-  /** On a graceful destroy, workers still running after this long are terminated. Default 5000. */
-  stopTimeoutMs?: number;
-  /** Called (on the submitter's event loop) when a worker dies while the queue runs. */
-  onWorkerExit?: (event: WorkerExitEvent) => void;
 }
 
 /**
@@ -56,17 +47,7 @@ export async function createQueue<T = Ops>(
   }
   const name = typeof options.name === 'string' && options.name.length > 0 ? options.name : 'twq';
   const spawn = toSpawner(options.worker, name);
-  const replaceDeadWorkers = options.replaceDeadWorkers ?? true;
-  if (typeof replaceDeadWorkers !== 'boolean') {
-    throw new TypeError(`replaceDeadWorkers must be a boolean, got ${describeValue(replaceDeadWorkers)}`);
-  }
-  const onWorkerExit = options.onWorkerExit;
-  if (onWorkerExit !== undefined && typeof onWorkerExit !== 'function') {
-    throw new TypeError(`onWorkerExit must be a function or undefined, got ${describeValue(onWorkerExit)}`);
-  }
-  const startTimeoutMs = checkMs(options.startTimeoutMs ?? 30_000, 'startTimeoutMs');
-  const stopTimeoutMs = checkMs(options.stopTimeoutMs ?? 5_000, 'stopTimeoutMs');
-  checkCloneable(options.opsOptions);
+  const hostOptions = resolveHostOptions(options);
   assertCrossOriginIsolated();
   let resolved: Ops<SpecOf<T>, unknown, OptionsOf<T>>;
   try {
@@ -74,7 +55,7 @@ export async function createQueue<T = Ops>(
   } catch (e) {
     throw new OpsLoadError('createQueue(ops)', (e as Error).message, e);
   }
-  const host = new BrowserHost({ spawn, replaceDeadWorkers, startTimeoutMs, stopTimeoutMs, onWorkerExit });
+  const host = new BrowserHost({ ...hostOptions, spawn });
   // The Workqueue constructor validates the core options (threads, slots,
   // policy...) before anything is spawned: a bad one leaves nothing behind.
   const queue = new Workqueue<SpecOf<T>, OptionsOf<T>>(resolved, options, host, hardwareConcurrency());
@@ -85,11 +66,4 @@ export async function createQueue<T = Ops>(
 function hardwareConcurrency(): number {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   return nav?.hardwareConcurrency ?? 1;
-}
-
-function checkMs(value: number, name: string): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a finite number of milliseconds > 0, got ${describeValue(value)}`);
-  }
-  return value;
 }

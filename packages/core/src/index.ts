@@ -38,9 +38,10 @@ export {
   POLICIES,
   checkCloneable,
   defaultThreads,
+  resolveHostOptions,
   resolveOptions,
 } from './options.js';
-export type { PlacementPolicy, QueueOptions, ResolvedOptions } from './options.js';
+export type { HostOptions, PlacementPolicy, QueueOptions, ResolvedHostOptions, ResolvedOptions } from './options.js';
 export { QueueMemory, WorkerBlock, readErrorRecord, recordQueueFailure, recordWorkerDeath, toErrorInfo, writeErrorRecord } from './queue-memory.js';
 export type { ErrorInfo } from './queue-memory.js';
 export { MAX_REQUEST_BYTES, RESERVED_FIELD_NAMES, defineLayout } from './request-layout.js';

@@ -107,3 +107,64 @@ export function checkCloneable(value: unknown): void {
     );
   }
 }
+
+/**
+ * The options every threaded adapter (@twq/node's and @twq/browser's
+ * createQueue) takes besides the queue's own: how worker deaths are handled
+ * and how long starting and stopping may take. `E` is the adapter's exit event.
+ */
+export interface HostOptions<E> {
+  /**
+   * true (default): a worker that dies is replaced; its in-flight requests
+   * fail with WorkerDiedError. false: the queue fails instead, and every
+   * later call throws QueueFailedError.
+   */
+  replaceDeadWorkers?: boolean;
+  /** Rejects creation if the workers are not all ready after this long. Default 30000. */
+  startTimeoutMs?: number;
+  /** On a graceful destroy, workers still running after this long are terminated. Default 5000. */
+  stopTimeoutMs?: number;
+  /** Called (on the submitter's event loop) when a worker dies while the queue runs. */
+  onWorkerExit?: (event: E) => void;
+}
+
+/** Host options with every default filled in and checked. */
+export interface ResolvedHostOptions<E> {
+  readonly replaceDeadWorkers: boolean;
+  readonly startTimeoutMs: number;
+  readonly stopTimeoutMs: number;
+  readonly onWorkerExit: ((event: E) => void) | undefined;
+}
+
+const DEFAULT_START_TIMEOUT_MS = 30_000;
+const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+
+/**
+ * Checks an adapter's host options (and that `opsOptions` can be cloned to
+ * the workers) before anything is started; fills in the defaults. Every error
+ * names the value and what is allowed.
+ */
+export function resolveHostOptions<E>(options: HostOptions<E> & { readonly opsOptions?: unknown }): ResolvedHostOptions<E> {
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+  }
+  const replaceDeadWorkers = options.replaceDeadWorkers ?? true;
+  if (typeof replaceDeadWorkers !== 'boolean') {
+    throw new TypeError(`replaceDeadWorkers must be a boolean, got ${describeValue(replaceDeadWorkers)}`);
+  }
+  const onWorkerExit = options.onWorkerExit;
+  if (onWorkerExit !== undefined && typeof onWorkerExit !== 'function') {
+    throw new TypeError(`onWorkerExit must be a function or undefined, got ${describeValue(onWorkerExit)}`);
+  }
+  const startTimeoutMs = checkMs(options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, 'startTimeoutMs');
+  const stopTimeoutMs = checkMs(options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS, 'stopTimeoutMs');
+  checkCloneable(options.opsOptions);
+  return Object.freeze({ replaceDeadWorkers, startTimeoutMs, stopTimeoutMs, onWorkerExit });
+}
+
+function checkMs(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a finite number of milliseconds > 0, got ${describeValue(value)}`);
+  }
+  return value;
+}

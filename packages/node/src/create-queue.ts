@@ -2,9 +2,10 @@ import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
   Workqueue,
-  checkCloneable,
   describeValue,
+  resolveHostOptions,
   type CreateQueueOptions,
+  type HostOptions,
   type LayoutSpec,
   type Ops,
   type OptionsOf,
@@ -14,29 +15,19 @@ import { loadOps } from './load-ops.js';
 import { toModuleSpecifier } from './module-url.js';
 import { NodeHost, type WorkerExitEvent } from './node-host.js';
 
-export interface NodeQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown> extends CreateQueueOptions<S, O> {
+export interface NodeQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown>
+  extends CreateQueueOptions<S, O>,
+    HostOptions<WorkerExitEvent> {
   /** Name of the ops module's export to use. Default 'ops'. */
   exportName?: string;
   /** Limits for each worker (e.g. maxOldGenerationSizeMb); a worker that exceeds them dies and is replaced. */
   resourceLimits?: ResourceLimits;
-  /**
-   * true (default): a worker that dies is replaced; its in-flight requests
-   * fail with WorkerDiedError. false: the queue fails instead, and every
-   * later call throws QueueFailedError.
-   */
-  replaceDeadWorkers?: boolean;
   /**
    * true (default): idle workers do not keep the process alive (the queue is
    * held only while you await drain() / getRequestAsync()). false: the process
    * stays up until destroy().
    */
   unref?: boolean;
-  /** Rejects creation if the workers are not all ready after this long. Default 30000. */
-  startTimeoutMs?: number;
-  /** On a graceful destroy, workers still running after this long are terminated. Default 5000. */
-  stopTimeoutMs?: number;
-  /** Called (on the submitter's event loop) when a worker dies while the queue runs. */
-  onWorkerExit?: (event: WorkerExitEvent) => void;
 }
 
 /**
@@ -61,36 +52,17 @@ export async function createQueue<T = Ops>(
   if (typeof exportName !== 'string' || exportName.length === 0) {
     throw new TypeError(`exportName must be a non-empty string, got ${describeValue(exportName)}`);
   }
-  const startTimeoutMs = checkMs(options.startTimeoutMs ?? 30_000, 'startTimeoutMs');
-  const stopTimeoutMs = checkMs(options.stopTimeoutMs ?? 5_000, 'stopTimeoutMs');
-  const replaceDeadWorkers = checkBoolean(options.replaceDeadWorkers ?? true, 'replaceDeadWorkers');
+  const host = resolveHostOptions(options);
   const unref = checkBoolean(options.unref ?? true, 'unref');
-  const onWorkerExit = options.onWorkerExit;
-  if (onWorkerExit !== undefined && typeof onWorkerExit !== 'function') {
-    throw new TypeError(`onWorkerExit must be a function or undefined, got ${describeValue(onWorkerExit)}`);
-  }
   const resourceLimits = checkResourceLimits(options.resourceLimits);
-  checkCloneable(options.opsOptions);
   const ops = (await loadOps(specifier, exportName, options.opsOptions)) as Ops<SpecOf<T>, unknown, OptionsOf<T>>;
-  const host = new NodeHost({
-    opsModule: specifier,
-    exportName,
-    resourceLimits,
-    replaceDeadWorkers,
-    unref,
-    startTimeoutMs,
-    stopTimeoutMs,
-    onWorkerExit,
-  });
-  const queue = new Workqueue<SpecOf<T>, OptionsOf<T>>(ops, options, host, availableParallelism());
+  const queue = new Workqueue<SpecOf<T>, OptionsOf<T>>(
+    ops,
+    options,
+    new NodeHost({ ...host, opsModule: specifier, exportName, resourceLimits, unref }),
+    availableParallelism(),
+  );
   return queue.start();
-}
-
-function checkMs(value: number, name: string): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a finite number of milliseconds > 0, got ${describeValue(value)}`);
-  }
-  return value;
 }
 
 function checkBoolean(value: unknown, name: string): boolean {

@@ -8,8 +8,9 @@
 import { CrossOriginIsolationError, OpsLoadError, assertCrossOriginIsolated, createQueue, type BrowserQueueOptions, type IsolationScope } from '@twq/browser';
 import { serveOps } from '@twq/browser/worker';
 import { expect } from 'vitest';
-import { badIntegers, casesFor, each, type Case, type Sample } from '../support/case.js';
+import { badIntegers, casesFor, each, type Case } from '../support/case.js';
 import { layout, ops } from '../support/fixtures.js';
+import { BAD_MS } from './core-cases.js';
 
 const entry = '@twq/browser';
 
@@ -34,14 +35,6 @@ async function create(options: Record<string, unknown>, theOps: unknown = ops): 
     expect(f.calls(), 'workers started by a refused createQueue()').toBe(0);
   }
 }
-
-const BAD_MS: Sample[] = [
-  { label: 'zero', value: 0 },
-  { label: 'negative', value: -5 },
-  { label: 'NaN', value: Number.NaN },
-  { label: 'Infinity', value: Infinity },
-  { label: 'a numeric string', value: '100' },
-];
 
 export const browserCases: Case[] = [
   ...casesFor({ entry, subject: 'createQueue' }, [

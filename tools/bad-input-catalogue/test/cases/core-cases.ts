@@ -26,6 +26,7 @@ import {
   readGeometry,
   recordQueueFailure,
   recordWorkerDeath,
+  resolveHostOptions,
   resolveOps,
   resolveOptions,
   writeErrorRecord,
@@ -49,6 +50,15 @@ const BAD_TIMEOUTS: Sample[] = [
   { label: 'a numeric string', value: '10' },
 ];
 const BAD_POSITIONAL_TIMEOUTS: Sample[] = [...BAD_TIMEOUTS, { label: 'null', value: null }];
+
+/** Bad durations for a timeout option that must be a finite number of ms > 0 (the adapters' start and stop timeouts). */
+export const BAD_MS: Sample[] = [
+  { label: 'zero', value: 0 },
+  { label: 'negative', value: -1 },
+  { label: 'NaN', value: Number.NaN },
+  { label: 'Infinity', value: Infinity },
+  { label: 'a numeric string', value: '500' },
+];
 
 const NOT_AN_OBJECT: Sample[] = [
   { label: 'a number', value: 5 },
@@ -182,6 +192,17 @@ const runtimeEnv = { threads: 2, slotsPerThread: 4, name: 'twq', options: undefi
 
 export const coreCases: Case[] = [
   ...casesFor({ entry, subject: 'resolveOptions' }, queueOptionValues((o) => resolveOptions(o, 2), false)),
+  ...casesFor({ entry, subject: 'resolveHostOptions' }, [
+    ...each('options', NOT_AN_OBJECT, TypeError, (v) => resolveHostOptions(v as object), { range: 'options must be an object' }),
+    ...each('options.replaceDeadWorkers', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => resolveHostOptions({ replaceDeadWorkers: v as boolean }), { range: 'must be a boolean' }),
+    ...each('options.onWorkerExit', [{ label: 'a number', value: 5 }, { label: 'a string', value: 'log' }], TypeError, (v) => resolveHostOptions({ onWorkerExit: v as () => void }), { range: 'function or undefined' }),
+    ...each('options.startTimeoutMs', BAD_MS, RangeError, (v) => resolveHostOptions({ startTimeoutMs: v as number }), { range: 'finite number of milliseconds > 0' }),
+    ...each('options.stopTimeoutMs', BAD_MS, RangeError, (v) => resolveHostOptions({ stopTimeoutMs: v as number }), { range: 'finite number of milliseconds > 0' }),
+    ...each('options.opsOptions', [{ label: 'a function inside', value: { f() {} } }, { label: 'a symbol', value: Symbol('o') }], TypeError, (v) => resolveHostOptions({ opsOptions: v }), {
+      range: 'structured-cloneable',
+      names: (v) => (typeof v === 'symbol' ? ['Symbol(o)'] : ['f() {}', 'f(){}', 'could not be cloned']),
+    }),
+  ]),
   ...casesFor({ entry, subject: 'checkCloneable' }, [
     ...each(
       'value',

@@ -8,6 +8,7 @@ import { MAX_THREADS, OpsLoadError, QueueDestroyedError, RequestStateError, Work
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type Case, type Sample } from '../support/case.js';
 import { inlineQueue, mix, track, type Spec } from '../support/fixtures.js';
+import { BAD_MS } from './core-cases.js';
 
 const entry = '@twq/node';
 const fixture = (name: string): URL => new URL(`../fixtures/${name}`, import.meta.url);
@@ -59,14 +60,6 @@ const BAD_MODULES: Sample[] = [
   { label: 'a number', value: 42 },
   { label: 'null', value: null },
   { label: 'a plain object', value: { href: echo.href } },
-];
-
-const BAD_MS: Sample[] = [
-  { label: 'zero', value: 0 },
-  { label: 'negative', value: -1 },
-  { label: 'NaN', value: Number.NaN },
-  { label: 'Infinity', value: Infinity },
-  { label: 'a numeric string', value: '500' },
 ];
 
 export const nodeCases: Case[] = [
