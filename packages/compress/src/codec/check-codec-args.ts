@@ -18,11 +18,6 @@ export function checkCompressArgs(input: unknown, format: unknown, level: unknow
   checkLevel(level);
 }
 
-/** `output` of compressInto: a Uint8Array (a Buffer is one). */
-export function checkOutput(output: unknown): asserts output is Uint8Array {
-  checkBytes(output, 'output');
-}
-
 /** decompress's arguments: bytes, a format, and a length bound in [0, MAX_DECOMPRESSED_LENGTH]. */
 export function checkDecompressArgs(input: unknown, format: unknown, maxLength: unknown): asserts input is Uint8Array {
   checkBytes(input, 'input');

@@ -4,7 +4,8 @@ import { crc32 } from '../gzip/crc32.js';
 import { GZIP_TRAILER_BYTES } from '../gzip/gzip-header.js';
 import type { CompressionLevel } from '../level.js';
 import { adler32 } from './adler32.js';
-import { checkCompressArgs, checkDecompressArgs, checkOutput } from './check-codec-args.js';
+import { checkBytes } from '../check.js';
+import { checkCompressArgs, checkDecompressArgs } from './check-codec-args.js';
 import type { PageCodec } from './page-codec.js';
 
 const LEVEL_OPTIONS = Object.freeze(Array.from({ length: 10 }, (_, level) => Object.freeze({ level: level as CompressionLevel })));
@@ -45,7 +46,7 @@ export const fflatePageCodec: PageCodec = Object.freeze({
     }
   },
   compressInto(input: Uint8Array, format: CompressionFormat, level: CompressionLevel, output: Uint8Array): number {
-    checkOutput(output);
+    checkBytes(output, 'output');
     // fflate returns a new array whatever is asked: copy it.
     const out = fflatePageCodec.compress(input, format, level);
     if (out.length > output.length) return -1;

@@ -9,7 +9,8 @@ import {
 } from 'node:zlib';
 import type { CompressionFormat } from '../format.js';
 import type { CompressionLevel } from '../level.js';
-import { checkCompressArgs, checkDecompressArgs, checkOutput } from './check-codec-args.js';
+import { checkBytes } from '../check.js';
+import { checkCompressArgs, checkDecompressArgs } from './check-codec-args.js';
 import type { PageCodec } from './page-codec.js';
 import { createReusableDeflater, type ReusableDeflater } from './reusable-deflater.js';
 
@@ -59,7 +60,7 @@ export const nodePageCodec: PageCodec = Object.freeze({
   },
   compressInto(input: Uint8Array, format: CompressionFormat, level: CompressionLevel, output: Uint8Array): number {
     checkCompressArgs(input, format, level);
-    checkOutput(output);
+    checkBytes(output, 'output');
     const deflater = deflaterFor(format, level);
     if (deflater !== null) {
       const length = deflater.compressInto(input, output);

@@ -32,6 +32,11 @@ export function pageLength(index: number, byteLength: number, pageSize: number):
   if (!Number.isInteger(index) || index < 0 || index >= count) {
     throw new RangeError(`index must be an integer in [0, ${count - 1}] (the buffer's pages), got ${describeValue(index)}`);
   }
+  return lengthOfPage(index, byteLength, pageSize);
+}
+
+/** pageLength without its checks, for a loop over pages whose buffer and size were checked once (PageQueue). */
+export function lengthOfPage(index: number, byteLength: number, pageSize: number): number {
   return Math.min(pageSize, byteLength - index * pageSize);
 }
 

@@ -3,7 +3,7 @@ import { BusyError, PageError } from '../errors.js';
 import type { CompressionFormat } from '../format.js';
 import type { CompressionLevel } from '../level.js';
 import { createTypedQueue, type QueueFactory } from '../queue-factory.js';
-import { pageCount, pageLength, type CompressedPages } from './compressed-pages.js';
+import { lengthOfPage, pageCount, type CompressedPages } from './compressed-pages.js';
 import { pageRoom, type PageSpec } from './page-layout.js';
 import { resolvePageOptions, type PageOpsOptions } from './page-ops.js';
 import { OP_COMPRESS, OP_DECOMPRESS, PAGE_INCOMPRESSIBLE, PAGE_OK } from './page-status.js';
@@ -148,8 +148,9 @@ export class PageQueue {
     if (!Number.isInteger(packed.pageSize) || packed.pageSize < 1 || packed.pageSize > this.pageSize) {
       throw new RangeError(`pageSize must be an integer in [1, ${this.pageSize}] (this queue's page size), got ${describeValue(packed.pageSize)}`);
     }
+    // pageCount checks byteLength (and the page size) itself.
     const count = pageCount(packed.byteLength, packed.pageSize);
-    if (!Number.isSafeInteger(packed.byteLength) || packed.byteLength < 0 || packed.pages.length !== count || packed.status.length !== count) {
+    if (packed.pages.length !== count || packed.status.length !== count) {
       throw new RangeError(
         `byteLength ${describeValue(packed.byteLength)} at ${packed.pageSize} bytes a page needs ${count} pages and statuses, got ${packed.pages.length} and ${packed.status.length}`,
       );
@@ -160,7 +161,7 @@ export class PageQueue {
       const page: unknown = packed.pages[i];
       if (s !== PAGE_OK && s !== PAGE_INCOMPRESSIBLE) throw new PageError(i, `status must be PAGE_OK or PAGE_INCOMPRESSIBLE, got ${s}`);
       if (!(page instanceof Uint8Array)) throw new PageError(i, `must be a Uint8Array, got ${describeValue(page)}`);
-      const expected = pageLength(i, packed.byteLength, packed.pageSize);
+      const expected = lengthOfPage(i, packed.byteLength, packed.pageSize);
       if (s === PAGE_INCOMPRESSIBLE && page.length !== expected) {
         throw new PageError(i, `raw page has ${page.length} bytes, expected ${expected}`);
       }
@@ -182,7 +183,7 @@ export class PageQueue {
       needsWorker: () => true,
       fill(i, request) {
         const start = i * pageSize;
-        const length = pageLength(i, data.length, pageSize);
+        const length = lengthOfPage(i, data.length, pageSize);
         request.input.set(data.subarray(start, start + length));
         request.op = OP_COMPRESS;
         request.page = i;
@@ -235,7 +236,7 @@ export class PageQueue {
           job.failure ??= new PageError(i, `cannot decompress: ${error.message}`, { cause: error });
           return;
         }
-        const expected = pageLength(i, byteLength, pageSize);
+        const expected = lengthOfPage(i, byteLength, pageSize);
         if (request.outputLength !== expected) {
           job.failure ??= new PageError(i, `inflated to ${request.outputLength} bytes, expected ${expected}`);
           return;
