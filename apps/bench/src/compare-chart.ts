@@ -51,6 +51,17 @@ export function chartPoints(report: CompareReport): ChartPoint[] {
  * vertical gaps are equal ratios, which is what carries over between machines.
  * The bars around each point span the fastest and slowest measured run.
  */
+/** The x axis of both charts (compare's and sweep's): worker threads, one tick per count measured. */
+export function threadsAxis(threads: readonly number[]) {
+  return {
+    field: 'threads',
+    type: 'quantitative' as const,
+    title: 'worker threads',
+    scale: { domain: [threads[0], threads[threads.length - 1]], nice: false, padding: 12 },
+    axis: { values: [...threads], format: 'd' },
+  };
+}
+
 export function compareChartSpec(report: CompareReport): TopLevelSpec {
   const points = chartPoints(report);
   const threads = [...new Set(report.results.map((r) => r.threads))].sort((a, b) => a - b);
@@ -79,13 +90,7 @@ export function compareChartSpec(report: CompareReport): TopLevelSpec {
       height: 260,
       transform: [{ filter: { field: 'workload', equal: w.title } }],
       encoding: {
-        x: {
-          field: 'threads',
-          type: 'quantitative',
-          title: 'worker threads',
-          scale: { domain: [threads[0], threads[threads.length - 1]], nice: false, padding: 12 },
-          axis: { values: threads, format: 'd' },
-        },
+        x: threadsAxis(threads),
         color: {
           field: 'system',
           type: 'nominal',

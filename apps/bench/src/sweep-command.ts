@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { PlacementPolicy } from '@twq/core';
 import type { TopLevelSpec } from 'vega-lite';
+import { threadsAxis } from './compare-chart.js';
 import { fillDataSet } from './data-sets.js';
 import { formatMib, formatPercent, formatRate, formatRatio } from './format.js';
 import { allocateGuestMemory } from './guest-memory.js';
@@ -239,13 +240,7 @@ export function sweepChartSpec(report: SweepReport, title: string): TopLevelSpec
         {
           mark: { type: 'line', point: { filled: true, size: 40 } },
           encoding: {
-            x: {
-              field: 'threads',
-              type: 'quantitative',
-              title: 'worker threads',
-              scale: { domain: [threads[0], threads[threads.length - 1]], nice: false, padding: 12 },
-              axis: { values: threads, format: 'd' },
-            },
+            x: threadsAxis(threads),
             y: { field: 'speedup', type: 'quantitative', title: 'x inline (speed-up)' },
             color: { field: 'slots', type: 'nominal', title: 'slots per thread', sort: null },
             strokeDash: { field: 'policy', type: 'nominal', title: 'policy', scale: { domain: ['batch', 'round-robin'], range: [[1, 0], [6, 4]] } },

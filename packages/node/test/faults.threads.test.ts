@@ -3,7 +3,7 @@
 // an uncaught error outside the handler), with and without replacement. Every
 // wait is bounded: a bug fails with a message, never hangs.
 import { expectError, expectRejection } from '@twq/test-support/expect-error';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   OpsLoadError,
   QueueDestroyedError,
@@ -22,30 +22,19 @@ import {
   MODE_OOM,
   MODE_SLEEP,
   MODE_THROW,
-  createChecksumQueue,
   deferred,
   eventually,
   fixture,
   mix,
   submit,
+  trackQueues,
   withTimeout,
   type ChecksumQueue,
 } from './helpers.js';
 
 const WORKER_DIED = 'ERR_TWQ_WORKER_DIED';
 
-/** Queues of the running test, destroyed after it whatever happened. */
-const open: { destroy(options?: { force?: boolean }): Promise<void> }[] = [];
-afterEach(async () => {
-  const queues = open.splice(0);
-  await withTimeout(Promise.all(queues.map((q) => q.destroy({ force: true }))), 20_000, 'destroying the queues after the test');
-});
-
-async function create(...args: Parameters<typeof createChecksumQueue>): Promise<ChecksumQueue> {
-  const q = await createChecksumQueue(...args);
-  open.push(q);
-  return q;
-}
+const { track, create } = trackQueues();
 
 /** onWorkerExit that resolves a promise on the first call and keeps every call. */
 function exitWatch(): { events: WorkerExitEvent[]; first: Promise<WorkerExitEvent>; onWorkerExit: (e: WorkerExitEvent) => void } {
@@ -118,7 +107,7 @@ describe('the ops module', () => {
         results.push(r.y);
       },
     });
-    open.push(q);
+    track(q);
     for (const x of [1.25, -3, 1e300]) {
       const r = q.getRequestBlocking(10_000);
       r.x = x;
@@ -141,7 +130,7 @@ describe('the ops module', () => {
         seen.push([r.y, r.ranOn, new TextDecoder().decode(r.name).replace(/\0+$/, '')]);
       },
     });
-    open.push(q);
+    track(q);
     for (let x = 1; x <= 6; x++) {
       const r = q.getRequestBlocking(10_000);
       r.x = x;

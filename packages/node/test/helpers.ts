@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { createQueue, type NodeQueueOptions, type Ops, type RemoteError, type Request, type Workqueue } from '../dist/index.js';
 
 /** Multiplier for request counts: TWQ_TEST_SCALE=10 for a soak, 0.1 for a smoke run. */
@@ -114,6 +114,31 @@ export function submit(q: ChecksumQueue, r: ChecksumRequest, seq: number, mode =
   r.out = 0;
   r.ranOn = -1;
   q.submit(r);
+}
+
+/** Something the tracker can destroy: any queue. */
+interface Destroyable {
+  destroy(options?: { force?: boolean }): Promise<void>;
+}
+
+/**
+ * Queues of the running test, destroyed (forcefully) after it whatever
+ * happened. Call once at the top of a test file: it registers the afterEach.
+ */
+export function trackQueues(): {
+  readonly track: <Q extends Destroyable>(queue: Q) => Q;
+  readonly create: (...args: Parameters<typeof createChecksumQueue>) => Promise<ChecksumQueue>;
+} {
+  const open: Destroyable[] = [];
+  afterEach(async () => {
+    const queues = open.splice(0);
+    await withTimeout(Promise.all(queues.map((q) => q.destroy({ force: true }))), 20_000, 'destroying the queues after the test');
+  });
+  const track = <Q extends Destroyable>(queue: Q): Q => {
+    open.push(queue);
+    return queue;
+  };
+  return { track, create: async (...args) => track(await createChecksumQueue(...args)) };
 }
 
 /** Rejects after `ms` with `message`, for racing a promise that might never settle. */

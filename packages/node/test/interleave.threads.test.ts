@@ -2,7 +2,7 @@
 // seed is in the test name), async handlers, timeouts and AbortSignal, through
 // real worker threads.
 import { expectError, expectRejection } from '@twq/test-support/expect-error';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlacementPolicy } from '@twq/core';
 import { WaitTimeoutError } from '../dist/index.js';
 import {
@@ -12,27 +12,15 @@ import {
   MODE_SLEEP,
   MODE_THROW,
   SCALE,
-  createChecksumQueue,
   mix,
   prng,
   submit,
+  trackQueues,
   withTimeout,
-  type ChecksumQueue,
   type ChecksumRequest,
 } from './helpers.js';
 
-/** Queues of the running test, destroyed (forcefully) after it whatever happened. */
-const open: ChecksumQueue[] = [];
-afterEach(async () => {
-  const queues = open.splice(0);
-  await withTimeout(Promise.all(queues.map((q) => q.destroy({ force: true }))), 20_000, 'destroying the queues after the test');
-});
-
-async function create(...args: Parameters<typeof createChecksumQueue>): Promise<ChecksumQueue> {
-  const q = await createChecksumQueue(...args);
-  open.push(q);
-  return q;
-}
+const { create } = trackQueues();
 
 interface Scenario {
   seed: number;
