@@ -13,7 +13,8 @@ import {
   type Request,
   type WorkerEnv,
 } from '../src/index.js';
-import { mix, withTimeout } from './helpers.js';
+import { withTimeout } from '@twq/test-support/worker';
+import { mix } from './helpers.js';
 
 const MODE_OK = 0;
 const MODE_THROW = 1;

@@ -14,6 +14,7 @@ import {
   type Ops,
   type WorkerExitEvent,
 } from '../dist/index.js';
+import { withTimeout } from '@twq/test-support/worker';
 import {
   Checksum,
   MODE_EXIT,
@@ -28,7 +29,6 @@ import {
   mix,
   submit,
   trackQueues,
-  withTimeout,
   type ChecksumQueue,
 } from './helpers.js';
 

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { withTimeout } from '@twq/test-support/worker';
 import { afterEach, expect } from 'vitest';
 import { createQueue, type NodeQueueOptions, type Ops, type RemoteError, type Request, type Workqueue } from '../dist/index.js';
 
-/** Multiplier for request counts: TWQ_TEST_SCALE=10 for a soak, 0.1 for a smoke run. */
-export const SCALE = Math.max(0.01, Number(process.env.TWQ_TEST_SCALE ?? '1') || 1);
 
 /** URL of a fixture ops module (plain .mjs: worker threads cannot load .ts on Node 20). */
 export function fixture(name: string): URL {
@@ -139,21 +138,6 @@ export function trackQueues(): {
     return queue;
   };
   return { track, create: async (...args) => track(await createChecksumQueue(...args)) };
-}
-
-/** Rejects after `ms` with `message`, for racing a promise that might never settle. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`${message}: nothing within ${ms} ms`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Polls `condition` (without blocking the event loop) until it holds; fails naming `what` after `ms`. */

@@ -5,18 +5,17 @@ import { expectError, expectRejection } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
 import type { PlacementPolicy } from '@twq/core';
 import { WaitTimeoutError } from '../dist/index.js';
+import { SCALE, withTimeout } from '@twq/test-support/worker';
 import {
   Checksum,
   MODE_ASYNC,
   MODE_OK,
   MODE_SLEEP,
   MODE_THROW,
-  SCALE,
   mix,
   prng,
   submit,
   trackQueues,
-  withTimeout,
   type ChecksumRequest,
 } from './helpers.js';
 

@@ -4,7 +4,8 @@
 // worker's index, the done callback marks a bitmap of the sequence numbers seen.
 import { describe, expect, it } from 'vitest';
 import type { PlacementPolicy } from '@twq/core';
-import { Checksum, SCALE, createChecksumQueue, eventually, submit, withTimeout } from './helpers.js';
+import { SCALE, withTimeout } from '@twq/test-support/worker';
+import { Checksum, createChecksumQueue, eventually, submit } from './helpers.js';
 
 interface Config {
   threads: number;

@@ -7,7 +7,8 @@ import { DEFAULT_POLICY, DEFAULT_SLOTS_PER_THREAD } from '@twq/core';
 import { expectRejection } from '@twq/test-support/expect-error';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQueue, toModuleSpecifier, type NodeQueueOptions, type Ops } from '../dist/index.js';
-import { Checksum, createChecksumQueue, fixture, submit, withTimeout, type ChecksumSpec } from './helpers.js';
+import { withTimeout } from '@twq/test-support/worker';
+import { Checksum, createChecksumQueue, fixture, submit, type ChecksumSpec } from './helpers.js';
 
 const open: { destroy(): Promise<void> }[] = [];
 afterEach(async () => {
