@@ -36,10 +36,12 @@ for (const pkg of publicPackages()) {
   for (const file of ['package/LICENSE', 'package/README.md', 'package/package.json']) {
     if (!listing.includes(file)) failed.push(`${pkg.name}: ${file} is not in the tarball`);
   }
-  for (const [tool, args] of [
+  /** @type {[string, string[]][]} */
+  const checks = [
     ['publint', ['run', join(dest, tarball), '--strict']],
     ['attw', [join(dest, tarball), '--profile', 'esm-only', '--format', 'ascii']],
-  ]) {
+  ];
+  for (const [tool, args] of checks) {
     process.stdout.write(`== ${tool} ${pkg.name}\n`);
     const result = spawnSync(bin(tool), args, { cwd: pkg.dir, stdio: 'inherit', env: { ...process.env, NO_COLOR: '1' } });
     if (result.status !== 0) failed.push(`${tool} ${pkg.name}`);
