@@ -21,7 +21,7 @@
  * `--keep` leaves the temporary folder in place to look at.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,18 +117,21 @@ async function startRegistry(dir) {
     ].join('\n'),
   );
   const bin = join(REPO_ROOT, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
+  // Its output goes to a file, not a pipe: this process blocks in spawnSync for
+  // minutes at a time, and a full pipe would stall the registry.
+  const logPath = join(dir, 'verdaccio.log');
+  const logFd = openSync(logPath, 'w');
   const child = spawn(process.execPath, [bin, '--config', join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {
     cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd, logFd],
   });
-  let log = '';
-  child.stdout.on('data', (chunk) => (log += String(chunk)));
-  child.stderr.on('data', (chunk) => (log += String(chunk)));
+  closeSync(logFd);
+  const log = () => readFileSync(logPath, 'utf8');
   try {
     await waitForHttp(`${registry}-/ping`, 60_000);
   } catch (error) {
     child.kill();
-    throw new Error(`Verdaccio did not start: ${error instanceof Error ? error.message : String(error)}\n${log}`, { cause: error });
+    throw new Error(`Verdaccio did not start: ${error instanceof Error ? error.message : String(error)}\n${log()}`, { cause: error });
   }
   // A user for publishing: the couchdb-style sign-up npm adduser makes.
   const response = await fetch(`${registry}-/user/org.couchdb.user:rehearsal`, {
@@ -138,7 +141,7 @@ async function startRegistry(dir) {
   });
   const { token } = /** @type {{ token?: string }} */ (await response.json());
   if (!response.ok || token === undefined) throw new Error(`Verdaccio refused the rehearsal user: HTTP ${response.status}`);
-  return { registry, token, stop: () => child.kill(), log: () => log };
+  return { registry, token, stop: () => child.kill(), log, exited: () => child.exitCode ?? child.signalCode };
 }
 
 /**
@@ -233,7 +236,7 @@ async function runInBrowser(name, snippets, dir, env) {
 async function rehearse() {
   const work = mkdtempSync(join(tmpdir(), 'twq-rehearsal-'));
   const clone = join(work, 'repo');
-  /** @type {{ stop(): void, log(): string } | undefined} */
+  /** @type {{ stop(): void, log(): string, exited(): number | string | null } | undefined} */
   let server;
   try {
     step(`clone of HEAD in ${clone}`);
@@ -342,6 +345,12 @@ async function rehearse() {
       run('npm', ['test'], { cwd: dir, env: userEnv, quiet: false });
     }
     step('passed');
+  } catch (error) {
+    if (server !== undefined) {
+      const exited = server.exited();
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n-- Verdaccio ${exited === null ? 'still running' : `exited (${exited})`}; its log:\n${server.log().slice(-3000)}`, { cause: error });
+    }
+    throw error;
   } finally {
     server?.stop();
     if (keep) process.stdout.write(`kept: ${work}\n`);
@@ -350,6 +359,7 @@ async function rehearse() {
 }
 
 rehearse().catch((/** @type {unknown} */ error) => {
-  process.stderr.write(`release rehearsal failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message}${error.cause.cause instanceof Error ? `: ${error.cause.cause.message}` : ''})` : '';
+  process.stderr.write(`release rehearsal failed: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
   process.exit(1);
 });

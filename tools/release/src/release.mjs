@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './workspace.mjs';
+import { REPO_ROOT, publicPackages } from './workspace.mjs';
 
 /**
  * @param {string} command @param {string[]} args @param {NodeJS.ProcessEnv} env
@@ -53,7 +53,9 @@ function release() {
   env.pnpm_config_registry = registry;
   env.npm_config_registry = registry;
   process.stdout.write(`== publishing to ${registry}\n`);
-  run('pnpm', ['run', 'build'], env);
+  // The public packages (their dependencies build first: ^build); nothing else is published.
+  const filters = publicPackages().map((pkg) => `--filter=${pkg.name}`);
+  run(join(REPO_ROOT, 'node_modules', '.bin', 'turbo'), ['run', 'build', ...filters], env);
   run(join(REPO_ROOT, 'node_modules', '.bin', 'changeset'), ['publish'], env);
   const after = output('git', ['status', '--porcelain'], env);
   if (after !== '') throw new Error(`the release left the tree dirty:\n${after}`);
