@@ -15,15 +15,16 @@
  *    and imports each entry point, and runs each README's "Smallest real use"
  *    as a user would copy it (the browser one built by Vite and run in headless
  *    Chromium).
- * 5. Each project in examples/ with its `workspace:` dependencies replaced by
- *    the published versions: npm install, npm test.
+ * 5. Each project in examples/ (in the clone, its workspace links removed) with
+ *    its `workspace:` dependencies replaced by the published versions: npm
+ *    install, npm test.
  *
  * `--keep` leaves the temporary folder in place to look at.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { smallestRealUse } from './readme-snippets.mjs';
@@ -106,6 +107,8 @@ async function startRegistry(dir) {
       '  htpasswd:',
       '    file: ./htpasswd',
       '    max_users: 10',
+      // One user, on 127.0.0.1, for minutes: bcrypt's cost on every request would only slow installs.
+      '    algorithm: sha1',
       'uplinks: {}',
       'packages:',
       "  '**':",
@@ -219,8 +222,12 @@ async function runInBrowser(name, snippets, dir, env) {
     const errors = [];
     page.on('pageerror', (/** @type {Error} */ error) => errors.push(error.message));
     const logged = page.waitForEvent('console', { predicate: (/** @type {{ type(): string }} */ m) => m.type() === 'log', timeout: 60_000 });
+    const failed = page.waitForEvent('pageerror', { timeout: 60_000 }).then(
+      (/** @type {Error} */ error) => Promise.reject(new Error(`${name}: the page threw: ${error.message}`)),
+      () => new Promise(() => {}),
+    );
     await page.goto(`http://127.0.0.1:${port}/`);
-    const message = await logged;
+    const message = await Promise.race([logged, failed]);
     const isolated = await page.evaluate('crossOriginIsolated');
     const text = message.text();
     if (errors.length > 0 || isolated !== true || !text.startsWith('Map(3)')) {
@@ -292,8 +299,11 @@ async function rehearse() {
 
     // From here on nothing may resolve through the clone's workspace links.
     for (const dir of ['node_modules', ...released.map((pkg) => join(pkg.relDir, 'node_modules'))]) rmSync(join(clone, dir), { recursive: true, force: true });
-    const npmrc = `@twq:registry=${registry}\n${host}:_authToken=${token}\n`;
-    const userEnv = { ...cleanEnv, HOME: home };
+    // A user's project: the scope from the local registry, no credentials (reading is open).
+    const npmrc = `@twq:registry=${registry}\n`;
+    const userHome = join(work, 'user-home');
+    mkdirSync(userHome);
+    const userEnv = { ...cleanEnv, HOME: userHome, npm_config_cache: join(homedir(), '.npm') };
 
     step('a fresh npm project installs every public package by name');
     const consumer = join(work, 'consumer');
@@ -327,8 +337,10 @@ async function rehearse() {
     const versions = new Map(released.map((pkg) => [pkg.name, pkg.version]));
     for (const example of examples) {
       step(`example ${example} on the published packages`);
-      const dir = join(work, 'examples', example);
-      cpSync(join(examplesDir, example), dir, { recursive: true, filter: (source) => !source.includes('node_modules') });
+      // In place in the clone (its tests find the repository's system-program finder by a relative
+      // path), with the workspace's links gone: only what npm installs from the registries resolves.
+      const dir = join(examplesDir, example);
+      rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
       const manifestPath = join(dir, 'package.json');
       const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
       for (const field of ['dependencies', 'devDependencies']) {
