@@ -1,3 +1,6 @@
+// The emitted .d.ts names Symbol.asyncDispose: this keeps the library that declares it
+// in the .d.ts, for consumers whose lib has no esnext.disposable (e.g. es2022 + dom, no @types/node).
+/// <reference lib="esnext.disposable" preserve="true" />
 import { BlockingWaitForbiddenError, backoff, canBlock, type SharedEvent } from '@twq/event';
 import {
   HANDLER_FAILED,

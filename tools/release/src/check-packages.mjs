@@ -13,9 +13,10 @@
  * test checks by running require() on every entry point).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packPackage } from './pack.mjs';
 import { REPO_ROOT, publicPackages } from './workspace.mjs';
 
 /** @param {string} name */
@@ -25,21 +26,21 @@ const failed = [];
 const packs = mkdtempSync(join(tmpdir(), 'twq-packs-'));
 for (const pkg of publicPackages()) {
   // One tarball per package, what `pnpm publish` would send: both tools read it.
-  const dest = join(packs, pkg.relDir.replace('/', '-'));
-  const packed = spawnSync('pnpm', ['pack', '--pack-destination', dest], { cwd: pkg.dir, encoding: 'utf8' });
-  const tarball = packed.status === 0 ? readdirSync(dest).find((file) => file.endsWith('.tgz')) : undefined;
-  if (tarball === undefined) {
-    failed.push(`pnpm pack ${pkg.name}: ${packed.stderr}`);
+  let tarball;
+  try {
+    tarball = packPackage(pkg, join(packs, pkg.relDir.replace('/', '-')));
+  } catch (error) {
+    failed.push(error instanceof Error ? error.message : String(error));
     continue;
   }
-  const listing = spawnSync('tar', ['tzf', join(dest, tarball)], { encoding: 'utf8' }).stdout.split('\n');
+  const listing = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
   for (const file of ['package/LICENSE', 'package/README.md', 'package/package.json']) {
     if (!listing.includes(file)) failed.push(`${pkg.name}: ${file} is not in the tarball`);
   }
   /** @type {[string, string[]][]} */
   const checks = [
-    ['publint', ['run', join(dest, tarball), '--strict']],
-    ['attw', [join(dest, tarball), '--profile', 'esm-only', '--format', 'ascii']],
+    ['publint', ['run', tarball, '--strict']],
+    ['attw', [tarball, '--profile', 'esm-only', '--format', 'ascii']],
   ];
   for (const [tool, args] of checks) {
     process.stdout.write(`== ${tool} ${pkg.name}\n`);

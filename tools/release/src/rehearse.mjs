@@ -58,6 +58,19 @@ function run(command, args, options) {
   return result.stdout ?? '';
 }
 
+/**
+ * fetch, tried again once: this process blocks in spawnSync for minutes, so a
+ * kept-alive socket the registry has since closed is only found dead on use (EPIPE).
+ * @param {string} url @param {RequestInit} [init]
+ */
+async function fetchRetry(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return fetch(url, init);
+  }
+}
+
 /** @returns {Promise<number>} a port free on 127.0.0.1 now */
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -137,7 +150,7 @@ async function startRegistry(dir) {
     throw new Error(`Verdaccio did not start: ${error instanceof Error ? error.message : String(error)}\n${log()}`, { cause: error });
   }
   // A user for publishing: the couchdb-style sign-up npm adduser makes.
-  const response = await fetch(`${registry}-/user/org.couchdb.user:rehearsal`, {
+  const response = await fetchRetry(`${registry}-/user/org.couchdb.user:rehearsal`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'rehearsal', password: 'rehearsal-password', email: 'rehearsal@localhost', type: 'user' }),
@@ -153,7 +166,7 @@ async function startRegistry(dir) {
  * @returns {Promise<string[]>} the versions the registry holds
  */
 async function publishedVersions(registry, name) {
-  const response = await fetch(`${registry}${name.replace('/', '%2f')}`);
+  const response = await fetchRetry(`${registry}${name.replace('/', '%2f')}`);
   if (response.status === 404) return [];
   const document = /** @type {{ versions?: Record<string, unknown> }} */ (await response.json());
   return Object.keys(document.versions ?? {});
