@@ -53,6 +53,7 @@ const NEW = 3;
 const WAIT_FREE = 0;
 const WAIT_IDLE = 1;
 
+/** One worker's counters in `stats()`. */
 export interface WorkerStats {
   readonly worker: number;
   /** 'starting' | 'ready' | 'dead' | 'reclaimed' | 'stopped'. */
@@ -67,6 +68,7 @@ export interface WorkerStats {
   readonly lostToDeath: number;
 }
 
+/** What `stats()` returns: requests submitted, completed and outstanding, and each worker's counters. */
 export interface QueueStats {
   readonly name: string;
   readonly threads: number;
@@ -81,6 +83,7 @@ export interface QueueStats {
   readonly workers: readonly WorkerStats[];
 }
 
+/** Options of a queue: QueueOptions, and the done callback that replaces the ops' `done`. */
 export interface CreateQueueOptions<S extends LayoutSpec, O> extends QueueOptions<O> {
   /** Done callback on the submitter; overrides the ops module's `done`. */
   onDone?: (request: Request<S>, error: RemoteError | undefined) => void;
@@ -350,6 +353,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     return this.destroyPromise;
   }
 
+  /** `await using queue = ...`: destroys the queue (gracefully) when the scope ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.destroy();
   }

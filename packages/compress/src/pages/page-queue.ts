@@ -137,6 +137,7 @@ export class PageQueue {
     await this.queue.destroy();
   }
 
+  /** `await using pages = ...`: destroys the page queue when the scope ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.destroy();
   }
