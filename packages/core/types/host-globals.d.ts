@@ -6,6 +6,7 @@
  * into the environment-agnostic layer. These declarations are used by the
  * build only (tsconfig.build.json); the emitted .d.ts files take the types
  * from the consumer's DOM library or @types/node, both of which declare them.
+ * (`declare const`, not the libraries' `var`: nothing here assigns them.)
  */
 
 interface AbortSignal {
@@ -15,7 +16,7 @@ interface AbortSignal {
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
   removeEventListener(type: 'abort', listener: () => void): void;
 }
-declare var AbortSignal: {
+declare const AbortSignal: {
   prototype: AbortSignal;
   new (): AbortSignal;
   abort(reason?: unknown): AbortSignal;
@@ -26,7 +27,7 @@ interface AbortController {
   readonly signal: AbortSignal;
   abort(reason?: unknown): void;
 }
-declare var AbortController: { prototype: AbortController; new (): AbortController };
+declare const AbortController: { prototype: AbortController; new (): AbortController };
 
 declare function structuredClone<T>(value: T): T;
 declare function queueMicrotask(callback: () => void): void;
@@ -36,10 +37,10 @@ declare function clearTimeout(id: unknown): void;
 interface TextEncoder {
   encode(input?: string): Uint8Array;
 }
-declare var TextEncoder: { prototype: TextEncoder; new (): TextEncoder };
+declare const TextEncoder: { prototype: TextEncoder; new (): TextEncoder };
 interface TextDecoder {
   decode(input?: ArrayBufferView | ArrayBuffer): string;
 }
-declare var TextDecoder: { prototype: TextDecoder; new (): TextDecoder };
+declare const TextDecoder: { prototype: TextDecoder; new (): TextDecoder };
 
-declare var performance: { now(): number };
+declare const performance: { now(): number };
