@@ -41,7 +41,7 @@ try {
   };
   install([...tarballs, typescript]);
   const tsc = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
-  const configs = readdirSync(consumers, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const configs = readdirSync(consumers, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name !== 'shared').map((entry) => entry.name);
   /** @param {string} config */
   const usesNodeTypes = (config) => JSON.parse(readFileSync(join(consumers, config, 'tsconfig.json'), 'utf8')).compilerOptions.types.includes('node');
   for (const withNode of [false, true]) {

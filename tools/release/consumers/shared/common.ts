@@ -1,10 +1,11 @@
+// Shared by the consumer projects (each tsconfig lists the files it checks).
 import { AtomicBitmap, bytesForBits } from '@twq/bitmap';
 import { SharedEvent, spinThenParkAsync } from '@twq/event';
 import { InlineQueue, defineLayout, defineOps } from '@twq/core';
 import { createPageQueue, PAGE_INCOMPRESSIBLE } from '@twq/compress';
 import * as pageOps from '@twq/compress/page-ops';
 import * as blockOps from '@twq/compress/gzip-block-ops';
-import { createQueue } from '@twq/node';
+
 const bitmap: AtomicBitmap = AtomicBitmap.allocate(64, { shared: true });
 const line: number = bytesForBits(64);
 const event: SharedEvent = SharedEvent.attach(new SharedArrayBuffer(128), 0);
@@ -37,10 +38,3 @@ export async function pages(factory: Parameters<typeof createPageQueue>[0], memo
 }
 
 export const loaded = [line, woke, pageOps, blockOps] as const;
-
-
-export async function onThreads(): Promise<void> {
-  const queue = await createQueue(new URL('./ops.js', import.meta.url), { threads: 2, resourceLimits: { maxOldGenerationSizeMb: 64 } });
-  queue.waitAll(1_000);
-  await queue.destroy();
-}
