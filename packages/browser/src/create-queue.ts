@@ -14,6 +14,7 @@ import { BrowserHost } from './browser-host.js';
 import { assertCrossOriginIsolated } from './isolation.js';
 import { toSpawner, type WorkerSource } from './worker-source.js';
 
+/** Options of `createQueue` in a browser: the queue's and the host's options, plus `worker`, the factory (or script URL) that starts one module Web Worker. */
 export interface BrowserQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown>
   extends CreateQueueOptions<S, O>,
     HostOptions<WorkerExitEvent> {

@@ -3,6 +3,7 @@ import { describeValue } from '@twq/core';
 /** The three framings of a deflate stream, named as `CompressionStream` names them. */
 export type CompressionFormat = 'deflate-raw' | 'deflate' | 'gzip';
 
+/** The stream formats a page can be compressed to: raw deflate, zlib, gzip. */
 export const COMPRESSION_FORMATS: readonly CompressionFormat[] = Object.freeze(['deflate-raw', 'deflate', 'gzip']);
 
 /** zlib framing: 2-byte header (CMF, FLG) and 4-byte Adler-32 trailer. */

@@ -2,6 +2,7 @@ import { describeValue } from '@twq/core';
 
 /** Deflate levels: 0 stores, 1 is fastest, 9 compresses best. */
 export const MIN_LEVEL = 0;
+/** The highest compression level (zlib's 9). */
 export const MAX_LEVEL = 9;
 /** zlib's and gzip's default. */
 export const DEFAULT_LEVEL = 6;

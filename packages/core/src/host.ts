@@ -21,6 +21,7 @@ export interface HostEvents {
   workerDied(worker: number): void;
 }
 
+/** What a threaded adapter (@twq/node, @twq/browser) gives a Workqueue: starting, waking and stopping its workers on one environment's threads. */
 export interface WorkerHost {
   /**
    * Starts one worker per partition over `init`. Resolves once every worker has
@@ -41,5 +42,6 @@ export interface WorkerHost {
    * Calls nest: every hold() is matched by one release().
    */
   hold?(): void;
+  /** Optional: undoes one hold(). */
   release?(): void;
 }

@@ -6,6 +6,7 @@ import type { LayoutSpec } from './request-layout.js';
 import { WorkerRuntime } from './worker-runtime.js';
 import { Workqueue, type CreateQueueOptions } from './workqueue.js';
 
+/** Options of `InlineQueue.create`: the queue's options, and whether submitted requests run at once (`autoRun`). */
 export interface InlineQueueOptions<S extends LayoutSpec, O> extends CreateQueueOptions<S, O> {
   /**
    * true (default): a submitted request is handled at once, on this thread.

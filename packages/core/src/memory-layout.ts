@@ -104,7 +104,9 @@ export const U_WAKES_SENT = 0;
 export const U_LOST_TO_DEATH = 1;
 
 /** Worker status values, in the order a worker's life goes through them. */
+/** The worker is starting: loading the ops and setting up its slots. */
 export const WORKER_STARTING = 0;
+/** The worker is serving its slots. */
 export const WORKER_READY = 1;
 /** The worker died; its in-flight slots still await the submitter's reclaim. */
 export const WORKER_DEAD = 2;
@@ -118,6 +120,7 @@ export const MAX_THREADS = 256;
 /** Largest number of slots per worker thread. */
 export const MAX_SLOTS_PER_THREAD = 4096;
 
+/** Where everything sits in a queue's shared memory, from its thread count, slots per thread and request layout: offsets and strides in bytes (see `computeGeometry`). */
 export interface Geometry {
   readonly threads: number;
   readonly slotsPerThread: number;

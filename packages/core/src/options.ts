@@ -6,6 +6,7 @@ import { MAX_SLOTS_PER_THREAD, MAX_THREADS } from './memory-layout.js';
 /** Where to put the next request. */
 export type PlacementPolicy = 'batch' | 'round-robin';
 
+/** The placement policies a queue accepts (`policy` option). */
 export const POLICIES: readonly PlacementPolicy[] = Object.freeze(['batch', 'round-robin']);
 
 /**
@@ -24,6 +25,7 @@ export const DEFAULT_SLOTS_PER_THREAD = 64;
 /** Default spin budget: polls, with back-off, before a thread parks. */
 export const DEFAULT_SPIN_BUDGET = DEFAULT_SPINS;
 
+/** The options every queue takes (InlineQueue, @twq/node, @twq/browser): threads, slots per thread, placement policy, spin budget, name and ops options. */
 export interface QueueOptions<O = unknown> {
   /** Worker threads. Default: the host's parallelism minus one (the submitter), at least 1. */
   threads?: number;
@@ -43,6 +45,7 @@ export interface QueueOptions<O = unknown> {
   opsOptions?: O;
 }
 
+/** QueueOptions checked and with their defaults filled in (`resolveOptions`). */
 export interface ResolvedOptions<O = unknown> {
   readonly threads: number;
   readonly slotsPerThread: number;
@@ -134,6 +137,7 @@ export interface ResolvedHostOptions<E> {
   readonly replaceDeadWorkers: boolean;
   readonly startTimeoutMs: number;
   readonly stopTimeoutMs: number;
+  /** Called (on the submitter's event loop) when a worker dies while the queue runs; undefined: nobody is told. */
   readonly onWorkerExit: ((event: E) => void) | undefined;
 }
 

@@ -79,10 +79,12 @@ export class QueueMemory {
     this.doorbell = new SharedEvent(new Int32Array(buffer, DOORBELL_OFFSET, 1), 0);
   }
 
+  /** True once the queue has been destroyed (a flag in shared memory every thread can read). */
   isDestroyed(): boolean {
     return Atomics.load(this.i32, C_DESTROYED) !== 0;
   }
 
+  /** The bytes where a slot's handler error is recorded (see `readErrorRecord` / `writeErrorRecord`). */
   errorRecord(slot: number): Uint8Array {
     // A bad index would give a view of some other part of the buffer, which the caller may write.
     const slots = this.geometry.threads * this.geometry.slotsPerThread;
@@ -90,6 +92,7 @@ export class QueueMemory {
     return this.u8.subarray(this.geometry.errorsBase + slot * ERROR_BYTES, this.geometry.errorsBase + (slot + 1) * ERROR_BYTES);
   }
 
+  /** The bytes where a worker's death is recorded (see `recordWorkerDeath`). */
   deathRecord(worker: number): Uint8Array {
     checkWorker(worker, this.geometry.threads);
     return this.u8.subarray(

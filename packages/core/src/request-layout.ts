@@ -18,13 +18,16 @@ import { describeValue } from './errors.js';
 
 export type ScalarType = 'i32' | 'u32' | 'f32' | 'f64';
 
+/** A layout field of raw bytes: on a request it is a `Uint8Array` view of the slot, `bytes` long. */
 export interface BytesField {
   /** Length of the byte region. */
   readonly bytes: number;
 }
 
+/** One field of a request layout: a number type (`i32`, `u32`, `f32`, `f64`) or a run of bytes. */
 export type FieldSpec = ScalarType | BytesField;
 
+/** A request layout as written: field name to field type. */
 export type LayoutSpec = Record<string, FieldSpec>;
 
 /** The view a request offers for a spec: numbers for scalars, Uint8Array for regions. */
@@ -55,6 +58,7 @@ export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 const SCALAR_BYTES: Record<ScalarType, number> = { i32: 4, u32: 4, f32: 4, f64: 8 };
 
+/** Where one field of a layout sits in a slot, and its type. */
 export interface FieldInfo {
   readonly name: string;
   readonly type: ScalarType | 'bytes';
@@ -64,6 +68,7 @@ export interface FieldInfo {
   readonly length: number;
 }
 
+/** A request layout made by `defineLayout`: its fields, their offsets, and the bytes a slot needs. */
 export interface Layout<S extends LayoutSpec = LayoutSpec> {
   readonly spec: S;
   readonly fields: readonly FieldInfo[];

@@ -170,6 +170,7 @@ export class WorkerRuntime {
     Atomics.wait(this.block.state32, W_STATUS, this.status(), timeoutMs);
   }
 
+  /** True once the queue has been destroyed: the worker loop then returns. */
   isDestroyed(): boolean {
     return Atomics.load(this.control, C_DESTROYED) !== 0;
   }

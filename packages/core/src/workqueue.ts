@@ -1,3 +1,6 @@
+// The emitted .d.ts names Symbol.asyncDispose: this keeps the library that declares it
+// in the .d.ts, for consumers whose lib has no esnext.disposable (e.g. es2022 + dom, no @types/node).
+/// <reference lib="esnext.disposable" preserve="true" />
 import { BlockingWaitForbiddenError, backoff, canBlock, type SharedEvent } from '@twq/event';
 import { readQueueFailure } from './death-report.js';
 import { ERR_TWQ_DESTROYED, ERR_TWQ_HANDLER_FAILED, ERR_TWQ_NOT_STARTED, ERR_TWQ_STARTED, ERR_TWQ_WORKER_DIED } from './error-codes.js';
@@ -39,6 +42,7 @@ export const WAIT_SLICE_MS = 50;
 const WAIT_FREE = 0;
 const WAIT_IDLE = 1;
 
+/** One worker's counters in `stats()`. */
 export interface WorkerStats {
   readonly worker: number;
   readonly status: WorkerStatusName;
@@ -52,6 +56,7 @@ export interface WorkerStats {
   readonly lostToDeath: number;
 }
 
+/** What `stats()` returns: requests submitted, completed and outstanding, and each worker's counters. */
 export interface QueueStats {
   readonly name: string;
   readonly threads: number;
@@ -66,6 +71,7 @@ export interface QueueStats {
   readonly workers: readonly WorkerStats[];
 }
 
+/** Options of a queue: QueueOptions, and the done callback that replaces the ops' `done`. */
 export interface CreateQueueOptions<S extends LayoutSpec, O> extends QueueOptions<O> {
   /** Done callback on the submitter; overrides the ops module's `done`. */
   onDone?: (request: Request<S>, error: RemoteError | undefined) => void;
@@ -315,6 +321,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     return this.destroyPromise;
   }
 
+  /** `await using queue = ...`: destroys the queue (gracefully) when the scope ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.destroy();
   }

@@ -41,8 +41,11 @@ import { describeValue } from '@twq/bitmap';
  * is ordered before its `set()`'s load, and the waiter's `reset()` before its
  * read of the condition: one of the two always sees the other.
  */
+/** The event word's value while the event is set: waiters return at once. */
 export const EVENT_SET = 0;
+/** The event word's value while the event is not set and nobody is parked on it. */
 export const EVENT_FREE = 1;
+/** The event word's value while the event is not set and at least one thread is parked (or about to be): `set()` must notify. */
 export const EVENT_BUSY = -1;
 
 /** Longest interval of the polling fallback of waitAsync. */
@@ -51,6 +54,7 @@ const MAX_POLL_MS = 16;
 /** Bytes an event occupies. Callers that share a buffer should give it a cache line of its own. */
 export const EVENT_BYTES = 4;
 
+/** A futex-like event on one Int32 of shared memory (QemuEvent's three states): `set()` notifies only when a thread is parked; `wait()`, `waitAsync()` and the spin-then-park helpers wait for it. Allocate it on one thread, attach to it on others by buffer and byte offset. */
 export class SharedEvent {
   /** The Int32 array holding the event word (usually a view of a larger shared buffer). */
   readonly array: Int32Array;

@@ -8,6 +8,7 @@ export const DEFAULT_SPINS = 64;
 /** Largest spin budget accepted. */
 export const MAX_SPINS = 1_000_000;
 
+/** Options of `spinThenPark` / `spinThenParkAsync`: how long to poll before parking, and how long to wait at most. */
 export interface SpinThenParkOptions {
   /** Polls of `ready` (with exponential back-off between them) before parking. Default 64. */
   spins?: number;

@@ -16,6 +16,7 @@ import { loadOps } from './load-ops.js';
 import { toModuleSpecifier } from './module-url.js';
 import { NodeHost } from './node-host.js';
 
+/** Options of `createQueue` on Node.js: the queue's and the host's options, plus the ops module's export name, `resourceLimits` and `unref`. */
 export interface NodeQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown>
   extends CreateQueueOptions<S, O>,
     HostOptions<WorkerExitEvent> {

@@ -7,8 +7,11 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-/** Debian's Chromium (`apt-get install -y chromium`). */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/**
+ * The Chromium to launch: CHROME_PATH, which the root `pnpm test` sets to the
+ * one it found or installed (tools/release/src/system-deps.mjs), else Debian's.
+ */
+export const CHROMIUM_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 /**
  * Flags that keep a headless Chromium off the (closed) network and off the GPU:
@@ -28,7 +31,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
 /** Launches Debian's Chromium headless; says how to install it when it is missing. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing: install Debian's Chromium with "apt-get update && apt-get install -y chromium"`);
+    throw new Error(`${CHROMIUM_PATH} is missing: install Debian's Chromium with "apt-get update && apt-get install -y chromium", or set CHROME_PATH (the root \`pnpm test\` finds or installs one)`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], headless: true });
 }

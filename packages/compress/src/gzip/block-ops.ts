@@ -12,6 +12,7 @@ export interface GzipBlockOptions {
   blockSize?: number;
 }
 
+/** GzipBlockOptions checked and with their defaults filled in. */
 export interface ResolvedGzipBlockOptions {
   readonly level: CompressionLevel;
   readonly blockSize: number;

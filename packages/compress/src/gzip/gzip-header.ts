@@ -16,10 +16,12 @@ export const GZIP_XFL_FASTEST = 4;
 
 /** OS byte: 3 is Unix (what gzip and pigz write there), 255 unknown. */
 export const GZIP_OS_UNIX = 3;
+/** The gzip header's OS byte for "unknown" (RFC 1952), the default. */
 export const GZIP_OS_UNKNOWN = 255;
 
 /** Bytes of the fixed header and of the trailer (CRC-32, ISIZE). */
 export const GZIP_HEADER_BYTES = 10;
+/** Bytes of a gzip member's trailer: CRC-32 and length, 4 bytes each. */
 export const GZIP_TRAILER_BYTES = 8;
 
 /** Offsets within the fixed header. */
@@ -31,6 +33,7 @@ const OFFSET_OS = 9;
 /** Largest MTIME the 32-bit field holds. */
 const MAX_MTIME = 0xffffffff;
 
+/** What a gzip header may carry besides the level: the file name, modification time and OS byte. */
 export interface GzipHeaderOptions {
   /** Original file name (its base name is stored; gunzip -N restores it). Omitted when undefined or empty. */
   fileName?: string;

@@ -16,8 +16,10 @@ const { Z_FINISH, Z_SYNC_FLUSH } = zlib.constants;
 const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 // zlib.crc32 would also take a string (its UTF-8 bytes): a block is bytes.
+/** CRC-32 of a block on Node.js: `zlib.crc32` where Node.js has it, else a table-driven CRC-32. */
 export const nodeCrc32: Crc32 = nativeCrc32 === undefined ? (data) => tableCrc32(data) : (data) => nativeCrc32(checkBytes(data, 'data'));
 
+/** Compresses one gzip block with node:zlib's raw deflate, primed with the previous block's last 32 KiB, sync-flushed (or finished, for the last block). */
 export const nodeBlockCompressor: BlockCompressor = (
   input: Uint8Array,
   dictionary: Uint8Array | undefined,
@@ -28,5 +30,6 @@ export const nodeBlockCompressor: BlockCompressor = (
   return zlib.deflateRawSync(input, { level, dictionary, finishFlush: last ? Z_FINISH : Z_SYNC_FLUSH });
 };
 
+/** The gzip block ops on node:zlib: the module a parallel gzip's workers load (an ops factory taking GzipBlockOptions). */
 export const ops = (options?: GzipBlockOptions): Ops<GzipBlockSpec, unknown, GzipBlockOptions> =>
   createGzipBlockOps(nodeBlockCompressor, nodeCrc32, options);

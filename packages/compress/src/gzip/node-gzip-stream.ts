@@ -34,18 +34,21 @@ export class ParallelGzipStream extends Transform {
     this.encoder = new ParallelGzipEncoder(options, (bytes) => this.push(Buffer.from(bytes)));
   }
 
+  /** @internal Node.js's Transform hook: queues the chunk's blocks. */
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.encoder.write(chunk).then(() => {
       callback();
     }, callback);
   }
 
+  /** @internal Node.js's Transform hook: compresses the last block and writes the trailer. */
   override _flush(callback: TransformCallback): void {
     this.encoder.finish().then(() => {
       callback();
     }, callback);
   }
 
+  /** @internal Node.js's stream hook: stops the queue. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.encoder.abort(error ?? undefined).then(
       () => {

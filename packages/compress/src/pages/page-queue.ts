@@ -1,3 +1,6 @@
+// The emitted .d.ts names Symbol.asyncDispose: this keeps the library that declares it
+// in the .d.ts, for consumers whose lib has no esnext.disposable (e.g. es2022 + dom, no @types/node).
+/// <reference lib="esnext.disposable" preserve="true" />
 import { TwqError, describeValue, type RemoteError, type Request, type Workqueue } from '@twq/core';
 import { BusyError, PageError } from '../errors.js';
 import type { CompressionFormat } from '../format.js';
@@ -134,6 +137,7 @@ export class PageQueue {
     await this.queue.destroy();
   }
 
+  /** `await using pages = ...`: destroys the page queue when the scope ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.destroy();
   }

@@ -14,8 +14,10 @@ export const PAGE_CORRUPT = 2;
 /** Decompression would exceed the page size (the handler also throws). */
 export const PAGE_TOO_LONG = 3;
 
+/** A page slot's status after its worker handled it. */
 export type PageStatus = typeof PAGE_OK | typeof PAGE_INCOMPRESSIBLE | typeof PAGE_CORRUPT | typeof PAGE_TOO_LONG;
 
 /** What a page request asks its worker to do (`op` field). */
 export const OP_COMPRESS = 1;
+/** A page request's `op` asking to decompress it. */
 export const OP_DECOMPRESS = 2;

@@ -1,0 +1,46 @@
+/**
+ * The few web-platform globals that @twq/core may use: the ones that Node.js
+ * and browsers (window and workers alike) both define. Core compiles against
+ * these and the ECMAScript library only, without the DOM library and without
+ * @types/node, so a `document`, a `Worker` or a `node:*` import cannot slip
+ * into the environment-agnostic layer. These declarations are used by the
+ * build only (tsconfig.build.json); the emitted .d.ts files take the types
+ * from the consumer's DOM library or @types/node, both of which declare them.
+ * (`declare const`, not the libraries' `var`: nothing here assigns them.)
+ */
+
+interface AbortSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  throwIfAborted(): void;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+declare const AbortSignal: {
+  prototype: AbortSignal;
+  new (): AbortSignal;
+  abort(reason?: unknown): AbortSignal;
+  timeout(milliseconds: number): AbortSignal;
+};
+
+interface AbortController {
+  readonly signal: AbortSignal;
+  abort(reason?: unknown): void;
+}
+declare const AbortController: { prototype: AbortController; new (): AbortController };
+
+declare function structuredClone<T>(value: T): T;
+declare function queueMicrotask(callback: () => void): void;
+declare function setTimeout(callback: () => void, ms?: number): unknown;
+declare function clearTimeout(id: unknown): void;
+
+interface TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare const TextEncoder: { prototype: TextEncoder; new (): TextEncoder };
+interface TextDecoder {
+  decode(input?: ArrayBufferView | ArrayBuffer): string;
+}
+declare const TextDecoder: { prototype: TextDecoder; new (): TextDecoder };
+
+declare const performance: { now(): number };
