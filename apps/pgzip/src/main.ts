@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, readdirSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
@@ -120,7 +120,7 @@ async function processOne(run: Run, file: string, top: boolean): Promise<void> {
 function report(run: Run, name: string, problem: FileProblem): void {
   if (problem.status === EXIT_ERROR || !run.options.quiet) {
     const text = problem.form === 'alone' ? problem.message : problem.form === 'space' ? `${name} ${problem.message}` : `${name}: ${problem.message}`;
-    run.io.stderr.write(`${PROGRAM}: ${text}\n`);
+    run.io.stderr.write(problem.form === 'answer' ? `${problem.message}\n` : `${PROGRAM}: ${text}\n`);
   }
   // An error outranks a warning.
   if (run.status !== EXIT_ERROR) run.status = problem.status;
@@ -328,7 +328,7 @@ async function mayOverwrite(run: Run, target: string): Promise<boolean> {
   const { io } = run;
   if (io.stdin.isTTY !== true) return false;
   const yes = await askYesNo(io.stdin, io.stderr, `${PROGRAM}: ${target} already exists; do you wish to overwrite (y or n)? `);
-  if (!yes) throw new FileProblem('\tnot overwritten', EXIT_WARNING, 'alone');
+  if (!yes) throw new FileProblem('\tnot overwritten', EXIT_WARNING, 'answer');
   return true;
 }
 
@@ -337,6 +337,8 @@ async function removeInput(file: string, read: Stats): Promise<void> {
   let now: Stats;
   try {
     now = lstatSync(file);
+    // With -f a link was followed: its target is what was read, and the link is what goes (as gzip).
+    if (now.isSymbolicLink()) now = statSync(file);
   } catch (e) {
     throw new FileProblem(`not removed: ${describeError(e)}`, EXIT_WARNING);
   }

@@ -64,7 +64,7 @@ describe('twq-gzip -d', () => {
     writeFileSync(join(dir, 'k.gz'), zlib.gzipSync(data));
     writeFileSync(join(dir, 'k'), 'keep me');
     const b = runCli(['-d', 'k.gz'], { cwd: dir });
-    expect(b.status).toBe(1);
+    expect(b.status).toBe(2);
     expect(readFileSync(join(dir, 'k'), 'utf8')).toBe('keep me');
   });
 });
@@ -85,7 +85,6 @@ describe('corrupt and truncated input to -d and -t fail clearly, leaving no part
     ['damaged data', bodyFlipped, /invalid compressed data|crc error/],
     ['not gzip at all', Buffer.from('just some text\n'), /not in gzip format/],
     ['empty file', Buffer.alloc(0), /unexpected end of file/],
-    ['trailing garbage', Buffer.concat([good, Buffer.from('garbage!')]), /trailing garbage/],
   ];
 
   it.each(cases)('%s', (_name, bytes, message) => {

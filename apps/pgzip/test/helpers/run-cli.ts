@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built command: tests run what ships (worker threads cannot load TypeScript on Node 20). */
-export const CLI = fileURLToPath(new URL('../../bundle/cli.js', import.meta.url));
+/** TWQ_GZIP_CLI runs the tests against another build (an older one, to see a test fail before a fix). */
+export const CLI = process.env.TWQ_GZIP_CLI ?? fileURLToPath(new URL('../../bundle/cli.js', import.meta.url));
 
 export interface CliRun {
   status: number | null;
