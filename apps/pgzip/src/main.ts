@@ -11,7 +11,7 @@ import { describeError } from './describe-error.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_WARNING } from './exit-status.js';
 import { FileProblem } from './file-problem.js';
 import { openInput, type OpenInput } from './input-file.js';
-import { readHeader, type GzipHeader } from './gzip-header.js';
+import { FIXED_HEADER_BYTES, TRAILER_BYTES, readHeader, type GzipHeader } from './gzip-header.js';
 import { listFile, listHeading, listLine, listStream, listTotals, type ListEntry } from './list-one.js';
 import { LICENSE, USAGE, UsageError, parseCli, type CliOptions } from './options.js';
 import type { ProgressSpec, ProgressTarget } from './progress.js';
@@ -145,11 +145,11 @@ async function processStdin(run: Run): Promise<void> {
     await readHeader(reader);
     const result = await inflateMembers(reader, options.test ? undefined : detachable(io.stdout), () => undefined);
     if (result.trailingGarbage) throw new FileProblem('decompression OK, trailing garbage ignored', EXIT_WARNING);
-    if (options.test && options.verbose) io.stderr.write('stdin:\tOK\n');
+    if (options.test && options.verbose) io.stderr.write(' OK\n');
     return;
   }
   const result = await compressStream(io.stdin, detachable(io.stdout), undefined, options, progressSpec('stdin', options, io));
-  if (options.verbose) io.stderr.write(`stdin:\t${ratio(result.bytesIn, result.bytesOut)}\n`);
+  if (options.verbose) io.stderr.write(`${ratio(result.bytesIn, result.bytesOut, FIXED_HEADER_BYTES + TRAILER_BYTES)}\n`);
 }
 
 /** A warning gzip gives only at the top level (not while recursing) and not with -q, unless -v. */
@@ -235,7 +235,7 @@ async function decompressFile(run: Run, file: string, input: OpenInput): Promise
       const mtime = options.restoreName && header.mtime !== 0 ? new Date(header.mtime * 1000) : input.stats.mtime;
       result = await toDestination(run, file, target, input, { ...metaOf(input.stats), mtime }, async (output) => {
         const r = await inflateMembers(reader, output.stream(), onRead);
-        return { bytesIn: r.bytesIn, bytesOut: r.bytesOut, trailingGarbage: r.trailingGarbage };
+        return { bytesIn: r.bytesIn, bytesOut: r.bytesOut, trailingGarbage: r.trailingGarbage, overhead: header.length + TRAILER_BYTES };
       });
     }
   } finally {
@@ -243,19 +243,22 @@ async function decompressFile(run: Run, file: string, input: OpenInput): Promise
     await reader.close();
   }
   if (result.trailingGarbage) throw new FileProblem('decompression OK, trailing garbage ignored', EXIT_WARNING);
-  if (options.test && options.verbose) io.stderr.write(`${file}:\tOK\n`);
+  if (options.test && options.verbose) io.stderr.write(`${file}:\t OK\n`);
 }
 
 async function compressFile(run: Run, file: string, input: OpenInput): Promise<void> {
   const { options, io } = run;
   const described = { name: basename(file), stats: input.stats };
   const spec = progressSpec(basename(file), options, io);
+  // The header's bytes (with the stored name) and the trailer's: gzip's ratio leaves them out.
+  const overhead = FIXED_HEADER_BYTES + (options.storeName ? Buffer.byteLength(described.name) + 1 : 0) + TRAILER_BYTES;
   await toDestination(run, file, file + options.suffix, input, metaOf(input.stats), async (output) => {
-      // Regular file to a file descriptor: the zero-copy path. Anything else (a FIFO with -c, a pipe or terminal out): streams.
-      if (input.stats.isFile() && output.fd !== undefined) {
-        return { ...(await compressDirect(input.fd, output.fd, described, options, spec, output.isStdout)), trailingGarbage: false };
-      }
-      return { ...(await compressStream(readStreamOf(input.fd), output.stream(), described, options, spec)), trailingGarbage: false };
+    // Regular file to a file descriptor: the zero-copy path. Anything else (a FIFO with -c, a pipe or terminal out): streams.
+    const r =
+      input.stats.isFile() && output.fd !== undefined
+        ? await compressDirect(input.fd, output.fd, described, options, spec, output.isStdout)
+        : await compressStream(readStreamOf(input.fd), output.stream(), described, options, spec);
+    return { ...r, trailingGarbage: false, overhead };
   });
 }
 
@@ -274,6 +277,8 @@ interface WorkResult {
   bytesIn: number;
   bytesOut: number;
   trailingGarbage: boolean;
+  /** Header and trailer bytes, for -v's ratio. */
+  overhead: number;
 }
 
 /**
@@ -290,7 +295,9 @@ async function toDestination(run: Run, file: string, target: string | undefined,
     if (fd === undefined && !options.decompress && io.stdout.isTTY === true && !options.force) {
       throw new FileProblem('compressed data not written to a terminal. Use -f to force compression.', EXIT_ERROR);
     }
-    return work({ stream: () => detachable(io.stdout), fd, isStdout: true });
+    const result = await work({ stream: () => detachable(io.stdout), fd, isStdout: true });
+    if (options.verbose) io.stderr.write(verboseLine(run, file, result, 'stdout'));
+    return result;
   }
   if ((await exists(target)) && !options.force && !(await mayOverwrite(run, target))) {
     throw new FileProblem(`${target} already exists;\tnot overwritten`, EXIT_WARNING, 'alone');
@@ -316,11 +323,15 @@ async function toDestination(run: Run, file: string, target: string | undefined,
     throw new FileProblem(`cannot write ${target}: ${describeError(e)}`, EXIT_ERROR);
   }
   if (!options.keep) await removeInput(file, input.stats);
-  if (options.verbose) {
-    const [plain, packed] = options.decompress ? [result.bytesOut, result.bytesIn] : [result.bytesIn, result.bytesOut];
-    io.stderr.write(`${file}:\t${ratio(plain, packed)} -- ${options.keep ? 'created' : 'replaced with'} ${target}\n`);
-  }
+  if (options.verbose) io.stderr.write(verboseLine(run, file, result, target));
   return result;
+}
+
+/** gzip -v's line for a file: its ratio, and where the output went (with -c, "replaced with stdout": gzip's words). */
+function verboseLine(run: Run, file: string, result: WorkResult, target: string): string {
+  const { options } = run;
+  const [plain, packed] = options.decompress ? [result.bytesOut, result.bytesIn] : [result.bytesIn, result.bytesOut];
+  return `${file}:\t${ratio(plain, packed, result.overhead)} -- ${options.keep ? 'created' : 'replaced with'} ${target}\n`;
 }
 
 /** gzip's question when standard input is a terminal; without one, the answer is no. */
@@ -362,9 +373,9 @@ function checkIo(io: unknown): void {
   }
 }
 
-/** The space saved, as gzip -v prints it. */
-function ratio(plain: number, packed: number): string {
-  const saved = plain === 0 ? 0 : (1 - packed / plain) * 100;
+/** The space saved, as gzip -v prints it: header and trailer (`overhead`) not counted as compressed data. */
+function ratio(plain: number, packed: number, overhead: number): string {
+  const saved = plain === 0 ? 0 : (100 * (plain - (packed - overhead))) / plain;
   return `${saved.toFixed(1).padStart(5)}%`;
 }
 

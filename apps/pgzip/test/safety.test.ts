@@ -40,7 +40,7 @@ describe('1. every member is decoded; bytes after the last one are padding (zero
   const second = compressibleText(100_000, 22);
   const a = zlib.gzipSync(first);
   const b = zlib.gzipSync(second);
-  const cases: [string, Buffer, number, Buffer][] = [
+  const cases: [string, Buffer, number, Uint8Array][] = [
     ['two members', Buffer.concat([a, b]), 0, Buffer.concat([first, second])],
     ['a member, zero padding', Buffer.concat([a, Buffer.alloc(1000)]), 0, first],
     ['a member, a zero byte, a whole second member', Buffer.concat([a, Buffer.alloc(1), b]), 2, first],
