@@ -42,6 +42,8 @@ export async function inflateMembers(reader: ByteReader, output: Writable | unde
     if (trailer.readUInt32LE(4) !== member.size % UINT32) throw new CorruptInputError('invalid compressed data--length error');
     const next = await reader.bytes(2);
     if (next.length === 0) break;
+    // One byte more is the start of a magic number cut short, for gzip.
+    if (next.length === 1) throw new CorruptInputError('unexpected end of file');
     if (next[0] === GZIP_MAGIC_1 && next[1] === GZIP_MAGIC_2) {
       reader.unread(next);
       await readHeader(reader);

@@ -1,4 +1,4 @@
-import type { EXIT_ERROR, EXIT_WARNING } from './exit-status.js';
+import type { EXIT_ERROR, EXIT_OK, EXIT_WARNING } from './exit-status.js';
 
 /**
  * A problem with one file: reported, the run goes on, the exit status says
@@ -10,7 +10,7 @@ export class FileProblem extends Error {
   override name = 'FileProblem';
   constructor(
     message: string,
-    readonly status: typeof EXIT_ERROR | typeof EXIT_WARNING,
+    readonly status: typeof EXIT_OK | typeof EXIT_ERROR | typeof EXIT_WARNING,
     readonly form: 'colon' | 'space' | 'alone' | 'answer' = 'colon',
   ) {
     super(message);

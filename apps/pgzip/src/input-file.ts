@@ -45,7 +45,7 @@ export function openInput(path: string, options: OpenInputOptions): OpenInput | 
         closeSync(fd);
         return { directory: true };
       }
-      throw new FileProblem('is a directory -- ignored', EXIT_WARNING);
+      throw new FileProblem('is a directory -- ignored', EXIT_WARNING, 'space');
     }
     if (options.inPlace) {
       if (!stats.isFile()) throw new FileProblem('is not a directory or a regular file - ignored', EXIT_WARNING, 'space');

@@ -69,7 +69,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     options = parseCli(argv, io.env ?? {});
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`${PROGRAM}: ${e.message}\nTry '${PROGRAM} --help' for more information.\n`);
+    io.stderr.write(`${PROGRAM}: ${e.message}\n${e.tryHelp ? `Try '${PROGRAM} --help' for more information.\n` : ''}`);
     return EXIT_ERROR;
   }
   if (options.envWarning && !options.quiet) io.stderr.write(`${PROGRAM}: warning: GZIP environment variable is deprecated; use an alias or script\n`);
@@ -118,12 +118,12 @@ async function processOne(run: Run, file: string, top: boolean): Promise<void> {
 }
 
 function report(run: Run, name: string, problem: FileProblem): void {
-  if (problem.status === EXIT_ERROR || !run.options.quiet) {
+  if (problem.status === EXIT_ERROR || !run.options.quiet || run.options.verbose) {
     const text = problem.form === 'alone' ? problem.message : problem.form === 'space' ? `${name} ${problem.message}` : `${name}: ${problem.message}`;
     run.io.stderr.write(problem.form === 'answer' ? `${problem.message}\n` : `${PROGRAM}: ${text}\n`);
   }
-  // An error outranks a warning.
-  if (run.status !== EXIT_ERROR) run.status = problem.status;
+  // An error outranks a warning, a warning a notice (EXIT_OK: said, but no change of status).
+  if (problem.status === EXIT_ERROR || (problem.status === EXIT_WARNING && run.status === EXIT_OK)) run.status = problem.status;
 }
 
 /** Standard input to standard output (or -t: checked and dropped; -l: listed). */
@@ -153,9 +153,9 @@ async function processStdin(run: Run): Promise<void> {
 }
 
 /** A warning gzip gives only at the top level (not while recursing) and not with -q, unless -v. */
-function topLevelWarning(run: Run, top: boolean, message: string): void {
+function topLevelWarning(run: Run, top: boolean, message: string, form: 'colon' | 'space' = 'colon', status: typeof EXIT_OK | typeof EXIT_WARNING = EXIT_WARNING): void {
   const { options } = run;
-  if (options.verbose || (top && !options.recursive && !options.quiet)) throw new FileProblem(message, EXIT_WARNING);
+  if (options.verbose || (top && !options.recursive && !options.quiet)) throw new FileProblem(message, status, form);
 }
 
 /** One named file: opened once, checked, then compressed, decompressed, tested or listed. */
@@ -173,7 +173,8 @@ async function processFile(run: Run, file: string, top: boolean): Promise<void> 
     if (!decompressing && inPlace) {
       const found = compressedSuffixOf(file, options.suffix);
       if (found !== undefined && !options.force) {
-        topLevelWarning(run, top, `already has ${found} suffix -- unchanged`);
+        // A notice: gzip 1.12 says so but exits 0 for it.
+        topLevelWarning(run, top, `already has ${found} suffix -- unchanged`, 'space', EXIT_OK);
         return;
       }
     }

@@ -167,7 +167,7 @@ function describeArgv(argv: unknown): string {
 /** -S: gzip refuses an empty suffix and one longer than 30 bytes; a '/' would name another directory. */
 function parseSuffix(text: string | undefined): string {
   if (text === undefined) return GZ_SUFFIX;
-  if (text.length === 0 || Buffer.byteLength(text) > MAX_SUFFIX_LENGTH || text.includes('/')) throw new UsageError(`invalid suffix '${text}'`);
+  if (text.length === 0 || Buffer.byteLength(text) > MAX_SUFFIX_LENGTH || text.includes('/')) throw new UsageError(`invalid suffix '${text}'`, false);
   return text;
 }
 
