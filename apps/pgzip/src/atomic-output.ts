@@ -13,6 +13,9 @@ export const NAME_MAX = 255;
 /** How every temporary file of twq-gzip begins: `find -name '.twq-gzip-*'` finds those a SIGKILL left. */
 export const TEMPORARY_PREFIX = '.twq-gzip-';
 
+const UTF8_CONTINUATION_MASK = 0xc0;
+const UTF8_CONTINUATION = 0x80;
+
 /** The permission bits gzip gives an output: never set-user-ID, set-group-ID or sticky. */
 const PERMISSION_BITS = 0o777;
 
@@ -134,9 +137,12 @@ function descriptorStream(fd: number): Writable {
 
 /** `.twq-gzip-PID-N.NAME`, cut (at a character boundary) to NAME_MAX bytes. */
 export function temporaryName(target: string, pid: number, n: number): string {
-  let name = `${TEMPORARY_PREFIX}${pid}-${n}.${target}`;
-  while (Buffer.byteLength(name) > NAME_MAX) name = [...name].slice(0, -1).join('');
-  return name;
+  const bytes = Buffer.from(`${TEMPORARY_PREFIX}${pid}-${n}.${target}`);
+  if (bytes.length <= NAME_MAX) return bytes.toString();
+  let end = NAME_MAX;
+  // Back to the start of a UTF-8 sequence: continuation bytes are 10xxxxxx.
+  while ((bytes[end] & UTF8_CONTINUATION_MASK) === UTF8_CONTINUATION) end--;
+  return bytes.subarray(0, end).toString();
 }
 
 async function ignoreEperm(p: Promise<void>): Promise<void> {

@@ -104,7 +104,7 @@ async function inflateOne(reader: ByteReader, output: Writable | undefined, onRe
       }
       await Promise.race([
         new Promise<void>((resolve) => {
-          inflate.write(chunk, () => resolve());
+          inflate.write(chunk, () => { resolve(); });
         }),
         failed,
       ]);
@@ -128,6 +128,6 @@ async function inflateOne(reader: ByteReader, output: Writable | undefined, onRe
 async function endOutput(output: Writable): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     output.once('error', reject);
-    output.end(() => resolve());
+    output.end(() => { resolve(); });
   });
 }
