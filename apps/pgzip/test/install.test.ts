@@ -61,7 +61,8 @@ describe('npm pack and npm i -g', () => {
     };
     const version = twqGzip(['--version']);
     expect(version.status, version.stderr).toBe(0);
-    expect(version.stdout.toString()).toBe(`twq-gzip ${JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')).version as string}\n`);
+    const { version: expectedVersion } = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string };
+    expect(version.stdout.toString()).toBe(`twq-gzip ${expectedVersion}\n`);
     const compress = twqGzip(['-p', '2', 'notes.txt']);
     expect(compress.status, compress.stderr).toBe(0);
     expect(readdirSync(work)).toEqual(['notes.txt.gz']);
