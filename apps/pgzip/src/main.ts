@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
@@ -18,7 +18,7 @@ import type { ProgressSpec, ProgressTarget } from './progress.js';
 import { startProgress, wantsProgress, type Progress } from './progress.js';
 import { askYesNo } from './prompt.js';
 import { StdoutError } from './stdout-error.js';
-import { compressedSuffixOf, decompressedName } from './suffix.js';
+import { SEARCHED_SUFFIXES, compressedSuffixOf, decompressedName } from './suffix.js';
 
 export { EXIT_ERROR, EXIT_OK, EXIT_WARNING };
 export { StdoutError };
@@ -158,13 +158,32 @@ function topLevelWarning(run: Run, top: boolean, message: string, form: 'colon' 
   if (options.verbose || (top && !options.recursive && !options.quiet)) throw new FileProblem(message, status, form);
 }
 
+/**
+ * `gunzip notes` decompresses notes.gz, as gzip does: a name that does not
+ * exist and has no compressed suffix is tried with each suffix gzip knows
+ * (the -S one first). None there: the name with the -S suffix, whose
+ * "No such file or directory" is what gzip reports.
+ */
+function withSuffixIfMissing(file: string, suffix: string): string {
+  if (decompressedName(file, suffix) !== undefined || existsSync(file)) return file;
+  for (const s of [suffix, ...SEARCHED_SUFFIXES]) if (existsSync(file + s)) return file + s;
+  return file + suffix;
+}
+
 /** One named file: opened once, checked, then compressed, decompressed, tested or listed. */
-async function processFile(run: Run, file: string, top: boolean): Promise<void> {
+async function processFile(run: Run, given: string, top: boolean): Promise<void> {
   const { options } = run;
+  const file = options.decompress || options.test || options.list ? withSuffixIfMissing(given, options.suffix) : given;
   const decompressing = options.decompress || options.test || options.list;
   const inPlace = !(options.stdout || options.test || options.list);
   // Opened first (as gzip): a directory is recursed into whatever its name.
-  const opened = openInput(file, { inPlace, force: options.force, recursive: options.recursive });
+  let opened: ReturnType<typeof openInput>;
+  try {
+    opened = openInput(file, { inPlace, force: options.force, recursive: options.recursive });
+  } catch (e) {
+    // Named as opened: gunzip notes reports notes.gz.
+    throw e instanceof FileProblem || file === given ? e : new FileProblem(`${file}: ${describeError(e)}`, EXIT_ERROR, 'alone');
+  }
   if ('directory' in opened) {
     for (const name of readdirSync(file).sort()) await processOne(run, join(file, name), false);
     return;

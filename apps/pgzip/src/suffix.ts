@@ -13,6 +13,9 @@ const DECOMPRESS_SUFFIXES: readonly (readonly [string, string])[] = [
   ['_z', ''],
 ];
 
+/** The suffixes gzip tries, in its order, when asked to decompress a name that does not exist (after the -S one). */
+export const SEARCHED_SUFFIXES: readonly string[] = ['.gz', '.z', '.taz', '.tgz', '-gz', '-z', '_z'];
+
 function checkName(file: unknown): asserts file is string {
   if (typeof file !== 'string') {
     throw new TypeError(`file must be a string, got ${typeof file === 'object' && file !== null ? Object.prototype.toString.call(file) : String(file)}`);
