@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { crc32Combine, nodeCrc32 } from '@twq/compress';
+import { crc32 } from '@twq/compress';
 import type { ByteReader } from './byte-reader.js';
 import { CorruptInputError } from './corrupt-input-error.js';
 import { describeError } from './describe-error.js';
@@ -18,9 +18,9 @@ export interface DecompressResult {
   readonly trailingGarbage: boolean;
 }
 
-/** zlib.crc32 (Node 20.15 and later), or @twq/compress's CRC-32 joined to the running value. */
+/** zlib.crc32 (Node 20.15 and later), or @twq/compress's table CRC-32 on older Nodes. */
 const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value: number) => number }).crc32;
-const updateCrc32 = (crc: number, data: Uint8Array): number => (nativeCrc32 === undefined ? crc32Combine(crc, nodeCrc32(data), data.length) : nativeCrc32(data, crc));
+const updateCrc32 = (crc: number, data: Uint8Array): number => (nativeCrc32 === undefined ? crc32(data, crc) : nativeCrc32(data, crc));
 
 /**
  * Decompresses every member of a gzip input whose first header `reader` has

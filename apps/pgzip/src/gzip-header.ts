@@ -1,7 +1,8 @@
+import { GZIP_HEADER_BYTES, GZIP_TRAILER_BYTES } from '@twq/compress';
 import type { ByteReader } from './byte-reader.js';
 import { CorruptInputError } from './corrupt-input-error.js';
 
-/** gzip's magic bytes and its one method (deflate). */
+/** gzip's magic bytes and its one method (deflate); @twq/compress does not export its copies. */
 export const GZIP_MAGIC_1 = 0x1f;
 export const GZIP_MAGIC_2 = 0x8b;
 const METHOD_DEFLATE = 8;
@@ -13,9 +14,9 @@ const FLAG_NAME = 0x08;
 const FLAG_COMMENT = 0x10;
 const FLAG_RESERVED = 0xe0;
 
-/** Bytes of the fixed header and of the trailer (CRC-32 and size). */
-export const FIXED_HEADER_BYTES = 10;
-export const TRAILER_BYTES = 8;
+/** Bytes of the fixed header and of the trailer (CRC-32 and size), as @twq/compress writes them. */
+export const FIXED_HEADER_BYTES = GZIP_HEADER_BYTES;
+export const TRAILER_BYTES = GZIP_TRAILER_BYTES;
 
 /** What a member's header says. */
 export interface GzipHeader {

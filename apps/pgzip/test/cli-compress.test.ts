@@ -3,19 +3,8 @@ import { chmodSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, wri
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { compressibleText, randomBytes } from '@twq/test-support/corpus';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, scratch, startCli } from './helpers/run-cli.js';
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-function workspace(): ReturnType<typeof scratch> {
-  const s = scratch();
-  cleanups.push(s.cleanup);
-  return s;
-}
+import { describe, expect, it } from 'vitest';
+import { runCli, workspace, startCli } from './helpers/run-cli.js';
 
 function gzipT(path: string): { ok: boolean; stderr: string } {
   const r = spawnSync('gzip', ['-t', path]);

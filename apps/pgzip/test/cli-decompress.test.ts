@@ -3,19 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { compressibleText } from '@twq/test-support/corpus';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, scratch } from './helpers/run-cli.js';
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-function workspace(): ReturnType<typeof scratch> {
-  const s = scratch();
-  cleanups.push(s.cleanup);
-  return s;
-}
+import { describe, expect, it } from 'vitest';
+import { runCli, workspace } from './helpers/run-cli.js';
 
 const data = compressibleText(500_000, 9);
 

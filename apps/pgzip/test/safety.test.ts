@@ -9,20 +9,9 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { compressibleText } from '@twq/test-support/corpus';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../src/main.js';
-import { CLI, runCli, scratch, startCli } from './helpers/run-cli.js';
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-function workspace(): ReturnType<typeof scratch> {
-  const s = scratch();
-  cleanups.push(s.cleanup);
-  return s;
-}
+import { CLI, runCli, workspace, startCli } from './helpers/run-cli.js';
 
 const isRoot = process.getuid?.() === 0;
 /** A user and group other than root's, for files "someone else" owns. */
