@@ -9,16 +9,17 @@
  * with the name and time their headers store). Where twq-gzip differs on
  * purpose, the row says what differs and why; every other byte must agree.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { compressibleText } from '@twq/test-support/corpus';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { CLI } from './helpers/run-cli.js';
 
 const GZIP = '/usr/bin/gzip';
+const RUN_TIMEOUT_MS = 60_000;
 const isRoot = process.getuid?.() === 0;
 /** Every input's time: outputs that take it from their input must show it, in both directories. */
 const INPUT_TIME = new Date(1_600_000_000_000);
@@ -34,7 +35,7 @@ const byGzip = (data: string, name: string): Uint8Array => {
   try {
     writeFileSync(join(dir, name), data);
     utimesSync(join(dir, name), INPUT_TIME, INPUT_TIME);
-    expect(spawnSync(GZIP, ['-k', name], { cwd: dir }).status).toBe(0);
+    if (spawnSync(GZIP, ['-k', name], { cwd: dir }).status !== 0) throw new Error(`gzip -k ${name} failed`);
     return readFileSync(join(dir, `${name}.gz`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -241,7 +242,7 @@ function setUp(row: Row): string {
     else if ('dir' in entry) mkdirSync(path);
     else if ('symlink' in entry) symlinkSync(entry.symlink, path);
     else if ('hardlink' in entry) linkSync(join(dir, entry.hardlink), path);
-    else expect(spawnSync('mkfifo', [path]).status).toBe(0);
+    else if (spawnSync('mkfifo', [path]).status !== 0) throw new Error(`mkfifo ${path} failed`);
   }
   for (const [name, mode] of Object.entries(row.owners ?? {})) {
     chownSync(join(dir, name), OTHER_UID, OTHER_GID);
@@ -253,11 +254,30 @@ function setUp(row: Row): string {
   return dir;
 }
 
-function run(command: string[], row: Row, cwd: string): { status: number | null; stdout: Buffer; stderr: string } {
+/** Runs one tool on a row, killed (and failed) past the time limit. */
+function run(command: string[], row: Row, cwd: string): Promise<{ status: number | null; stdout: Buffer; stderr: string }> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', TZ: 'UTC', ...row.env };
-  const r = spawnSync(command[0], [...command.slice(1), ...row.args], { cwd, env, input: row.stdin ?? new Uint8Array(0), maxBuffer: 1 << 26, timeout: 60_000 });
-  if (r.error !== undefined) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0], [...command.slice(1), ...row.args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command.join(' ')} ${row.args.join(' ')} did not exit within ${RUN_TIMEOUT_MS} ms`));
+    }, RUN_TIMEOUT_MS);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(row.stdin ?? new Uint8Array(0));
+  });
 }
 
 function comparable(stdout: Buffer, kind: Row['stdout']): string {
@@ -266,13 +286,13 @@ function comparable(stdout: Buffer, kind: Row['stdout']): string {
   return stdout.toString();
 }
 
-describe('twq-gzip and GNU gzip on the same inputs and flags', () => {
-  it.each(ROWS.filter((r) => isRoot || r.root !== true).map((r) => [r.name, r] as const))('%s', (_name, row) => {
+// Rows run a few at a time (each mostly waits for its two processes), and both tools of a row at once.
+describe('twq-gzip and GNU gzip on the same inputs and flags', { concurrent: true }, () => {
+  it.for(ROWS.filter((r) => isRoot || r.root !== true))('$name', async (row, { expect }) => {
     const gzipDir = setUp(row);
     const twqDir = setUp(row);
     try {
-      const expected = run([GZIP], row, gzipDir);
-      const actual = run([process.execPath, CLI], row, twqDir);
+      const [expected, actual] = await Promise.all([run([GZIP], row, gzipDir), run([process.execPath, CLI], row, twqDir)]);
       const shown = `gzip ${row.args.join(' ')}\ngzip stderr: ${expected.stderr}\ntwq-gzip stderr: ${actual.stderr}`;
       expect(actual.status, `exit status\n${shown}`).toBe(expected.status);
       expect(snapshot(twqDir), `the directory afterwards\n${shown}`).toEqual(snapshot(gzipDir));
