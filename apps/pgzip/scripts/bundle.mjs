@@ -16,6 +16,7 @@
 // entries, and @twq/compress its ops modules, next to the module that names
 // them. So those modules are entries here too, under the same relative
 // names, at the top of bundle/ where the command's code lands.
+import { builtinModules } from 'node:module';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -34,6 +35,8 @@ await rm(outDir, { recursive: true, force: true });
 const bundle = await rolldown({
   input: {
     cli: here('../dist/cli.js'),
+    // The package's library entry (main, parseCli, ...): the same code, no dependency either.
+    index: here('../dist/index.js'),
     // Found by @twq/node through new URL('./supervisor-entry.js', import.meta.url), and so on.
     'supervisor-entry': nodeDist('supervisor-entry.js'),
     'worker-entry': nodeDist('worker-entry.js'),
@@ -41,8 +44,9 @@ const bundle = await rolldown({
     'pages/node-page-ops': compressDist('pages/node-page-ops.js'),
   },
   platform: 'node',
-  // Loaded only for a progress bar on a terminal (a dynamic import): stays a dependency.
-  external: ['cli-progress'],
+  // Everything is inlined, cli-progress too (in a chunk of its own, loaded by a
+  // dynamic import only for a progress bar on a terminal): the published
+  // package declares no dependency, and `npm i -g` needs nothing but Node.
   logLevel: 'warn',
 });
 try {
@@ -70,6 +74,28 @@ for (const file of await readdir(outDir, { recursive: true })) {
     if (!existsSync(join(dirname(path), relative))) missing.push(`${file} names ${relative}`);
   }
 }
+// What the package declares must be what the bundle imports: Node's built-in
+// modules only, since every dependency is inlined (and declares none).
+const manifest = JSON.parse(await readFile(here('../package.json'), 'utf8'));
+const declared = new Set(Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies }));
+const imported = /(?:\bimport\s*(?:[\w*{}\s,$]+from\s*)?|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"'./][^"']*)["']/g;
+const undeclared = new Set();
+const used = new Set();
+for (const file of await readdir(outDir, { recursive: true })) {
+  if (!file.endsWith('.js')) continue;
+  for (const [, specifier] of (await readFile(join(outDir, file), 'utf8')).matchAll(imported)) {
+    if (specifier.startsWith('node:') || builtinModules.includes(specifier)) continue;
+    const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+    used.add(name);
+    if (!declared.has(name)) undeclared.add(`${file} imports ${specifier}`);
+  }
+}
+const unused = [...declared].filter((name) => !used.has(name));
+if (undeclared.size > 0 || unused.length > 0) {
+  console.error(`bundle: package.json's dependencies do not match the bundle's imports:\n  ${[...undeclared, ...unused.map((n) => `${n} is declared but not imported`)].join('\n  ')}`);
+  process.exit(1);
+}
+
 if (missing.length > 0) {
   console.error(`bundle: modules named by URL are missing from ${outDir}:\n  ${missing.join('\n  ')}`);
   process.exit(1);

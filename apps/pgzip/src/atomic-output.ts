@@ -1,9 +1,23 @@
-import type { WriteStream } from 'node:fs';
-import { chmod, lstat, open, rename, unlink, utimes, type FileHandle } from 'node:fs/promises';
+import { write } from 'node:fs';
+import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import { lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Bytes buffered before the output stream asks for backpressure: large writes, few system calls. */
 const OUTPUT_HIGH_WATER_MARK = 1024 * 1024;
+
+/** The longest file name (one path component) Linux file systems take, in bytes (NAME_MAX). */
+export const NAME_MAX = 255;
+
+/** How every temporary file of twq-gzip begins: `find -name '.twq-gzip-*'` finds those a SIGKILL left. */
+export const TEMPORARY_PREFIX = '.twq-gzip-';
+
+const UTF8_CONTINUATION_MASK = 0xc0;
+const UTF8_CONTINUATION = 0x80;
+
+/** The permission bits gzip gives an output: never set-user-ID, set-group-ID or sticky. */
+const PERMISSION_BITS = 0o777;
 
 /** Temporary files made by this process so far: part of their names. */
 let created = 0;
@@ -11,18 +25,28 @@ let created = 0;
 /** Temporary files not yet renamed into place: removed on a signal, so no partial output survives. */
 const pending = new Set<string>();
 
+/** What an output takes from its input, as gzip gives it (copy_stat). */
+export interface OutputMeta {
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly atime: Date;
+  readonly mtime: Date;
+}
+
 /**
  * An output file written under a temporary name in the target's directory
  * (so the final rename is atomic, on one file system) and renamed at the end.
  * Until `commit()`, the target is untouched; `discard()` removes the
- * temporary file. The temporary file is created exclusively ('wx'): an
- * existing file is never clobbered, whatever its name.
+ * temporary file. The temporary file is created exclusively ('wx', mode 0600:
+ * no one else can read it while it fills): an existing file is never
+ * clobbered, whatever its name.
  */
 export class AtomicOutput {
   readonly target: string;
   readonly temporary: string;
   private readonly handle: FileHandle;
-  private writeStream: WriteStream | undefined;
+  private writeStream: Writable | undefined;
   private finished = false;
 
   private constructor(target: string, temporary: string, handle: FileHandle) {
@@ -32,13 +56,14 @@ export class AtomicOutput {
   }
 
   /**
-   * Creates the temporary file beside `target`, named after it, this process
-   * and a counter. Exclusive creation ('wx') never opens an existing file; a
-   * name already taken (a crashed run of the same process id) is skipped.
+   * Creates the temporary file beside `target`: `.twq-gzip-PID-N.NAME`, cut to
+   * NAME_MAX bytes, so that any target name the file system takes has a
+   * temporary name it takes too. A name already taken (a run killed with the
+   * same process id) is skipped.
    */
   static async create(target: string): Promise<AtomicOutput> {
     for (;;) {
-      const temporary = join(dirname(target), `.${basename(target)}.twq-${process.pid}-${++created}.tmp`);
+      const temporary = join(dirname(target), temporaryName(basename(target), process.pid, ++created));
       try {
         const handle = await open(temporary, 'wx', 0o600);
         pending.add(temporary);
@@ -54,22 +79,25 @@ export class AtomicOutput {
     return this.handle.fd;
   }
 
-  /** A write stream on the temporary file; it closes the file when it ends or is destroyed. */
-  get stream(): WriteStream {
-    this.writeStream ??= this.handle.createWriteStream({ highWaterMark: OUTPUT_HIGH_WATER_MARK });
+  /** A write stream on the temporary file; ending or destroying it leaves the file open for commit() or discard(). */
+  get stream(): Writable {
+    this.writeStream ??= descriptorStream(this.handle.fd);
     return this.writeStream;
   }
 
   /**
-   * Gives the file the input's mode and times (as gzip does), then renames
-   * it over the target. Call once the data is written (the stream finished).
+   * Gives the file the input's group, permission bits, owner and times, in
+   * gzip's order (group first; the owner last, after which a user other than
+   * root could change nothing more), on the open file; then renames it over
+   * the target. A user who is not root cannot give a file away: that chown
+   * fails and is ignored, as with gzip. Call once the data is written.
    */
-  async commit(meta?: { mode: number; atime: Date; mtime: Date }): Promise<void> {
-    if (this.writeStream === undefined) await this.handle.close();
-    if (meta !== undefined) {
-      await chmod(this.temporary, meta.mode & 0o7777);
-      await utimes(this.temporary, meta.atime, meta.mtime);
-    }
+  async commit(meta: OutputMeta): Promise<void> {
+    await ignoreEperm(this.handle.chown(-1, meta.gid));
+    await this.handle.chmod(meta.mode & PERMISSION_BITS);
+    await ignoreEperm(this.handle.chown(meta.uid, -1));
+    await this.handle.utimes(meta.atime, meta.mtime);
+    await this.handle.close();
     await rename(this.temporary, this.target);
     pending.delete(this.temporary);
     this.finished = true;
@@ -79,17 +107,49 @@ export class AtomicOutput {
   async discard(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    const stream = this.writeStream;
-    if (stream === undefined) {
-      await this.handle.close().catch(() => undefined);
-    } else if (!stream.closed) {
-      await new Promise<void>((resolve) => {
-        stream.once('close', resolve);
-        stream.destroy();
-      });
-    }
+    this.writeStream?.destroy();
+    await this.handle.close().catch(() => undefined);
     await unlink(this.temporary).catch(() => undefined);
     pending.delete(this.temporary);
+  }
+}
+
+const writeAsync = promisify(write);
+
+/**
+ * A Writable on a descriptor that never closes it (fs.WriteStream closes its
+ * descriptor when destroyed, and a FileHandle's own stream keeps the handle
+ * from closing until the stream does): the descriptor stays the
+ * AtomicOutput's, for its metadata and its one close.
+ */
+function descriptorStream(fd: number): Writable {
+  return new Writable({
+    highWaterMark: OUTPUT_HIGH_WATER_MARK,
+    write(chunk: Buffer, _encoding, callback) {
+      void (async () => {
+        for (let at = 0; at < chunk.length; ) at += (await writeAsync(fd, chunk, at, chunk.length - at)).bytesWritten;
+      })().then(() => {
+        callback();
+      }, callback);
+    },
+  });
+}
+
+/** `.twq-gzip-PID-N.NAME`, cut (at a character boundary) to NAME_MAX bytes. */
+export function temporaryName(target: string, pid: number, n: number): string {
+  const bytes = Buffer.from(`${TEMPORARY_PREFIX}${pid}-${n}.${target}`);
+  if (bytes.length <= NAME_MAX) return bytes.toString();
+  let end = NAME_MAX;
+  // Back to the start of a UTF-8 sequence: continuation bytes are 10xxxxxx.
+  while ((bytes[end] & UTF8_CONTINUATION_MASK) === UTF8_CONTINUATION) end--;
+  return bytes.subarray(0, end).toString();
+}
+
+async function ignoreEperm(p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'EPERM') throw e;
   }
 }
 

@@ -1,10 +1,14 @@
-import { createReadStream, fstatSync, readSync, writeSync, type Stats } from 'node:fs';
-import type { Readable, Transform, Writable } from 'node:stream';
+import { fstatSync, read, readSync, writeSync, type Stats } from 'node:fs';
+import { promisify } from 'node:util';
+import { Readable, type Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GZIP_OS_UNIX, createParallelGzipEncoder, createParallelGzipStream, type GzipOptions } from '@twq/compress';
 import { createQueue } from '@twq/node';
 import type { CliOptions } from './options.js';
+import { StdoutError } from './stdout-error.js';
 import { progressMeter, startProgress, wantsProgress, type Progress, type ProgressSpec } from './progress.js';
+
+const readAsync = promisify(read);
 
 /** Bytes read at a time from a pipe or terminal: eight 128 KiB blocks per read keeps callbacks few. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
@@ -27,9 +31,24 @@ export interface InputFile {
   readonly stats: Stats;
 }
 
-/** Opens a file for reading in large chunks. */
-export function openInput(path: string): Readable {
-  return createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+/**
+ * The chunks of an open file, read in turn from its current position. The
+ * descriptor stays open, whatever happens (its opener closes it): an
+ * fs.ReadStream closes its descriptor when destroyed, and a number closed
+ * twice may by then be another file's.
+ */
+export async function* readChunks(fd: number): AsyncGenerator<Buffer> {
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    const { bytesRead } = await readAsync(fd, buffer, 0, READ_CHUNK_BYTES, null);
+    if (bytesRead === 0) return;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/** An open file as a stream (see readChunks): destroying it leaves the descriptor open. */
+export function readStreamOf(fd: number): Readable {
+  return Readable.from(readChunks(fd), { objectMode: false });
 }
 
 /** Whether `fd` is a regular file: then it can be read (or written) directly, without streams. */
@@ -71,9 +90,14 @@ async function maybeProgress(spec: ProgressSpec, size: number | undefined): Prom
  * comes in order). No stream, no intermediate buffer: the submitter's share
  * of the work stays small, which is what lets two workers use two cores.
  */
-export async function compressDirect(inputFd: number, outputFd: number, file: InputFile, options: CliOptions, spec: ProgressSpec): Promise<CompressResult> {
+export async function compressDirect(inputFd: number, outputFd: number, file: InputFile, options: CliOptions, spec: ProgressSpec, isStdout = false): Promise<CompressResult> {
   const encoder = createParallelGzipEncoder({ createQueue, ...gzipOptions(options, file) }, (bytes) => {
-    writeAll(outputFd, bytes);
+    try {
+      writeAll(outputFd, bytes);
+    } catch (e) {
+      // Standard output's failures end the run (as gzip's write_error); a file's are that file's problem.
+      throw isStdout ? new StdoutError(e) : e;
+    }
   });
   // Start the workers at once, without waiting for them: this thread compresses the first blocks meanwhile.
   encoder.start().catch(() => undefined);

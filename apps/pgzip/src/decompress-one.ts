@@ -1,73 +1,133 @@
-import { Transform, Writable, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import type { Writable } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { crc32 } from '@twq/compress';
+import type { ByteReader } from './byte-reader.js';
+import { CorruptInputError } from './corrupt-input-error.js';
 import { describeError } from './describe-error.js';
-import { progressMeter, startProgress, wantsProgress, type Progress, type ProgressSpec } from './progress.js';
+import { GZIP_MAGIC_1, GZIP_MAGIC_2, TRAILER_BYTES, readHeader } from './gzip-header.js';
 
-export interface DecompressJob {
-  readonly input: Readable;
-  /** Undefined for -t: the data is checked and dropped. */
-  readonly output: Writable | undefined;
-  readonly size: number | undefined;
-  readonly progress: ProgressSpec;
-}
+/** Output bytes per inflate call: large writes, few callbacks. */
+const INFLATE_CHUNK_BYTES = 256 * 1024;
+/** ISIZE is the length modulo 2^32. */
+const UINT32 = 2 ** 32;
 
 export interface DecompressResult {
   readonly bytesIn: number;
   readonly bytesOut: number;
+  /** Bytes other than zero padding followed the last member: gzip's "decompression OK, trailing garbage ignored" (a warning). */
+  readonly trailingGarbage: boolean;
 }
 
-/** A fault in the compressed data (as opposed to an I/O error): the message says what, as gzip would. */
-export class CorruptInputError extends Error {
-  override name = 'CorruptInputError';
+/** zlib.crc32 (Node 20.15 and later), or @twq/compress's table CRC-32 on older Nodes. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value: number) => number }).crc32;
+const updateCrc32 = (crc: number, data: Uint8Array): number => (nativeCrc32 === undefined ? crc32(data, crc) : nativeCrc32(data, crc));
+
+/**
+ * Decompresses every member of a gzip input whose first header `reader` has
+ * just read, as gzip does: each member checked against its CRC-32 and length;
+ * after a member, either another member (its magic bytes), or nothing but zero
+ * bytes to the end (padding: accepted), or anything else: trailing garbage,
+ * which ends decompression with a warning (the data before it is good). No
+ * byte after a member is skipped unseen.
+ */
+export async function inflateMembers(reader: ByteReader, output: Writable | undefined, onRead: (offset: number) => void): Promise<DecompressResult> {
+  let bytesOut = 0;
+  let trailingGarbage = false;
+  for (;;) {
+    const member = await inflateOne(reader, output, onRead);
+    bytesOut += member.size;
+    const trailer = await reader.bytes(TRAILER_BYTES);
+    if (trailer.length < TRAILER_BYTES) throw new CorruptInputError('unexpected end of file');
+    if (trailer.readUInt32LE(0) !== member.crc >>> 0) throw new CorruptInputError('invalid compressed data--crc error');
+    if (trailer.readUInt32LE(4) !== member.size % UINT32) throw new CorruptInputError('invalid compressed data--length error');
+    const next = await reader.bytes(2);
+    if (next.length === 0) break;
+    // One byte more is the start of a magic number cut short, for gzip.
+    if (next.length === 1) throw new CorruptInputError('unexpected end of file');
+    if (next[0] === GZIP_MAGIC_1 && next[1] === GZIP_MAGIC_2) {
+      reader.unread(next);
+      await readHeader(reader);
+      continue;
+    }
+    reader.unread(next);
+    trailingGarbage = !(await onlyZerosFollow(reader));
+    break;
+  }
+  onRead(reader.offset);
+  if (output !== undefined) await endOutput(output);
+  return { bytesIn: reader.offset, bytesOut, trailingGarbage };
+}
+
+/** Reads to the end; whether every byte was zero (stops at the first that is not). */
+async function onlyZerosFollow(reader: ByteReader): Promise<boolean> {
+  for (let chunk = await reader.chunk(); chunk !== undefined; chunk = await reader.chunk()) {
+    if (chunk.some((b) => b !== 0)) return false;
+  }
+  return true;
 }
 
 /**
- * Decompresses one input, single-threaded, with node:zlib's gunzip: every
- * member of a multi-member file in turn, each checked against its CRC-32 and
- * length. Zero padding after the last member is accepted (as gzip accepts
- * it); anything else is reported as corrupt.
+ * One member's deflate data, fed chunk by chunk to a raw inflater. The
+ * inflater stops at the end of the deflate stream; how much of the last chunk
+ * it used (bytesWritten counts the bytes it consumed) tells where the trailer
+ * starts, and the rest is handed back to the reader.
  */
-export async function decompressOne(job: DecompressJob): Promise<DecompressResult> {
-  let bytesIn = 0;
-  let bytesOut = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      bytesIn += chunk.length;
-      callback(null, chunk);
-    },
+async function inflateOne(reader: ByteReader, output: Writable | undefined, onRead: (offset: number) => void): Promise<{ crc: number; size: number }> {
+  const inflate = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES });
+  let crc = 0;
+  let size = 0;
+  inflate.on('data', (data: Buffer) => {
+    crc = updateCrc32(crc, data);
+    size += data.length;
+    if (output !== undefined && !output.write(data)) {
+      inflate.pause();
+      output.once('drain', () => inflate.resume());
+    }
   });
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  const outputCounter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      bytesOut += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  const sink =
-    job.output ??
-    new Writable({
-      write(_chunk, _encoding, callback) {
-        callback();
-      },
+  let outputFailed: (e: Error) => void = () => undefined;
+  const failed = new Promise<never>((_resolve, reject) => {
+    inflate.once('error', (e) => {
+      reject(new CorruptInputError(describeError(e, true), { cause: e }));
     });
-  const progress: Progress | undefined =
-    job.size !== undefined && wantsProgress(job.progress.target, job.progress.quiet, job.size)
-      ? await startProgress(job.progress.label, job.size, job.progress.target)
-      : undefined;
-  const stages: (Readable | Transform | Writable)[] = [job.input, counter];
-  if (progress !== undefined) stages.push(progressMeter(progress));
-  stages.push(gunzip, outputCounter, sink);
+    outputFailed = reject;
+  });
+  output?.once('error', outputFailed);
+  failed.catch(() => undefined);
+  const ended = new Promise<void>((resolve) => inflate.once('end', resolve));
+  let consumed = 0;
   try {
-    await (pipeline as (...streams: (Readable | Transform | Writable)[]) => Promise<void>)(...stages);
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    const fromZlib = typeof code === 'string' && code.startsWith('Z_');
-    if (fromZlib) throw new CorruptInputError(describeError(e, true, bytesOut > 0), { cause: e });
-    throw e;
+    for (;;) {
+      const chunk = await Promise.race([reader.chunk(), failed]);
+      if (chunk === undefined) {
+        inflate.end();
+        break;
+      }
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          inflate.write(chunk, () => { resolve(); });
+        }),
+        failed,
+      ]);
+      const used = inflate.bytesWritten - consumed;
+      consumed = inflate.bytesWritten;
+      onRead(reader.offset);
+      if (used < chunk.length) {
+        reader.unread(chunk.subarray(used));
+        break;
+      }
+    }
+    await Promise.race([ended, failed]);
   } finally {
-    progress?.stop();
+    output?.off('error', outputFailed);
+    inflate.destroy();
   }
-  if (bytesIn === 0) throw new CorruptInputError('unexpected end of file');
-  return { bytesIn, bytesOut };
+  return { crc, size };
+}
+
+/** Ends the output and waits until everything is written (a file stream: closed). */
+async function endOutput(output: Writable): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    output.once('error', reject);
+    output.end(() => { resolve(); });
+  });
 }

@@ -19,6 +19,9 @@ const SYSTEM_MESSAGES: Readonly<Record<string, string>> = {
   EIO: 'Input/output error',
   EEXIST: 'File exists',
   EPIPE: 'Broken pipe',
+  ELOOP: 'Too many levels of symbolic links',
+  ENAMETOOLONG: 'File name too long',
+  EXDEV: 'Invalid cross-device link',
 };
 
 /**

@@ -1,7 +1,7 @@
-/** The suffix twq-gzip adds, and the ones it recognises when decompressing (as gzip does). */
+/** The suffix twq-gzip adds by default, as gzip. */
 export const GZ_SUFFIX = '.gz';
 
-/** Compressed suffix -> what replaces it on decompression. */
+/** Compressed suffix -> what replaces it on decompression (gzip's list; matched ignoring case, as gzip). */
 const DECOMPRESS_SUFFIXES: readonly (readonly [string, string])[] = [
   ['.gz', ''],
   ['.tgz', '.tar'],
@@ -13,22 +13,36 @@ const DECOMPRESS_SUFFIXES: readonly (readonly [string, string])[] = [
   ['_z', ''],
 ];
 
-/** Whether `file` already ends in a compressed suffix (gzip leaves such files alone unless forced). */
-export function hasCompressedSuffix(file: string): boolean {
-  return decompressedName(file) !== undefined;
+/** The suffixes gzip tries, in its order, when asked to decompress a name that does not exist (after the -S one). */
+export const SEARCHED_SUFFIXES: readonly string[] = ['.gz', '.z', '.taz', '.tgz', '-gz', '-z', '_z'];
+
+function checkName(file: unknown): asserts file is string {
+  if (typeof file !== 'string') {
+    throw new TypeError(`file must be a string, got ${typeof file === 'object' && file !== null ? Object.prototype.toString.call(file) : String(file)}`);
+  }
 }
 
-/** The name `file` decompresses to, or undefined when its suffix is not one gzip knows. */
-export function decompressedName(file: string): string | undefined {
-  const name: unknown = file;
-  if (typeof name !== 'string') {
-    throw new TypeError(`file must be a string, got ${typeof name === 'object' && name !== null ? Object.prototype.toString.call(name) : String(name)}`);
-  }
+/** The compressed suffix `file` ends with (the user's -S suffix first), or undefined. gzip leaves such files alone unless forced. */
+export function compressedSuffixOf(file: string, suffix = GZ_SUFFIX): string | undefined {
+  checkName(file);
   const lower = file.toLowerCase();
-  for (const [suffix, replacement] of DECOMPRESS_SUFFIXES) {
-    const base = file.slice(0, file.length - suffix.length);
+  for (const s of [suffix, ...DECOMPRESS_SUFFIXES.map(([known]) => known)]) {
+    const base = file.slice(0, file.length - s.length);
     // A bare suffix ('.gz') names no file; keep the directory separator out of the base too.
-    if (lower.endsWith(suffix) && base.length > 0 && !base.endsWith('/')) return base + replacement;
+    if (lower.endsWith(s.toLowerCase()) && base.length > 0 && !base.endsWith('/')) return file.slice(base.length);
   }
   return undefined;
+}
+
+/** Whether `file` already ends in a compressed suffix. */
+export function hasCompressedSuffix(file: string, suffix = GZ_SUFFIX): boolean {
+  return compressedSuffixOf(file, suffix) !== undefined;
+}
+
+/** The name `file` decompresses to, or undefined when its suffix is not one gzip knows (nor the -S suffix). */
+export function decompressedName(file: string, suffix = GZ_SUFFIX): string | undefined {
+  const found = compressedSuffixOf(file, suffix);
+  if (found === undefined) return undefined;
+  const replacement = DECOMPRESS_SUFFIXES.find(([known]) => known === found.toLowerCase() && known !== suffix.toLowerCase())?.[1] ?? '';
+  return file.slice(0, file.length - found.length) + replacement;
 }

@@ -3,19 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { compressibleText } from '@twq/test-support/corpus';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, scratch } from './helpers/run-cli.js';
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-function workspace(): ReturnType<typeof scratch> {
-  const s = scratch();
-  cleanups.push(s.cleanup);
-  return s;
-}
+import { describe, expect, it } from 'vitest';
+import { runCli, workspace } from './helpers/run-cli.js';
 
 const data = compressibleText(500_000, 9);
 
@@ -64,7 +53,7 @@ describe('twq-gzip -d', () => {
     writeFileSync(join(dir, 'k.gz'), zlib.gzipSync(data));
     writeFileSync(join(dir, 'k'), 'keep me');
     const b = runCli(['-d', 'k.gz'], { cwd: dir });
-    expect(b.status).toBe(1);
+    expect(b.status).toBe(2);
     expect(readFileSync(join(dir, 'k'), 'utf8')).toBe('keep me');
   });
 });
@@ -85,7 +74,6 @@ describe('corrupt and truncated input to -d and -t fail clearly, leaving no part
     ['damaged data', bodyFlipped, /invalid compressed data|crc error/],
     ['not gzip at all', Buffer.from('just some text\n'), /not in gzip format/],
     ['empty file', Buffer.alloc(0), /unexpected end of file/],
-    ['trailing garbage', Buffer.concat([good, Buffer.from('garbage!')]), /trailing garbage/],
   ];
 
   it.each(cases)('%s', (_name, bytes, message) => {

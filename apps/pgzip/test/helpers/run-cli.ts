@@ -3,9 +3,11 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
 
 /** The built command: tests run what ships (worker threads cannot load TypeScript on Node 20). */
-export const CLI = fileURLToPath(new URL('../../bundle/cli.js', import.meta.url));
+/** TWQ_GZIP_CLI runs the tests against another build (an older one, to see a test fail before a fix). */
+export const CLI = process.env.TWQ_GZIP_CLI ?? fileURLToPath(new URL('../../bundle/cli.js', import.meta.url));
 
 export interface CliRun {
   status: number | null;
@@ -28,6 +30,13 @@ export function runCli(args: string[], options: { cwd: string; input?: Uint8Arra
 /** Starts twq-gzip without waiting (for signal tests). */
 export function startCli(args: string[], cwd: string): ReturnType<typeof spawn> {
   return spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** A fresh temporary directory, removed when the current test finishes (call it inside a test). */
+export function workspace(): ReturnType<typeof scratch> {
+  const s = scratch();
+  onTestFinished(s.cleanup);
+  return s;
 }
 
 /** A fresh temporary directory; `cleanup()` removes it. */

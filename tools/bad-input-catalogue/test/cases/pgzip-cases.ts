@@ -32,9 +32,19 @@ export const pgzipCases: Case[] = [
       range: 'argv must be an array of strings',
       names: (v) => (Array.isArray(v) ? ['holding 2'] : typeof v === 'object' && v !== null ? ['[object Object]'] : undefined),
     }),
+    // getopt's words, as gzip prints them (main() adds "Try 'twq-gzip --help' for more information.").
     ...each('argv', [{ label: 'an unknown flag', value: '--fastest' }, { label: 'a value where none is taken', value: '--keep=1' }], UsageError, (v) => parseCli([v as string]), {
-      names: (v) => [v === '--keep=1' ? "'-k, --keep'" : "'--fastest'"],
-      range: "Try 'twq-gzip --help'",
+      names: (v) => [v === '--keep=1' ? "'--keep'" : "'--fastest'"],
+      range: 'option',
+    }),
+    ...each('argv', [{ label: 'an unknown short flag', value: '-0' }], UsageError, (v) => parseCli([v as string]), { names: () => ["'0'"], range: 'invalid option' }),
+    ...each('argv', [{ label: 'an empty suffix', value: '' }, { label: 'a suffix with a slash', value: '.g/z' }], UsageError, (v) => parseCli(['-S', v as string]), {
+      names: (v) => [`'${String(v)}'`],
+      range: 'invalid suffix',
+    }),
+    ...each('env', [{ label: 'GZIP=-c (not allowed there)', value: '-c' }, { label: 'GZIP=file (an operand)', value: 'file' }], UsageError, (v) => parseCli([], { GZIP: v as string }), {
+      names: (v) => [String(v)],
+      range: 'GZIP environment variable',
     }),
     ...each('argv', [{ label: '-p 0', value: '0' }, { label: '-p 257', value: '257' }], UsageError, (v) => parseCli(['-p', v as string]), { names: (v) => [`'${String(v)}'`], range: '-p (threads) must be an integer from 1 to 256' }),
     ...each('argv', [{ label: '-b 16', value: '16' }], UsageError, (v) => parseCli(['-b', v as string]), { names: () => ["'16'"], range: 'must be an integer from 32 to 4096' }),

@@ -16,16 +16,19 @@ const gz = gzipSync(text);
 const badCrc = Uint8Array.from(gz, (b, i) => (i === gz.length - 8 ? b ^ 0xff : b));
 const truncated = gz.subarray(0, Math.floor(gz.length / 2));
 
-/** A flag with an argument it does not take: parseArgs refuses it, naming the flag. */
+/** A flag with an argument it does not take: refused as gzip's getopt_long refuses it, naming the flag. */
 function noArgument(flag: string): CliCase {
-  const short = (CLI_OPTIONS as Record<string, { short?: string }>)[flag].short;
   return {
     cli,
     flag,
     label: `--${flag}=1 (takes no argument)`,
     args: [`--${flag}=1`],
-    stderr: [short === undefined ? `'--${flag}'` : `'-${short}, --${flag}'`, 'does not take an argument', "Try 'twq-gzip --help'"],
+    stderr: [`option '--${flag}' doesn't allow an argument`, "Try 'twq-gzip --help' for more information."],
   };
+}
+
+function suffix(label: string, value: string): CliCase {
+  return { cli, flag: 'suffix', label, args: ['-S', value, 'a'], files: { a: text }, stderr: [`invalid suffix '${value}'`] };
 }
 
 function processes(label: string, value: string): CliCase {
@@ -47,17 +50,23 @@ export const pgzipCliCases: CliCase[] = [
   processes('empty', ''),
   processes('huge', '99999999999999999999'),
   processes('hexadecimal', '0x4'),
-  { cli, flag: 'processes', label: 'negative (read as a flag: ambiguous)', args: ['-p', '-1', 'a'], files: { a: text }, stderr: ["Option '-p' argument is ambiguous"] },
-  { cli, flag: 'processes', label: 'missing its value', args: ['a', '--processes'], files: { a: text }, stderr: ["Option '-p, --processes <value>' argument missing"] },
+  processes('negative (taken as its value, as getopt does)', '-1'),
+  { cli, flag: 'processes', label: 'missing its value', args: ['a', '--processes'], files: { a: text }, stderr: ["option '--processes' requires an argument"] },
   blocksize('below 32 KiB', '16'),
   blocksize('above 4 MiB', '8192'),
   blocksize('zero', '0'),
   blocksize('a fraction', '64.5'),
   blocksize('with a unit', '128k'),
   blocksize('huge', '1e30'),
-  { cli, flag: 'blocksize', label: 'missing its value', args: ['a', '-b'], files: { a: text }, stderr: ["Option '-b, --blocksize <value>' argument missing"] },
-  { cli, flag: 'unknown', label: 'a flag it does not define', args: ['--fastest', 'a'], files: { a: text }, stderr: ["Unknown option '--fastest'"] },
-  { cli, flag: 'unknown', label: 'an unknown short flag in a group', args: ['-kx', 'a'], files: { a: text }, stderr: ["Unknown option '-x'"] },
+  { cli, flag: 'blocksize', label: 'missing its value', args: ['a', '-b'], files: { a: text }, stderr: ["option requires an argument -- 'b'"] },
+  suffix('empty', ''),
+  suffix('longer than 30 bytes', '.1234567890123456789012345678901'),
+  suffix('with a slash (would name another directory)', '.d/z'),
+  { cli, flag: 'suffix', label: 'missing its value', args: ['a', '-S'], files: { a: text }, stderr: ["option requires an argument -- 'S'"] },
+  { cli, flag: 'unknown', label: 'a flag it does not define', args: ['--fastest', 'a'], files: { a: text }, stderr: ["unrecognized option '--fastest'", "Try 'twq-gzip --help'"] },
+  { cli, flag: 'unknown', label: 'an unknown short flag in a group', args: ['-kx', 'a'], files: { a: text }, stderr: ["invalid option -- 'x'"] },
+  { cli, flag: 'unknown', label: 'level 0 (gzip has none)', args: ['-0', 'a'], files: { a: text }, stderr: ["invalid option -- '0'"] },
+  { cli, flag: 'unknown', label: 'an ambiguous prefix', args: ['--s', 'a'], files: { a: text }, stderr: ["option '--s' is ambiguous; possibilities:", "'--stdout'", "'--suffix'"] },
 
   // ---- files ----
   { cli, flag: 'FILE', label: 'a file that does not exist', args: ['missing.txt'], stderr: ['missing.txt: No such file or directory'] },
@@ -65,7 +74,7 @@ export const pgzipCliCases: CliCase[] = [
   process.getuid?.() === 0
     ? { cli, flag: 'FILE', label: 'a file that cannot be read (as root: /proc/self/mem)', args: ['-t', '/proc/self/mem'], stderr: ['/proc/self/mem: Input/output error'] }
     : { cli, flag: 'FILE', label: 'a file that cannot be read (mode 000)', args: ['locked'], files: { locked: text }, unreadable: ['locked'], stderr: ['locked: Permission denied'] },
-  { cli, flag: 'FILE', label: 'a directory', args: ['dir'], files: { dir: null }, status: 2, stderr: ['dir: is a directory -- ignored'] },
+  { cli, flag: 'FILE', label: 'a directory', args: ['dir'], files: { dir: null }, status: 2, stderr: ['dir is a directory -- ignored'] },
   { cli, flag: 'FILE', label: 'a path through a regular file', args: ['a/inner'], files: { a: text }, stderr: ['a/inner: Not a directory'] },
   {
     cli,
@@ -76,7 +85,8 @@ export const pgzipCliCases: CliCase[] = [
     after: { 'a.gz': ANY_CONTENT },
     stderr: ['missing: No such file or directory'],
   },
-  { cli, flag: 'FILE', label: 'an output that already exists (no -f)', args: ['a'], files: { a: text, 'a.gz': 'keep me' }, stderr: ['a.gz already exists; not overwritten (use -f)'] },
+  // A warning (status 2), as gzip's, when standard input is no terminal (a terminal is asked).
+  { cli, flag: 'FILE', label: 'an output that already exists (no -f)', args: ['a'], files: { a: text, 'a.gz': 'keep me' }, status: 2, stderr: ['a.gz already exists;\tnot overwritten'] },
   {
     cli,
     flag: 'force',
@@ -85,7 +95,6 @@ export const pgzipCliCases: CliCase[] = [
     files: { a: text, 'a.gz': null, 'a.gz/inside': 'x' },
     stderr: ['a: cannot write a.gz:'],
   },
-  { cli, flag: 'FILE', label: 'an already compressed file (no -f)', args: ['a.gz'], files: { 'a.gz': gz }, status: 2, stderr: ['a.gz: already has .gz suffix -- unchanged'] },
   { cli, flag: 'decompress', label: 'a file without a compressed suffix', args: ['-d', 'a'], files: { a: text }, status: 2, stderr: ['a: unknown suffix -- ignored'] },
   { cli, flag: 'decompress', label: 'a file that is not gzip', args: ['-d', 'a.gz'], files: { 'a.gz': text }, stderr: ['a.gz: not in gzip format'] },
   { cli, flag: 'decompress', label: 'a truncated member: no partial output left', args: ['-d', 'a.gz'], files: { 'a.gz': truncated }, stderr: ['a.gz: unexpected end of file'] },
@@ -93,7 +102,14 @@ export const pgzipCliCases: CliCase[] = [
   { cli, flag: 'test', label: 'a corrupt member', args: ['-t', 'a.gz'], files: { 'a.gz': badCrc }, stderr: ['a.gz: invalid compressed data--crc error'] },
   { cli, flag: 'test', label: 'standard input that is not gzip', args: ['-t'], stdin: new TextEncoder().encode(text), stderr: ['stdin: not in gzip format'] },
   { cli, flag: 'stdout', label: 'a missing file to standard output', args: ['-c', 'nope'], stderr: ['nope: No such file or directory'] },
-  { cli, flag: 'to-stdout', label: 'a directory to standard output', args: ['--to-stdout', 'dir'], files: { dir: null }, status: 2, stderr: ['dir: is a directory -- ignored'] },
+  { cli, flag: 'to-stdout', label: 'a directory to standard output', args: ['--to-stdout', 'dir'], files: { dir: null }, status: 2, stderr: ['dir is a directory -- ignored'] },
+  { cli, flag: 'list', label: 'a file that is not gzip', args: ['-l', 'a.gz'], files: { 'a.gz': text }, stderr: ['a.gz: not in gzip format'] },
+  { cli, flag: 'recursive', label: 'a corrupt member inside a directory', args: ['-dr', 'dir'], files: { dir: null, 'dir/a.gz': badCrc }, stderr: ['dir/a.gz: invalid compressed data--crc error'] },
+  { cli, flag: 'name', label: '-N with a truncated member: nothing created under the stored name', args: ['-dN', 'a.gz'], files: { 'a.gz': truncated }, stderr: ['a.gz: unexpected end of file'] },
+  { cli, flag: 'FILE', label: 'a symbolic link (no -f): refused, link and target kept', args: ['link'], files: { target: text }, symlinks: { link: 'target' }, stderr: ['link: Too many levels of symbolic links'] },
+  { cli, flag: 'force', label: 'a FIFO, even with -f: refused, kept', args: ['-f', 'pipe'], fifos: ['pipe'], status: 2, stderr: ['pipe is not a directory or a regular file - ignored'] },
+  { cli, flag: 'FILE', label: 'a file with another hard link (no -f)', args: ['h'], files: { h: text }, hardlinks: { h2: 'h' }, status: 2, stderr: ['h has 1 other link -- file ignored'] },
+  { cli, flag: 'decompress', label: 'one byte after the member (a magic number cut short)', args: ['-d', 'a.gz'], files: { 'a.gz': Buffer.concat([gz, Buffer.from('x')]) }, stderr: ['a.gz: unexpected end of file'] },
   { cli, flag: 'keep', label: 'a missing file, with -k', args: ['-k', 'gone'], stderr: ['gone: No such file or directory'] },
   { cli, flag: 'quiet', label: 'errors are still reported with -q', args: ['-q', 'gone'], stderr: ['gone: No such file or directory'] },
   { cli, flag: 'verbose', label: 'a missing file, with -v', args: ['-v', 'gone'], stderr: ['gone: No such file or directory'] },

@@ -4,8 +4,8 @@
  * what was wrong (the flag, the value, the file), and leave the directory as
  * it found it: no output file, no temporary file, no input removed.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,6 +25,10 @@ export interface CliCase {
   readonly args: readonly string[];
   /** Files to create first: contents, or null for a directory. */
   readonly files?: Readonly<Record<string, string | Uint8Array | null>>;
+  /** Symbolic links to create (name -> target), FIFOs, and second names of files (name -> existing file). */
+  readonly symlinks?: Readonly<Record<string, string>>;
+  readonly fifos?: readonly string[];
+  readonly hardlinks?: Readonly<Record<string, string>>;
   /** Of those, the ones to make unreadable (mode 000) for the run. */
   readonly unreadable?: readonly string[];
   readonly stdin?: Uint8Array;
@@ -92,9 +96,14 @@ export function snapshot(dir: string, prefix = ''): Record<string, string | null
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
     const key = prefix + name;
-    if (lstatSync(path).isDirectory()) {
+    const stats = lstatSync(path);
+    if (stats.isDirectory()) {
       out[key] = null;
       Object.assign(out, snapshot(path, `${key}/`));
+    } else if (stats.isSymbolicLink()) {
+      out[key] = `symlink to ${readlinkSync(path)}`;
+    } else if (stats.isFIFO()) {
+      out[key] = 'fifo';
     } else {
       out[key] = readFileSync(path).toString('base64');
     }
@@ -110,11 +119,19 @@ function create(dir: string, files: Readonly<Record<string, string | Uint8Array 
   }
 }
 
-/** The snapshot `files` make, as `snapshot` reports it. */
-function expected(files: Readonly<Record<string, string | Uint8Array | null>>): Record<string, string | null> {
+/** Links and FIFOs, after the files they may name. */
+function createSpecial(dir: string, c: Pick<CliCase, 'symlinks' | 'fifos' | 'hardlinks'>): void {
+  for (const [name, target] of Object.entries(c.symlinks ?? {})) symlinkSync(target, join(dir, name));
+  for (const [name, existing] of Object.entries(c.hardlinks ?? {})) linkSync(join(dir, existing), join(dir, name));
+  for (const name of c.fifos ?? []) execFileSync('mkfifo', [join(dir, name)]);
+}
+
+/** The snapshot `files` (and the case's links and FIFOs) make, as `snapshot` reports it. */
+function expected(files: Readonly<Record<string, string | Uint8Array | null>>, c: Pick<CliCase, 'symlinks' | 'fifos' | 'hardlinks'> = {}): Record<string, string | null> {
   const scratch = mkdtempSync(join(tmpdir(), 'twq-catalogue-expect-'));
   try {
     create(scratch, files);
+    createSpecial(scratch, c);
     return snapshot(scratch);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -126,6 +143,7 @@ export async function runCliCase(c: CliCase): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'twq-catalogue-cli-'));
   try {
     create(dir, c.files ?? {});
+    createSpecial(dir, c);
     const args = c.args.map((a) => a.replaceAll('{dir}', dir));
     for (const name of c.unreadable ?? []) chmodSync(join(dir, name), 0o000);
     const run = await runCli(c.cli, args, dir, c.stdin, c.timeoutMs ?? 20_000);
@@ -138,7 +156,7 @@ export async function runCliCase(c: CliCase): Promise<void> {
     expect(run.stderr, 'no stack trace: the user gets a message').not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     if (c.quietStdout !== false) expect(run.stdout.length, `nothing on stdout: ${shown}`).toBe(0);
     const actual = snapshot(dir);
-    const want = expected(c.after ?? c.files ?? {});
+    const want = expected(c.after ?? c.files ?? {}, c.after === undefined ? c : {});
     for (const [name, content] of Object.entries(c.after ?? {})) if (content === ANY_CONTENT && name in actual) want[name] = actual[name];
     expect(actual, 'the directory afterwards: no output or temporary file left, no input removed').toEqual(want);
   } finally {
