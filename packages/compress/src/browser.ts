@@ -20,11 +20,8 @@ import type { QueueFactory } from './queue-factory.js';
 
 export * from './common.js';
 export { fflatePageCodec } from './codec/fflate-page-codec.js';
-export { pakoBlockCompressor } from './gzip/browser-block-ops.js';
-export { opsQueueFactory } from './ops-queue-factory.js';
 export type { OpsQueueFactory } from './ops-queue-factory.js';
 export type { GzipOptions } from './entry-options.js';
-export { browserGzipBlockOps, browserPageOps };
 
 /** The page ops module (fflate), for adapters that import ops by URL. */
 export const browserPageOpsUrl: URL = new URL('./pages/browser-page-ops.js', import.meta.url);
