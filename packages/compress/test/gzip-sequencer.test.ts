@@ -3,7 +3,7 @@ import { compressibleText } from '@twq/test-support/corpus';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../src/gzip/crc32.js';
-import { GzipSequencer, type GzipFraming } from '../src/gzip/gzip-sequencer.js';
+import { GzipSequencer } from '../src/gzip/gzip-sequencer.js';
 import { expectSameBytes } from './helpers/bytes.js';
 import { gzipTestAccepts } from './helpers/gzip-tool.js';
 
@@ -16,30 +16,27 @@ interface Block {
   readonly length: number;
 }
 
-/** Blocks as the workers of each framing make them (node:zlib stands in for the codec). */
-function compressBlocks(data: Uint8Array, framing: GzipFraming): Block[] {
+/** Blocks as the workers make them (node:zlib stands in for the codec). */
+function compressBlocks(data: Uint8Array): Block[] {
   const blocks: Block[] = [];
   for (let at = 0; at < data.length || blocks.length === 0; at += BLOCK) {
     const input = data.subarray(at, at + BLOCK);
     const last = at + BLOCK >= data.length;
-    const bytes =
-      framing === 'one-member'
-        ? zlib.deflateRawSync(input, {
-            level: LEVEL,
-            dictionary: at > 0 ? data.subarray(at - BLOCK, at) : undefined,
-            finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
-          })
-        : zlib.deflateRawSync(input, { level: LEVEL });
+    const bytes = zlib.deflateRawSync(input, {
+      level: LEVEL,
+      dictionary: at > 0 ? data.subarray(at - BLOCK, at) : undefined,
+      finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+    });
     blocks.push({ bytes, crc: crc32(input), length: input.length });
   }
   return blocks;
 }
 
 /** Runs the blocks through a sequencer, finishing in `order` (a permutation within the window), and returns the file. */
-function sequence(blocks: readonly Block[], framing: GzipFraming, order: readonly number[], window: number): Uint8Array {
+function sequence(blocks: readonly Block[], order: readonly number[], window: number): Uint8Array {
   const chunks: Uint8Array[] = [];
   // The sequencer's bytes are valid only during the call: copy them, as a real consumer must.
-  const s = new GzipSequencer(LEVEL, { fileName: 'seq.txt' }, BLOCK, framing, (c) => chunks.push(new Uint8Array(c)));
+  const s = new GzipSequencer(LEVEL, { fileName: 'seq.txt' }, BLOCK, (c) => chunks.push(new Uint8Array(c)));
   s.bound(window);
   s.writeHeader();
   for (let i = 0; i < blocks.length; i++) expect(s.number()).toBe(i);
@@ -74,48 +71,30 @@ function windowedOrder(n: number, window: number, keys: readonly number[]): numb
 describe('GzipSequencer', () => {
   const data = compressibleText(7 * BLOCK + 1234, 5);
 
-  for (const framing of ['one-member', 'member-per-block'] as const) {
-    it(`${framing}: blocks finishing in any order within the window make the same file, which gzip and zlib read back`, () => {
-      const blocks = compressBlocks(data, framing);
-      const inOrder = sequence(blocks, framing, blocks.map((_, i) => i), 4);
-      expectSameBytes(zlib.gunzipSync(inOrder), data);
-      expect(gzipTestAccepts(inOrder)).toEqual({ ok: true, stderr: '' });
-      fc.assert(
-        fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), fc.integer({ min: 1, max: 6 }), (keys, window) => {
-          const order = windowedOrder(blocks.length, window, keys);
-          expectSameBytes(sequence(blocks, framing, order, window), inOrder);
-        }),
-        { numRuns: 60 },
-      );
-    });
-  }
-
-  it('one member: one header with the name, one trailer; member per block: a header and trailer per block, the name in the first only', () => {
-    const one = sequence(compressBlocks(data, 'one-member'), 'one-member', [0, 1, 2, 3, 4, 5, 6, 7], 8);
-    const many = sequence(compressBlocks(data, 'member-per-block'), 'member-per-block', [0, 1, 2, 3, 4, 5, 6, 7], 8);
-    const members = (file: Uint8Array): number => {
-      let n = 0;
-      for (let i = 0; i + 2 < file.length; i++) if (file[i] === 0x1f && file[i + 1] === 0x8b && file[i + 2] === 8) n++;
-      return n;
-    };
-    expect(members(one)).toBe(1);
-    expect(members(many)).toBeGreaterThanOrEqual(8);
-    expect(Buffer.from(many).indexOf('seq.txt')).toBeGreaterThan(0);
-    expect(Buffer.from(many).lastIndexOf('seq.txt')).toBe(Buffer.from(many).indexOf('seq.txt'));
+  it('blocks finishing in any order within the window make the same file, which gzip and zlib read back', () => {
+    const blocks = compressBlocks(data);
+    const inOrder = sequence(blocks, blocks.map((_, i) => i), 4);
+    expectSameBytes(zlib.gunzipSync(inOrder), data);
+    expect(gzipTestAccepts(inOrder)).toEqual({ ok: true, stderr: '' });
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), fc.integer({ min: 1, max: 6 }), (keys, window) => {
+        const order = windowedOrder(blocks.length, window, keys);
+        expectSameBytes(sequence(blocks, order, window), inOrder);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('refuses a trailer while a block is missing, and an early block with no reorder ring', () => {
-    const s = new GzipSequencer(LEVEL, {}, BLOCK, 'one-member', () => undefined);
+    const s = new GzipSequencer(LEVEL, {}, BLOCK, () => undefined);
     s.number();
     s.number();
     expect(() => { s.blockDone(1, new Uint8Array(1), 0, 1); }).toThrow(/block 1 finished before block 0/);
     expect(() => { s.writeTrailer(); }).toThrow(/2 blocks compressed but 0 written/);
   });
 
-  it('an empty input is one valid member in either framing', () => {
-    for (const framing of ['one-member', 'member-per-block'] as const) {
-      const file = sequence(compressBlocks(new Uint8Array(0), framing), framing, [0], 1);
-      expect(zlib.gunzipSync(file).length).toBe(0);
-    }
+  it('an empty input is one valid member', () => {
+    const file = sequence(compressBlocks(new Uint8Array(0)), [0], 1);
+    expect(zlib.gunzipSync(file).length).toBe(0);
   });
 });

@@ -1,25 +1,16 @@
 import { TwqError } from '@twq/core';
 import type { CompressionLevel } from '../level.js';
 import { crc32CombineWith, crc32ShiftOperator } from './crc32-combine.js';
-import { GZIP_HEADER_BYTES, gzipHeader, gzipTrailer, type GzipHeaderOptions } from './gzip-header.js';
+import { gzipHeader, gzipTrailer, type GzipHeaderOptions } from './gzip-header.js';
 import { ReorderBuffer } from './reorder-buffer.js';
-
-/**
- * How compressed blocks make a file:
- * - 'one-member': each block is raw deflate ended by a sync flush (the last
- *   one final), so the blocks join into one deflate stream: one header, one
- *   trailer with the CRC-32 combined block by block (pigz's output);
- * - 'member-per-block': each block is a finished deflate stream (a codec with
- *   no sync flush, such as a browser's CompressionStream): every block becomes
- *   its own gzip member with its own header and trailer. RFC 1952 allows
- *   several members; gzip, zlib and browsers read them all back as one file.
- */
-export type GzipFraming = 'one-member' | 'member-per-block';
 
 /**
  * The output side of parallel gzip: numbers the blocks, writes the header,
  * writes finished blocks in order (holding those that finish early in a
- * bounded reorder ring), keeps the CRC-32 and length, and writes the trailer.
+ * bounded reorder ring), keeps the CRC-32 and length, and writes the trailer:
+ * one gzip member, as pigz writes it. (Not one member per block: gzip and zlib
+ * read several members, but Chromium's DecompressionStream stops after the
+ * first with "Junk found after end of compressed data".)
  * Knows nothing of queues or slots: the encoder feeds it.
  *
  * Output goes to `onChunk` synchronously, in order; the bytes are only valid
@@ -35,20 +26,16 @@ export class GzipSequencer {
   private headerWritten = false;
   /** x^(8 * blockSize): combines the CRC of a full block in one multiplication. */
   private readonly fullBlockShift: number;
-  /** The header of every member after the first (member-per-block): no name, no time. */
-  private readonly laterHeader: Uint8Array;
 
   constructor(
     private readonly level: CompressionLevel,
     private readonly header: GzipHeaderOptions,
     private readonly blockSize: number,
-    private readonly framing: GzipFraming,
     private readonly onChunk: (chunk: Uint8Array) => void,
   ) {
     // Checked now, not at the first write.
     gzipHeader(level, header);
     this.fullBlockShift = crc32ShiftOperator(blockSize);
-    this.laterHeader = framing === 'member-per-block' ? gzipHeader(level, { os: header.os }) : new Uint8Array(GZIP_HEADER_BYTES);
   }
 
   /** Uncompressed bytes written so far. */
@@ -114,18 +101,11 @@ export class GzipSequencer {
       throw new TwqError('ERR_TWQ_GZIP_LOST', `gzip: ${this.nextSeq} blocks compressed but ${this.writeSeq} written`);
     }
     this.writeHeader();
-    if (this.framing === 'one-member') this.emit(gzipTrailer(this.crc, this.bytesIn));
+    this.emit(gzipTrailer(this.crc, this.bytesIn));
   }
 
   private writeBlock(bytes: Uint8Array, crc: number, length: number): void {
     this.bytesIn += length;
-    if (this.framing === 'member-per-block') {
-      if (this.writeSeq > 0) this.emit(this.laterHeader);
-      this.writeSeq++;
-      this.emit(bytes);
-      this.emit(gzipTrailer(crc, length));
-      return;
-    }
     this.crc = crc32CombineWith(this.crc, crc, length === this.blockSize ? this.fullBlockShift : crc32ShiftOperator(length));
     this.writeSeq++;
     this.emit(bytes);

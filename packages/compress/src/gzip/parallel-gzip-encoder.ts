@@ -7,7 +7,7 @@ import type { GzipBlockSpec } from './block-layout.js';
 import { resolveGzipBlockOptions, type BlockCompressor, type Crc32, type GzipBlockOptions } from './block-ops.js';
 import { WINDOW_BYTES } from './block-size.js';
 import type { GzipHeaderOptions } from './gzip-header.js';
-import { GzipSequencer, type GzipFraming } from './gzip-sequencer.js';
+import { GzipSequencer } from './gzip-sequencer.js';
 
 /**
  * Slots per worker by default: one block in work, one queued (double
@@ -61,12 +61,6 @@ export interface ParallelGzipOptions extends GzipBlockOptions, GzipHeaderOptions
   inlineCompressor?: InlineCompressor;
   /** When the submitter uses it; default 'while-starting' (see SubmitterCompression). */
   submitterCompression?: SubmitterCompression;
-  /**
-   * How the blocks from `opsModule` join (see GzipFraming): 'one-member'
-   * (default; blocks end with a sync flush) or 'member-per-block' (blocks are
-   * finished deflate streams). The entry points set it for their ops.
-   */
-  framing?: GzipFraming;
 }
 
 /** A block compressor and CRC for the submitter's own thread (see `inlineCompressor`). */
@@ -83,7 +77,6 @@ const FINISHED = 1;
 const FAILED = 2;
 
 const SUBMITTER_COMPRESSION: readonly SubmitterCompression[] = ['never', 'while-starting', 'when-idle'];
-const FRAMINGS: readonly GzipFraming[] = ['one-member', 'member-per-block'];
 
 /**
  * Parallel gzip, pigz's method, on a twq queue: the input is cut into blocks;
@@ -92,7 +85,7 @@ const FRAMINGS: readonly GzipFraming[] = ['one-member', 'member-per-block'];
  * and its CRC-32 computed there too. The submitter (this object) copies
  * input into slots and hands finished blocks to a GzipSequencer, which writes
  * them in order with the header and trailer: the output is one standard gzip
- * member (or one member per block, see GzipFraming).
+ * member.
  *
  * Placement is round-robin, so consecutive blocks go to different workers,
  * and each worker scans its slots round-robin too: blocks finish about in
@@ -161,10 +154,6 @@ export class ParallelGzipEncoder {
         `submitterCompression must be one of ${SUBMITTER_COMPRESSION.map((m) => `'${m}'`).join(', ')}, got ${describeValue(submitterCompression)}`,
       );
     }
-    const framing = options.framing ?? 'one-member';
-    if (!FRAMINGS.includes(framing)) {
-      throw new RangeError(`framing must be one of ${FRAMINGS.map((m) => `'${m}'`).join(', ')}, got ${describeValue(framing)}`);
-    }
     const threads = options.threads ?? 1;
     const minThreads = inline === undefined ? 1 : 0;
     if (!Number.isInteger(threads) || threads < minThreads || threads > MAX_THREADS) {
@@ -182,7 +171,7 @@ export class ParallelGzipEncoder {
     if (!(opsModule instanceof URL) && (typeof opsModule !== 'string' || opsModule.length === 0)) {
       throw new TypeError(`opsModule must be the URL of a gzip block ops module, got ${describeValue(opsModule)}`);
     }
-    this.sequencer = new GzipSequencer(level, options, blockSize, framing, onChunk);
+    this.sequencer = new GzipSequencer(level, options, blockSize, onChunk);
     this.level = level;
     this.blockSize = blockSize;
     this.threads = threads;

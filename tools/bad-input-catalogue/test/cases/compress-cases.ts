@@ -136,9 +136,6 @@ function encoderOptionCases(make: (options: ParallelGzipOptions) => unknown): Ba
     ...each('options.submitterCompression', [{ label: 'unknown', value: 'always' }, { label: 'a boolean', value: true }], RangeError, (v) => refused({ submitterCompression: v }), {
       range: "'never', 'while-starting', 'when-idle'",
     }),
-    ...each('options.framing', [{ label: 'unknown', value: 'zip' }, { label: 'wrong case', value: 'ONE-MEMBER' }, { label: 'a number', value: 1 }], RangeError, (v) => refused({ framing: v }), {
-      range: "'one-member', 'member-per-block'",
-    }),
     ...each('options.fileName', [{ label: 'a number', value: 7 }, { label: 'an object', value: { name: 'a.txt' } }], TypeError, (v) => refused({ fileName: v }), { range: 'fileName must be a string' }),
     ...each(
       'options.mtime',
