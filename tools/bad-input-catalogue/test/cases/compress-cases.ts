@@ -36,6 +36,7 @@ import {
   type QueueFactory,
 } from '@twq/compress';
 import { nodeBlockCompressor, nodeCrc32, ops as nodeGzipBlockOps } from '@twq/compress/gzip-block-ops';
+import { ops as nativeGzipBlockOps } from '@twq/compress/native-gzip-block-ops';
 import { ops as nodePageOps } from '@twq/compress/page-ops';
 import { createQueue as nodeCreateQueue } from '@twq/node';
 import { expect } from 'vitest';
@@ -259,6 +260,7 @@ export const compressCases: Case[] = [
   ...[
     { e: '@twq/compress/gzip-block-ops [node]', subject: 'ops', fn: nodeGzipBlockOps },
     { e: '@twq/compress/gzip-block-ops [browser]', subject: 'ops', fn: browserGzipEntry.ops },
+    { e: '@twq/compress/native-gzip-block-ops', subject: 'ops', fn: nativeGzipBlockOps },
   ].flatMap(({ e, subject, fn }) =>
     casesFor({ entry: e, subject }, [
       ...each('options', NOT_AN_OBJECT, TypeError, (v) => fn(v as object), { range: 'object or undefined' }),
