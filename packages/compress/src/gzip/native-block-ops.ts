@@ -28,22 +28,49 @@ const FLAGS_OFFSET = 3;
 /** Bytes a sync flush marker may add after the final block's end (3 bits, padding, LEN and NLEN). */
 const SYNC_FLUSH_ROOM = 5;
 
-/** Each slot's own input copy: a CompressionStream takes no view of shared memory. */
+/** Each slot's own input copy (a CompressionStream takes no view of shared memory), and room for the header or trailer of its member. */
 interface NativeSlot {
   readonly input: Uint8Array<ArrayBuffer>;
+  readonly edge: Uint8Array;
 }
 
-/** `input` through a CompressionStream('gzip'): one complete member. */
-async function gzipMember(input: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-  const stream = new Blob([input]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+/**
+ * `input` through a CompressionStream('gzip'): the chunks of one complete
+ * member. Written and read in this thread's own JavaScript (no Blob, no
+ * Response: those may hand the bytes to another process and back). The write
+ * is not awaited: the stream applies backpressure until its output is read.
+ */
+async function gzipMember(input: Uint8Array<ArrayBuffer>): Promise<{ chunks: Uint8Array[]; length: number }> {
+  const stream = new CompressionStream('gzip');
+  const writer = stream.writable.getWriter();
+  const written = writer.write(input).then(() => writer.close());
+  const reader = stream.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    chunks.push(r.value);
+    length += r.value.length;
+  }
+  await written;
+  return { chunks, length };
+}
+
+/** Bytes [from, to) of the member made of `chunks`, copied to `output` at 0. */
+function copyRange(chunks: readonly Uint8Array[], from: number, to: number, output: Uint8Array): void {
+  let at = 0;
+  for (const chunk of chunks) {
+    const start = Math.max(from, at);
+    const end = Math.min(to, at + chunk.length);
+    if (start < end) output.set(chunk.subarray(start - at, end - at), start - from);
+    at += chunk.length;
+  }
 }
 
 export const ops = (options?: GzipBlockOptions): Ops<GzipBlockSpec, NativeSlot, GzipBlockOptions> => {
   const { blockSize } = resolveGzipBlockOptions(options);
   return defineOps<GzipBlockSpec, NativeSlot, GzipBlockOptions>({
     layout: gzipBlockLayout(blockSize),
-    setup: () => ({ input: new Uint8Array(blockSize) }),
+    setup: () => ({ input: new Uint8Array(blockSize), edge: new Uint8Array(Math.max(GZIP_HEADER_BYTES, GZIP_TRAILER_BYTES)) }),
     async handle(request, slot) {
       const length = request.inputLength;
       if (length > blockSize) throw new RangeError(`inputLength must be at most ${blockSize}, got ${length}`);
@@ -52,19 +79,22 @@ export const ops = (options?: GzipBlockOptions): Ops<GzipBlockSpec, NativeSlot, 
       }
       const last = request.last !== 0;
       slot.input.set(request.input.subarray(0, length));
-      const member = await gzipMember(slot.input.subarray(0, length));
-      if (member.length < GZIP_HEADER_BYTES + GZIP_TRAILER_BYTES || member[FLAGS_OFFSET] !== 0) {
-        throw new Error(`CompressionStream('gzip') wrote a member this codec cannot take apart (${member.length} bytes, flags ${member[FLAGS_OFFSET]})`);
+      const { chunks, length: memberLength } = await gzipMember(slot.input.subarray(0, length));
+      const header = slot.edge;
+      copyRange(chunks, 0, GZIP_HEADER_BYTES, header);
+      if (memberLength < GZIP_HEADER_BYTES + GZIP_TRAILER_BYTES || header[FLAGS_OFFSET] !== 0) {
+        throw new Error(`CompressionStream('gzip') wrote a member this codec cannot take apart (${memberLength} bytes, flags ${header[FLAGS_OFFSET]})`);
       }
-      const deflateLength = member.length - GZIP_HEADER_BYTES - GZIP_TRAILER_BYTES;
+      const deflateLength = memberLength - GZIP_HEADER_BYTES - GZIP_TRAILER_BYTES;
       const output = request.output;
       if (deflateLength + (last ? 0 : SYNC_FLUSH_ROOM) > output.length) {
         throw new RangeError(`block compressed to ${deflateLength} bytes, past the deflate bound ${output.length}`);
       }
-      output.set(member.subarray(GZIP_HEADER_BYTES, GZIP_HEADER_BYTES + deflateLength));
+      copyRange(chunks, GZIP_HEADER_BYTES, GZIP_HEADER_BYTES + deflateLength, output);
       request.outputLength = last ? deflateLength : endWithSyncFlush(output, deflateLength);
-      const trailer = new DataView(member.buffer, member.byteOffset + member.length - GZIP_TRAILER_BYTES, GZIP_TRAILER_BYTES);
-      request.crc = trailer.getUint32(0, true);
+      const trailer = slot.edge;
+      copyRange(chunks, memberLength - GZIP_TRAILER_BYTES, memberLength, trailer);
+      request.crc = new DataView(trailer.buffer, trailer.byteOffset, GZIP_TRAILER_BYTES).getUint32(0, true);
     },
   });
 };
