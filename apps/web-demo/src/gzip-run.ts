@@ -1,10 +1,12 @@
-import { ParallelGzipEncoder, browserGzipBlockOpsUrl, type CompressionLevel, type QueueFactory } from '@twq/compress';
+import { ParallelGzipEncoder, type CompressionLevel, type QueueFactory } from '@twq/compress';
+import { opsModuleOf, type Codec } from './codec.js';
 
 /** Input is fed to the encoder in pieces of this size; the page gets a turn between pieces. */
-const PIECE_BYTES = 1 << 20;
+export const PIECE_BYTES = 1 << 20;
 
 export interface GzipRunOptions {
   readonly createQueue: QueueFactory;
+  readonly codec: Codec;
   readonly threads: number;
   readonly level: CompressionLevel;
   readonly blockSize: number;
@@ -24,9 +26,9 @@ export interface GzipRunResult {
 
 /**
  * Compresses `input` into one gzip member with @twq/compress's parallel
- * encoder (pigz's method: blocks primed with the previous 32 KiB). Both of the
- * page's paths run through here, with only the queue factory differing, so
- * they produce the same bytes and the timing compares like with like.
+ * encoder. The workers path and the main-thread path run through here, with
+ * only the queue factory differing, so with the same codec they produce the
+ * same bytes and the timing compares like with like.
  * `onProgress` gets the input bytes compressed so far and the time since the start.
  */
 export async function gzipRun(
@@ -39,7 +41,7 @@ export async function gzipRun(
   const encoder = new ParallelGzipEncoder(
     {
       createQueue: options.createQueue,
-      opsModule: browserGzipBlockOpsUrl,
+      opsModule: opsModuleOf(options.codec),
       threads: options.threads,
       level: options.level,
       blockSize: options.blockSize,
@@ -74,7 +76,7 @@ export async function gzipRun(
  * Gives the page one task's turn (rendering, input, timers) without the 4 ms
  * clamp of nested setTimeout: both paths pay the same small price.
  */
-function yieldToPage(): Promise<void> {
+export function yieldToPage(): Promise<void> {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {

@@ -1,7 +1,9 @@
 import { assertCrossOriginIsolated } from '@twq/browser';
 import type { CompressionLevel } from '@twq/compress';
 import type { QueueStats } from '@twq/core';
+import { CODECS, type Codec } from './codec.js';
 import { gzipRun, type GzipRunResult } from './gzip-run.js';
+import { nativeStreamRun } from './native-stream-run.js';
 import { mainThreadQueueFactory, workerQueueFactory, type AnyQueue } from './queue-factories.js';
 import { DEFAULT_SAMPLE_MIB, SAMPLE_SIZES_MIB, generateSample } from './sample.js';
 import { ThroughputChart } from './throughput-chart.js';
@@ -10,6 +12,7 @@ import './style.css';
 
 const WORKERS = 0;
 const MAIN = 1;
+const NATIVE = 2;
 
 function $(id: string): HTMLElement {
   const element = document.getElementById(id);
@@ -29,18 +32,20 @@ const drop = $('drop');
 const inputInfo = $('input-info');
 const threadsInput = $('threads') as HTMLInputElement;
 const levelSelect = $('level') as HTMLSelectElement;
+const codecSelect = $('codec') as HTMLSelectElement;
 const blockSelect = $('block-size') as HTMLSelectElement;
 const status = $('status');
 const download = $('download') as HTMLAnchorElement;
-const buttons = [$('run-workers') as HTMLButtonElement, $('run-main') as HTMLButtonElement, $('run-both') as HTMLButtonElement];
+const buttons = ['run-workers', 'run-main', 'run-native', 'run-all'].map((id) => $(id) as HTMLButtonElement);
 const statsTable = $('worker-stats') as HTMLTableElement;
 const chart = new ThroughputChart($('chart'), [
   { label: 'workers', stroke: '#2458d6' },
   { label: 'main thread', stroke: '#d2691e' },
+  { label: 'native stream', stroke: '#2e8b57' },
 ]);
 
 let input: { bytes: Uint8Array; name: string } = { bytes: new Uint8Array(0), name: '' };
-const results: (GzipRunResult | undefined)[] = [undefined, undefined];
+const results: (GzipRunResult | undefined)[] = [undefined, undefined, undefined];
 let downloadUrl: string | undefined;
 
 // ---- isolation -------------------------------------------------------------
@@ -67,8 +72,7 @@ function useSample(): void {
 
 function setInput(bytes: Uint8Array, name: string): void {
   input = { bytes, name };
-  results[WORKERS] = undefined;
-  results[MAIN] = undefined;
+  results.fill(undefined);
   inputInfo.textContent = `${name}: ${formatBytes(bytes.length)}`;
   showResults();
 }
@@ -100,8 +104,11 @@ drop.addEventListener('drop', (event) => {
 
 // ---- runs ------------------------------------------------------------------
 
-function settings(): { threads: number; level: CompressionLevel; blockSize: number } {
+for (const c of CODECS) codecSelect.add(new Option(c === 'native' ? 'native (CompressionStream per block)' : 'pako (zlib in JavaScript)', c, false, c === 'native'));
+
+function settings(): { threads: number; level: CompressionLevel; blockSize: number; codec: Codec } {
   return {
+    codec: codecSelect.value as Codec,
     threads: Number(threadsInput.value),
     level: Number(levelSelect.value) as CompressionLevel,
     blockSize: Number(blockSelect.value),
@@ -109,7 +116,7 @@ function settings(): { threads: number; level: CompressionLevel; blockSize: numb
 }
 
 async function runWorkers(): Promise<void> {
-  const { threads, level, blockSize } = settings();
+  const { threads, level, blockSize, codec } = settings();
   const queues: AnyQueue[] = [];
   const showStats = (): void => {
     renderWorkerStats(statsTable, queues.map((queue): QueueStats => queue.stats()));
@@ -119,7 +126,7 @@ async function runWorkers(): Promise<void> {
   status.textContent = `compressing in ${threads} worker${threads === 1 ? '' : 's'}…`;
   results[WORKERS] = await gzipRun(
     input.bytes,
-    { createQueue: workerQueueFactory((queue) => queues.push(queue)), threads, level, blockSize, fileName: input.name },
+    { createQueue: workerQueueFactory(codec, (queue) => queues.push(queue)), codec, threads, level, blockSize, fileName: input.name },
     (bytes, ms) => {
       chart.progress(WORKERS, bytes, ms);
       showStats();
@@ -127,20 +134,43 @@ async function runWorkers(): Promise<void> {
   );
   showStats();
   offerDownload(results[WORKERS]);
+  readback.textContent = 'checking with DecompressionStream…';
+  readback.textContent = (await readsBack(results[WORKERS].output, input.bytes))
+    ? 'DecompressionStream reads it back ✓'
+    : 'DecompressionStream does not read it back ✗';
 }
 
 async function runMain(): Promise<void> {
-  const { level, blockSize } = settings();
+  const { level, blockSize, codec } = settings();
   chart.reset(MAIN);
   status.textContent = 'compressing on the main thread (the page is less responsive meanwhile)…';
   results[MAIN] = await gzipRun(
     input.bytes,
-    { createQueue: mainThreadQueueFactory, threads: 1, level, blockSize, fileName: input.name },
+    { createQueue: mainThreadQueueFactory(codec), codec, threads: 1, level, blockSize, fileName: input.name },
     (bytes, ms) => {
       chart.progress(MAIN, bytes, ms);
     },
   );
   if (results[WORKERS] === undefined) offerDownload(results[MAIN]);
+}
+
+async function runNative(): Promise<void> {
+  chart.reset(NATIVE);
+  status.textContent = "compressing with one CompressionStream('gzip')…";
+  results[NATIVE] = await nativeStreamRun(input.bytes, (bytes, ms) => {
+    chart.progress(NATIVE, bytes, ms);
+  });
+}
+
+/** Whether the browser's own DecompressionStream inflates `gz` to `original`. */
+async function readsBack(gz: readonly Uint8Array<ArrayBuffer>[], original: Uint8Array): Promise<boolean> {
+  try {
+    const stream = new Blob([...gz]).stream().pipeThrough(new DecompressionStream('gzip'));
+    const back = new Uint8Array(await new Response(stream).arrayBuffer());
+    return back.length === original.length && back.every((v, i) => v === original[i]);
+  } catch {
+    return false;
+  }
 }
 
 async function guarded(run: () => Promise<void>): Promise<void> {
@@ -159,17 +189,19 @@ async function guarded(run: () => Promise<void>): Promise<void> {
 
 buttons[0].addEventListener('click', () => void guarded(runWorkers));
 buttons[1].addEventListener('click', () => void guarded(runMain));
-buttons[2].addEventListener('click', () =>
+buttons[2].addEventListener('click', () => void guarded(runNative));
+buttons[3].addEventListener('click', () =>
   void guarded(async () => {
     await runWorkers();
     await runMain();
+    await runNative();
   }),
 );
 
 // ---- results ---------------------------------------------------------------
 
 function showResults(): void {
-  for (const [index, prefix] of [[WORKERS, 'workers'], [MAIN, 'main']] as const) {
+  for (const [index, prefix] of [[WORKERS, 'workers'], [MAIN, 'main'], [NATIVE, 'native']] as const) {
     const r = results[index];
     cell(`${prefix}-ms`).textContent = r === undefined ? '' : `${r.compressMs.toFixed(0)} ms`;
     cell(`${prefix}-rate`).textContent = r === undefined ? '' : `${(r.bytesIn / 1e6 / (r.compressMs / 1000)).toFixed(1)} MB/s`;
@@ -178,8 +210,11 @@ function showResults(): void {
   }
   const w = results[WORKERS];
   const m = results[MAIN];
+  const n = results[NATIVE];
   cell('workers-start').textContent = w === undefined ? '' : `${w.startMs.toFixed(0)} ms`;
   cell('speedup').textContent = w !== undefined && m !== undefined ? `${(m.compressMs / w.compressMs).toFixed(2)}×` : '—';
+  cell('speedup-native').textContent = w !== undefined && n !== undefined ? `${(n.compressMs / w.compressMs).toFixed(2)}×` : '—';
+  cell('size-vs-native').textContent = w !== undefined && n !== undefined ? `${((100 * w.bytesOut) / n.bytesOut).toFixed(1)} %` : '—';
   cell('identical').textContent =
     w !== undefined && m !== undefined ? (sameBytes(w.output, m.output) ? 'same output bytes ✓' : 'outputs differ ✗') : '';
 }
@@ -208,6 +243,8 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+const readback = $('readback');
 
 function formatBytes(n: number): string {
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;

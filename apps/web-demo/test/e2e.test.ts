@@ -1,24 +1,31 @@
 /**
  * End to end, on the production build (dist/, what `vite build` made of the
  * bundler pattern): Chromium opens the page served with the isolation
- * headers, compresses the built-in sample in 2 workers and on the main
- * thread, downloads the .gz and checks that it gunzips to the sample. It
- * records the speed-up the page reports, and a screenshot, under test-results/.
+ * headers and compresses the built-in sample three ways: in 2 workers on the
+ * native codec, with the same encoder on the main thread, and with one native
+ * CompressionStream (the baseline a page has without any library); then the
+ * same in 2 workers on pako. It records the times, sizes and speed-ups under
+ * test-results/ (median of ROUNDS interleaved rounds, with the spread), and
+ * checks every size class of the compress test corpus through the native
+ * codec in workers with Chromium's DecompressionStream, zlib and gzip -t.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
+import { compressibleText } from '@twq/test-support/corpus';
 import { launchChromium } from '@twq/test-support/chromium';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { SIZE_CLASSES, TEST_BLOCK } from '../../../packages/compress/test/helpers/size-classes.js';
 import { generateSample } from '../src/sample.js';
 import { serveStatic } from './static-server.js';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
 const results = fileURLToPath(new URL('../test-results/', import.meta.url));
-/** How many times the comparison runs: the figure recorded is their median (the machine is shared). */
-const ROUNDS = 3;
+/** How many times the comparison runs: the figures recorded are their medians (the machine is shared). */
+const ROUNDS = 5;
 
 type Served = Awaited<ReturnType<typeof serveStatic>>;
 // Set in beforeAll; the hooks' guards are for a beforeAll that failed half way.
@@ -62,7 +69,7 @@ async function run(page: Page, button: string): Promise<void> {
   await page.waitForFunction(
     () => {
       const status = document.querySelector('[data-testid="status"]')?.textContent ?? '';
-      const idle = !(document.querySelector('[data-testid="run-both"]') as HTMLButtonElement).disabled;
+      const idle = !(document.querySelector('[data-testid="run-all"]') as HTMLButtonElement).disabled;
       return idle && status !== '';
     },
     undefined,
@@ -78,23 +85,62 @@ async function downloadGz(page: Page, file: string): Promise<Buffer> {
   return readFile(path);
 }
 
+const number = async (page: Page, id: string): Promise<number> => Number.parseFloat((await page.textContent(testId(id))) ?? '');
+
+/** Median and spread of a list of figures. */
+function summary(xs: readonly number[]): { median: number; min: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+}
+
+/** The output size the page shows, as a percentage of the input ("9.6 MiB (31.2 %)" -> 31.2). */
+async function outputPercent(page: Page, prefix: string): Promise<number> {
+  const text = (await page.textContent(testId(`${prefix}-out`))) ?? '';
+  const m = /\(([\d.]+) %\)/.exec(text);
+  if (m === null) throw new Error(`no output size in ${prefix}-out: ${text}`);
+  return Number(m[1]);
+}
+
+function gzipTestAccepts(file: string): void {
+  const r = spawnSync('gzip', ['-t', file]);
+  expect(r.status, `gzip -t ${file}: ${r.stderr.toString()}`).toBe(0);
+}
+
 describe('web demo, production build', () => {
-  test('2 workers and the main thread compress the sample to the same .gz, which gunzips to the sample', async () => {
+  test('2 workers (native codec), the main thread and one native stream compress the sample; 2 pako workers too; the .gz reads back everywhere', async () => {
     const { page, errors } = await openPage(ready(isolated, 'the isolated server').url);
     expect(await page.textContent(testId('isolation'))).toMatch(/cross-origin isolated/);
     await page.selectOption(testId('sample-size'), '32');
     await page.fill(testId('threads'), '2');
-    const rounds: { speedup: number; workersMs: number; mainMs: number }[] = [];
+    const rounds: Record<string, number>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      await run(page, 'run-both');
+      // Interleaved: each round runs every path once, so a change in the machine's load hits them alike.
+      await page.selectOption(testId('codec'), 'pako');
+      await page.selectOption(testId('block-size'), '131072');
+      await run(page, 'run-workers');
+      const pakoWorkersMs = await number(page, 'workers-ms');
+      await page.selectOption(testId('codec'), 'native');
+      await page.selectOption(testId('block-size'), '1048576');
+      await run(page, 'run-all');
       expect(await page.textContent(testId('identical'))).toBe('same output bytes ✓');
-      const speedup = Number.parseFloat((await page.textContent(testId('speedup'))) ?? '');
-      const workersMs = Number.parseFloat((await page.textContent(testId('workers-ms'))) ?? '');
-      const mainMs = Number.parseFloat((await page.textContent(testId('main-ms'))) ?? '');
-      expect(speedup).toBeGreaterThan(0);
-      rounds.push({ speedup, workersMs, mainMs });
+      expect(await page.textContent(testId('readback'))).toBe('DecompressionStream reads it back ✓');
+      const workersMs = await number(page, 'workers-ms');
+      const mainMs = await number(page, 'main-ms');
+      const nativeMs = await number(page, 'native-ms');
+      rounds.push({
+        workersMs,
+        mainMs,
+        nativeMs,
+        pakoWorkersMs,
+        workersPercentOfInput: await outputPercent(page, 'workers'),
+        nativePercentOfInput: await outputPercent(page, 'native'),
+        speedupOverMain: mainMs / workersMs,
+        speedupOverNativeStream: nativeMs / workersMs,
+        speedupOverPakoWorkers: pakoWorkersMs / workersMs,
+      });
     }
     const gz = await downloadGz(page, 'sample-32MiB.txt.gz');
+    gzipTestAccepts(`${results}sample-32MiB.txt.gz`);
     const sample = generateSample(32 << 20);
     expect(gunzipSync(gz).equals(Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength))).toBe(true);
     // Both workers served blocks.
@@ -102,17 +148,41 @@ describe('web demo, production build', () => {
     expect(handled).toHaveLength(2);
     expect(handled.every((n) => n > 0)).toBe(true);
     await page.screenshot({ path: `${results}web-demo.png`, fullPage: true });
-    const sorted = rounds.map((r) => r.speedup).sort((a, b) => a - b);
+    const of = (key: string): { median: number; min: number; max: number } => summary(rounds.map((r) => r[key]));
     const record = {
-      what: 'speed-up the page reports: main-thread time / 2-worker time, 32 MiB built-in sample, level 6, 128 KiB blocks',
-      median: sorted[Math.floor(sorted.length / 2)],
+      what: '32 MiB built-in sample, 2 workers; native codec: 1 MiB blocks (CompressionStream per block, level 6); pako: 128 KiB blocks, level 6; times from first byte in to trailer out',
+      speedupOverNativeStream: of('speedupOverNativeStream'),
+      speedupOverPakoWorkers: of('speedupOverPakoWorkers'),
+      speedupOverMain: of('speedupOverMain'),
+      sizeVsNativeStream: summary(rounds.map((r) => r.workersPercentOfInput / r.nativePercentOfInput)),
       rounds,
       chromium: ready(browser, 'Chromium').version(),
-      cores: (await page.evaluate(() => navigator.hardwareConcurrency)),
+      cores: await page.evaluate(() => navigator.hardwareConcurrency),
+      loadavg: (await import('node:os')).loadavg(),
       date: new Date().toISOString(),
     };
     await writeFile(`${results}speedup.json`, `${JSON.stringify(record, null, 2)}\n`);
-    console.log(`web demo speed-up (2 workers vs main thread): median ${record.median}x, rounds ${sorted.join(', ')}`);
+    console.log(`web demo, median [min-max] of ${ROUNDS} rounds: 2 native workers over one native stream ${record.speedupOverNativeStream.median.toFixed(2)}x [${record.speedupOverNativeStream.min.toFixed(2)}-${record.speedupOverNativeStream.max.toFixed(2)}], over 2 pako workers ${record.speedupOverPakoWorkers.median.toFixed(2)}x [${record.speedupOverPakoWorkers.min.toFixed(2)}-${record.speedupOverPakoWorkers.max.toFixed(2)}], over the main thread ${record.speedupOverMain.median.toFixed(2)}x; size vs native stream ${record.sizeVsNativeStream.median.toFixed(3)}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('every size class of the compress test corpus, native codec in 2 workers: DecompressionStream, zlib and gzip -t read it back', async () => {
+    const { page, errors } = await openPage(ready(isolated, 'the isolated server').url);
+    await page.fill(testId('threads'), '2');
+    await page.selectOption(testId('codec'), 'native');
+    await page.selectOption(testId('block-size'), String(TEST_BLOCK));
+    for (const [name, length] of SIZE_CLASSES) {
+      const text = Buffer.from(compressibleText(length, length + 5));
+      const file = `class-${length}.txt`;
+      await page.setInputFiles(testId('file'), { name: file, mimeType: 'text/plain', buffer: text });
+      await page.waitForFunction((f) => document.querySelector('[data-testid="input-info"]')?.textContent.startsWith(f), file);
+      await run(page, 'run-workers');
+      expect(await page.textContent(testId('readback')), name).toBe('DecompressionStream reads it back ✓');
+      const gz = await downloadGz(page, `${file}.gz`);
+      expect(gunzipSync(gz).equals(text), name).toBe(true);
+      gzipTestAccepts(`${results}${file}.gz`);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

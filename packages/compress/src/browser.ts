@@ -12,6 +12,7 @@ import type { OpsExport } from '@twq/core';
 import { checkOptionsObject } from './check.js';
 import type { GzipOptions } from './entry-options.js';
 import { ops as browserGzipBlockOps } from './gzip/browser-block-ops.js';
+import { ops as nativeGzipBlockOps } from './gzip/native-block-ops.js';
 import { createParallelGzipTransformStream as createWebStream } from './gzip/web-gzip-stream.js';
 import { opsQueueFactory, type OpsQueueFactory } from './ops-queue-factory.js';
 import { ops as browserPageOps } from './pages/browser-page-ops.js';
@@ -20,17 +21,21 @@ import type { QueueFactory } from './queue-factory.js';
 
 export * from './common.js';
 export { fflatePageCodec } from './codec/fflate-page-codec.js';
-export { pakoBlockCompressor } from './gzip/browser-block-ops.js';
-export { opsQueueFactory } from './ops-queue-factory.js';
 export type { OpsQueueFactory } from './ops-queue-factory.js';
 export type { GzipOptions } from './entry-options.js';
-export { browserGzipBlockOps, browserPageOps };
 
 /** The page ops module (fflate), for adapters that import ops by URL. */
 export const browserPageOpsUrl: URL = new URL('./pages/browser-page-ops.js', import.meta.url);
 
 /** The gzip block ops module (pako), for adapters that import ops by URL. */
 export const browserGzipBlockOpsUrl: URL = new URL('./gzip/browser-block-ops.js', import.meta.url);
+
+/**
+ * The gzip block ops module on the platform's CompressionStream (level 6
+ * only, no dictionary: see native-block-ops.ts), served by
+ * '@twq/compress/native-gzip-block-ops': pass it as `opsModule`.
+ */
+export const nativeGzipBlockOpsUrl: URL = new URL('./gzip/native-block-ops.js', import.meta.url);
 
 /**
  * A QueueFactory over @twq/browser's `createQueue`: the helpers' queues get
@@ -42,6 +47,7 @@ export function browserQueueFactory<W>(createQueue: OpsQueueFactory<W>, worker: 
   const modules = new Map<string, OpsExport>([
     [browserPageOpsUrl.href, browserPageOps as unknown as OpsExport],
     [browserGzipBlockOpsUrl.href, browserGzipBlockOps as unknown as OpsExport],
+    [nativeGzipBlockOpsUrl.href, nativeGzipBlockOps as unknown as OpsExport],
   ]);
   return opsQueueFactory(createQueue, worker, modules);
 }

@@ -7,8 +7,6 @@ import { availableParallelism } from 'node:os';
 import { builtModuleUrl } from './built-module-url.js';
 import { checkOptionsObject } from './check.js';
 import type { GzipOptions } from './entry-options.js';
-import type { GzipBlockOptions } from './gzip/block-ops.js';
-import type { GzipBlockSpec } from './gzip/block-layout.js';
 import { nodeBlockCompressor, nodeCrc32 } from './gzip/node-block-ops.js';
 import { ParallelGzipStream, type ParallelGzipStreamOptions } from './gzip/node-gzip-stream.js';
 import { ParallelGzipEncoder, type InlineCompressor, type ParallelGzipOptions } from './gzip/parallel-gzip-encoder.js';
@@ -18,7 +16,6 @@ import type { QueueFactory } from './queue-factory.js';
 
 export * from './common.js';
 export { nodePageCodec } from './codec/node-page-codec.js';
-export { nodeBlockCompressor, nodeCrc32 } from './gzip/node-block-ops.js';
 export { ParallelGzipStream } from './gzip/node-gzip-stream.js';
 export type { ParallelGzipStreamOptions } from './gzip/node-gzip-stream.js';
 export type { GzipOptions } from './entry-options.js';
@@ -34,7 +31,7 @@ export const nodeGzipBlockOpsUrl: URL = builtModuleUrl('./gzip/node-block-ops.js
  * submitter only copies, combines CRCs and writes (a few percent of the
  * work), so it does not need a core of its own.
  */
-export function defaultGzipThreads(): number {
+function defaultGzipThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
@@ -80,4 +77,3 @@ export function createParallelGzipTransformStream(
   return createWebStream(withNodeDefaults(options), writableStrategy, readableStrategy);
 }
 
-export type { GzipBlockOptions, GzipBlockSpec };

@@ -12,6 +12,7 @@ import {
   browserQueueFactory,
   createPageQueue,
   createParallelGzipTransformStream,
+  nativeGzipBlockOpsUrl,
   type OpsQueueFactory,
 } from '../src/browser.js';
 import { expectSameBytes } from './helpers/bytes.js';
@@ -37,6 +38,20 @@ describe('browser entry', () => {
     const gz = await throughWebStream(stream, data, 30_000);
     expectSameBytes(zlib.gunzipSync(gz), data, 'fflate parallel gzip');
     expect(adapter.workers).toEqual(['gzip-worker.js']);
+  });
+
+  it('gzips with the native codec (CompressionStream per block) when given nativeGzipBlockOpsUrl', async () => {
+    const adapter = fakeBrowserAdapter();
+    const data = compressibleText(700_000, 23);
+    const stream = createParallelGzipTransformStream({
+      createQueue: browserQueueFactory(adapter.createQueue, 'native-gzip-worker.js'),
+      opsModule: nativeGzipBlockOpsUrl,
+      threads: 2,
+      blockSize: 128 * 1024,
+    });
+    const gz = await throughWebStream(stream, data, 30_000);
+    expectSameBytes(zlib.gunzipSync(gz), data, 'native parallel gzip');
+    expect(adapter.workers).toEqual(['native-gzip-worker.js']);
   });
 
   it('runs page queues through the same adapter', async () => {
@@ -89,6 +104,7 @@ describe('conditional exports', () => {
     visit(join(PACKAGE_DIR, 'dist', 'browser.js'));
     visit(join(PACKAGE_DIR, 'dist', 'gzip', 'browser-block-ops.js'));
     visit(join(PACKAGE_DIR, 'dist', 'pages', 'browser-page-ops.js'));
+    visit(join(PACKAGE_DIR, 'dist', 'gzip', 'native-block-ops.js'));
     expect(seen.size).toBeGreaterThan(10);
     expect(builtins).toEqual([]);
   });
@@ -97,5 +113,7 @@ describe('conditional exports', () => {
     expect(exportsUnder([], '@twq/compress/gzip-block-ops')).toContain('nodeBlockCompressor');
     expect(exportsUnder(['browser'], '@twq/compress/gzip-block-ops')).toContain('pakoBlockCompressor');
     expect(exportsUnder([], '@twq/compress/page-ops')).toEqual(['ops']);
+    expect(exportsUnder([], '@twq/compress/native-gzip-block-ops')).toEqual(['ops']);
+    expect(exportsUnder(['browser'], '@twq/compress/native-gzip-block-ops')).toEqual(['ops']);
   });
 });

@@ -24,6 +24,7 @@ import {
 import { inlineQueueFactory } from '../src/queue-factory.js';
 import { expectSameBytes } from './helpers/bytes.js';
 import { gunzipWithTool, gzipTestAccepts } from './helpers/gzip-tool.js';
+import { SIZE_CLASSES } from './helpers/size-classes.js';
 import { throughNodeStream, throughWebStream } from './helpers/streams.js';
 
 const KiB = 1024;
@@ -50,18 +51,7 @@ function expectOneMember(gz: Uint8Array, data: Uint8Array): void {
 }
 
 describe('parallel gzip (Node Transform, node:zlib workers): round trips', () => {
-  const cases: [string, number][] = [
-    ['empty input', 0],
-    ['1 byte', 1],
-    ['32 KiB - 1', 32 * KiB - 1],
-    ['32 KiB', 32 * KiB],
-    ['32 KiB + 1', 32 * KiB + 1],
-    ['one block - 1', BLOCK - 1],
-    ['exactly one block', BLOCK],
-    ['one block + 1', BLOCK + 1],
-    ['several blocks and a bit', 5 * BLOCK + 777],
-  ];
-  it.each(cases)('%s', async (_name, length) => {
+  it.each(SIZE_CLASSES)('%s', async (_name, length) => {
     const data = compressibleText(length, length + 3);
     const gz = await gzipWithThreads(data, { level: 6 });
     expectOneMember(gz, data);

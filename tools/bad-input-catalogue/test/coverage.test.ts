@@ -33,7 +33,6 @@ const NO_CALLER_INPUT: Readonly<Record<string, string>> = {
   '@twq/bitmap:lowestSetBitUnchecked': "unchecked by design, for a protocol's hot loops over Int32Array words; lowestSetBit is the checked form",
   '@twq/core/host:toErrorInfo': 'takes whatever a handler threw, by design',
   '@twq/core/host:defaultThreads': "a host's parallelism hint (navigator.hardwareConcurrency may be missing): anything but a positive integer counts as 1, by design",
-  '@twq/compress [node]:defaultGzipThreads': 'takes no arguments',
   '@twq/compress [node]:GzipBlockError': 'an error class for a block that failed on its worker, not a refusal of caller input',
   '@twq/pgzip:describeError': 'formats whatever was thrown, by design',
 };
@@ -55,13 +54,7 @@ const PARAMS_WITHOUT_CASES: Readonly<Record<string, string>> = {
   '@twq/core:Workqueue:new:options.opsOptions': 'any value: handed to the ops as is',
   '@twq/core:InlineQueue:new:options.opsOptions': 'any value: handed to the ops as is, on this thread',
   '@twq/core:InlineQueue:static create:options.opsOptions': 'any value: handed to the ops as is, on this thread',
-  '@twq/compress [node]:createTypedQueue::options.opsOptions': "handed to the adapter's createQueue, which decides what it accepts",
-  '@twq/compress [node]:checkFormat::name': 'a label the message starts with',
-  '@twq/compress [node]:checkLevel::name': 'a label the message starts with',
-  '@twq/compress [node]:checkBlockSize::name': 'a label the message starts with',
-  '@twq/compress [node]:checkPageSize::name': 'a label the message starts with',
   '@twq/compress [node]:ParallelGzipEncoder:#abort:reason': 'any value: the reason an abort records',
-  '@twq/compress [browser]:opsQueueFactory::worker': "handed to the adapter as options.worker, which checks it (@twq/browser createQueue's options.worker cases)",
   '@twq/compress [browser]:browserQueueFactory::worker': "handed to the adapter as options.worker, which checks it (@twq/browser createQueue's options.worker cases)",
   '@twq/browser/worker:serveOps::ops':
     "checked in the worker when the page's init message arrives, and reported to createQueue as OpsLoadError: asserted in Chromium (packages/browser/test/faults.test.ts)",

@@ -3,6 +3,7 @@ import { checkBytes, checkFunction } from '../check.js';
 import { DEFAULT_LEVEL, checkLevel, type CompressionLevel } from '../level.js';
 import { DEFAULT_BLOCK_SIZE, WINDOW_BYTES, checkBlockSize } from './block-size.js';
 import { gzipBlockLayout, type GzipBlockSpec } from './block-layout.js';
+import { tightenSyncFlush } from './deflate-walk.js';
 
 /** `opsOptions` of a gzip block queue (structured-cloned to every worker). */
 export interface GzipBlockOptions {
@@ -46,6 +47,21 @@ export function checkBlockArguments(input: unknown, dictionary: unknown, last: u
   if (dictionary !== undefined) checkBytes(dictionary, 'dictionary');
   if (typeof last !== 'boolean') throw new TypeError(`last must be a boolean, got ${describeValue(last)}`);
   checkLevel(level);
+}
+
+/**
+ * Sync-flushed blocks that compress to at most this many bytes get pigz's
+ * shorter ending (see `tightenSyncFlush`): 2 to 5 bytes less, which is 1 to 3%
+ * of a file of zeros or a sparse file. On larger outputs the saving is
+ * below 0.1% and walking the stream costs 10 to 25% of compressing it
+ * (measured on text at levels 6 and 1), so they keep zlib's sync flush.
+ */
+export const PIGZ_ENDING_MAX_BYTES = 4096;
+
+/** A compressor's block as it goes out: not the last and short, it ends as pigz ends it (rewritten in place). */
+export function endBlock(out: Uint8Array, last: boolean): Uint8Array {
+  if (last || out.length > PIGZ_ENDING_MAX_BYTES) return out;
+  return out.subarray(0, tightenSyncFlush(out, out.length));
 }
 
 /** CRC-32 of `data` (gzip's). */

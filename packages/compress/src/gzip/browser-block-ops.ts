@@ -14,7 +14,7 @@ import { Deflate, Z_FINISH, Z_OK, Z_SYNC_FLUSH } from 'pako';
 import type { Ops } from '@twq/core';
 import type { CompressionLevel } from '../level.js';
 import type { GzipBlockSpec } from './block-layout.js';
-import { checkBlockArguments, createGzipBlockOps, type BlockCompressor, type GzipBlockOptions } from './block-ops.js';
+import { checkBlockArguments, createGzipBlockOps, endBlock, type BlockCompressor, type GzipBlockOptions } from './block-ops.js';
 import { crc32 } from './crc32.js';
 
 /** pako's output chunk: large enough that a typical block's output is one chunk (no concatenation). */
@@ -34,7 +34,7 @@ export const pakoBlockCompressor: BlockCompressor = (
   };
   deflate.push(input, last ? Z_FINISH : Z_SYNC_FLUSH);
   if (deflate.err !== Z_OK) throw new Error(`pako deflate failed (${deflate.err}): ${deflate.msg}`);
-  return concat(chunks);
+  return endBlock(concat(chunks), last);
 };
 
 function concat(chunks: Uint8Array[]): Uint8Array {

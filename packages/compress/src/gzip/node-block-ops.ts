@@ -7,7 +7,7 @@ import type { Ops } from '@twq/core';
 import { checkBytes } from '../check.js';
 import type { CompressionLevel } from '../level.js';
 import type { GzipBlockSpec } from './block-layout.js';
-import { checkBlockArguments, createGzipBlockOps, type BlockCompressor, type Crc32, type GzipBlockOptions } from './block-ops.js';
+import { checkBlockArguments, createGzipBlockOps, endBlock, type BlockCompressor, type Crc32, type GzipBlockOptions } from './block-ops.js';
 import { crc32 as tableCrc32 } from './crc32.js';
 
 const { Z_FINISH, Z_SYNC_FLUSH } = zlib.constants;
@@ -27,7 +27,7 @@ export const nodeBlockCompressor: BlockCompressor = (
   level: CompressionLevel,
 ) => {
   checkBlockArguments(input, dictionary, last, level);
-  return zlib.deflateRawSync(input, { level, dictionary, finishFlush: last ? Z_FINISH : Z_SYNC_FLUSH });
+  return endBlock(zlib.deflateRawSync(input, { level, dictionary, finishFlush: last ? Z_FINISH : Z_SYNC_FLUSH }), last);
 };
 
 /** The gzip block ops on node:zlib: the module a parallel gzip's workers load (an ops factory taking GzipBlockOptions). */

@@ -1,4 +1,4 @@
-import { MAX_THREADS, TwqError, WaitTimeoutError, describeValue, type RemoteError, type Request, type Workqueue } from '@twq/core';
+import { MAX_THREADS, TwqError, describeValue, type RemoteError, type Request, type Workqueue } from '@twq/core';
 import { resolveOptions } from '@twq/core/host';
 import { BusyError, GzipBlockError } from '../errors.js';
 import type { CompressionLevel } from '../level.js';
@@ -7,17 +7,13 @@ import { createTypedQueue, type QueueFactory } from '../queue-factory.js';
 import type { GzipBlockSpec } from './block-layout.js';
 import { resolveGzipBlockOptions, type BlockCompressor, type Crc32, type GzipBlockOptions } from './block-ops.js';
 import { WINDOW_BYTES } from './block-size.js';
-import { crc32CombineWith, crc32ShiftOperator } from './crc32-combine.js';
-import { gzipHeader, gzipTrailer, type GzipHeaderOptions } from './gzip-header.js';
-import { ReorderBuffer } from './reorder-buffer.js';
+import type { GzipHeaderOptions } from './gzip-header.js';
+import { GzipSequencer } from './gzip-sequencer.js';
 
 /**
  * Slots per worker by default: one block in work, one queued (double
- * buffering). A worker takes its lowest pending slot first: with more slots,
- * a low slot refilled while a higher one still waits is taken first, again and
- * again, and the block in the high slot holds back every block after it
- * (measured: four slots made twq-gzip -6 40% slower). With two, the other
- * slot always holds the older block, so each worker is first-in first-out.
+ * buffering), so a worker never waits for the submitter between blocks.
+ * Memory is about (32 KiB + 2 blocks) per slot.
  */
 export const DEFAULT_GZIP_SLOTS_PER_THREAD = 2;
 
@@ -32,16 +28,6 @@ export const DEFAULT_GZIP_SLOTS_PER_THREAD = 2;
  * worker falls behind.
  */
 export const REORDER_SLACK_PER_THREAD = 2;
-
-/**
- * Longest the submitter waits for a free slot before looking at every worker
- * again. A queue's submitter parks on one worker's completion event at a
- * time (the next in round-robin order); when another worker frees a slot
- * first, this bound lets the submitter find it within a fraction of a block's
- * time instead of the queue's 50 ms wait slice, so a fast worker is never
- * left idle behind a slow one.
- */
-export const FREE_SLOT_RECHECK_MS = 2;
 
 /**
  * When the submitter compresses a block on its own thread (with an
@@ -98,12 +84,13 @@ const SUBMITTER_COMPRESSION: readonly SubmitterCompression[] = ['never', 'while-
  * each block is compressed on a worker as raw deflate with the 32 KiB before
  * it as preset dictionary, ended with a sync flush (the last one finished),
  * and its CRC-32 computed there too. The submitter (this object) copies
- * input into slots, writes finished blocks in order, and combines the CRCs:
- * the output is one standard gzip member.
+ * input into slots and hands finished blocks to a GzipSequencer, which writes
+ * them in order with the header and trailer: the output is one standard gzip
+ * member.
  *
- * Placement is round-robin, so consecutive blocks go to different workers;
- * with two slots each, workers are first-in first-out and blocks finish about
- * in order; the reorder buffer holds the few that finish early.
+ * Placement is round-robin, so consecutive blocks go to different workers,
+ * and each worker scans its slots round-robin too: blocks finish about in
+ * order; the sequencer's reorder ring holds the few that finish early.
  *
  * Output goes to `onChunk` synchronously, in order; the bytes passed are only
  * valid during the call (they may be a view of shared memory): copy them or
@@ -116,9 +103,9 @@ const SUBMITTER_COMPRESSION: readonly SubmitterCompression[] = ['never', 'while-
  * it), `commit(n)` hands over the `n` bytes written there.
  *
  * Workers start when the first block is full (an input of one block never
- * starts them). With an `inlineCompressor`, the submitter compresses blocks
- * itself while they start, or also whenever no slot is free (see
- * SubmitterCompression).
+ * starts them), or at `start()`. With an `inlineCompressor`, the submitter
+ * compresses blocks itself while they start, or also whenever no slot is free
+ * (see SubmitterCompression).
  *
  * Single submitter: calls must not overlap (await each); an overlapping call
  * throws BusyError.
@@ -128,13 +115,10 @@ export class ParallelGzipEncoder {
   readonly blockSize: number;
   readonly threads: number;
   private readonly options: ParallelGzipOptions;
-  private readonly onChunk: (chunk: Uint8Array) => void;
-  /** x^(8 * blockSize): combines the CRC of a full block in one multiplication. */
-  private readonly fullBlockShift: number;
   private readonly submitterCompression: SubmitterCompression;
+  private readonly sequencer: GzipSequencer;
   private queue: BlockQueue | undefined;
   private starting: Promise<BlockQueue> | undefined;
-  private reorder: ReorderBuffer | undefined;
   /** Free slots claimed while the window was full: used first for the next blocks. */
   private readonly spares: BlockRequest[] = [];
   /** The claimed slot being filled, and how full the current block is. */
@@ -148,12 +132,6 @@ export class ParallelGzipEncoder {
   /** The last 32 KiB of the last full block: the next block's dictionary. */
   private readonly carry = new Uint8Array(WINDOW_BYTES);
   private carryLength = 0;
-  private nextSeq = 0;
-  private writeSeq = 0;
-  private crc = 0;
-  private bytesIn = 0;
-  private bytesOut = 0;
-  private headerWritten = false;
   private state = OPEN;
   private failure: Error | undefined;
   private busy = false;
@@ -194,13 +172,11 @@ export class ParallelGzipEncoder {
     if (!(opsModule instanceof URL) && (typeof opsModule !== 'string' || opsModule.length === 0)) {
       throw new TypeError(`opsModule must be the URL of a gzip block ops module, got ${describeValue(opsModule)}`);
     }
-    gzipHeader(level, options);
+    this.sequencer = new GzipSequencer(level, options, blockSize, onChunk);
     this.level = level;
     this.blockSize = blockSize;
     this.threads = threads;
     this.options = options;
-    this.onChunk = onChunk;
-    this.fullBlockShift = crc32ShiftOperator(blockSize);
     // With no workers, the submitter compresses everything whatever the mode.
     this.submitterCompression = inline === undefined ? 'never' : threads === 0 ? 'when-idle' : submitterCompression;
     this.inlineInput = this.submitterCompression === 'never' ? undefined : new Uint8Array(blockSize);
@@ -208,12 +184,12 @@ export class ParallelGzipEncoder {
 
   /** Uncompressed bytes taken so far (committed to blocks that were written). */
   get bytesWritten(): number {
-    return this.bytesIn;
+    return this.sequencer.bytesWritten;
   }
 
   /** Compressed bytes emitted so far (header, blocks, trailer). */
   get bytesEmitted(): number {
-    return this.bytesOut;
+    return this.sequencer.bytesEmitted;
   }
 
   /** Starts the workers now rather than with the first full block; blocks then go to them from the first. Idempotent. */
@@ -298,20 +274,19 @@ export class ParallelGzipEncoder {
 
   /**
    * Compresses the last block, waits for every block, writes the trailer and
-   * stops the workers. After it, the output is one complete gzip member.
+   * stops the workers. After it, the output is one complete gzip file.
    */
   async finish(): Promise<void> {
     this.enter('finish()');
     try {
-      this.writeHeader();
-      const queue = this.queue;
+      this.sequencer.writeHeader();
       if (this.current === undefined && this.inlineInput !== undefined) {
         // The last block (begun here, or empty) is compressed here: no slot to wait for.
         this.inlineActive = true;
         this.compressInline(true);
       } else {
-        const ready = queue ?? (await this.ensureQueue());
-        if (this.current === undefined) await this.claim(ready);
+        const queue = this.queue ?? (await this.ensureQueue());
+        if (this.current === undefined) await this.claim(queue);
         this.submitCurrent(true);
       }
       if (this.queue !== undefined) await this.queue.drain();
@@ -386,7 +361,7 @@ export class ParallelGzipEncoder {
   private async blockInput(): Promise<Uint8Array> {
     if (this.current !== undefined) return this.current.input;
     if (this.inlineActive) return this.inlineInput as Uint8Array;
-    this.writeHeader();
+    this.sequencer.writeHeader();
     if (this.yieldPending) {
       this.yieldPending = false;
       await nextMacrotask();
@@ -398,7 +373,7 @@ export class ParallelGzipEncoder {
       const free = this.tryClaim(queue);
       if (free !== undefined) return free.input;
     }
-    if (this.inlineInput !== undefined && !this.windowFull()) {
+    if (this.inlineInput !== undefined && !this.sequencer.windowFull) {
       this.inlineActive = true;
       this.filled = 0;
       return this.inlineInput;
@@ -415,8 +390,8 @@ export class ParallelGzipEncoder {
   }
 
   /**
-   * Compresses the block in this thread's buffer and hands it to the reorder
-   * step like a worker's. A full block means more input is likely: the
+   * Compresses the block in this thread's buffer and hands it to the
+   * sequencer like a worker's. A full block means more input is likely: the
    * workers are started (in the background) after the first.
    */
   private compressInline(last: boolean): void {
@@ -429,10 +404,8 @@ export class ParallelGzipEncoder {
     if (!last) this.keepDictionary(input);
     this.inlineActive = false;
     this.filled = 0;
-    const seq = this.nextSeq++;
-    if (seq === this.writeSeq) this.writeInOrder(out, crc, length);
-    // A compressor may reuse its result buffer (see BlockCompressor): a held block keeps a copy.
-    else (this.reorder as ReorderBuffer).put({ seq, bytes: out.slice(), crc, length });
+    // A compressor may reuse its result buffer (see BlockCompressor): the sequencer copies a block it holds.
+    this.sequencer.blockDone(this.sequencer.number(), out, crc, length);
     if (!last && this.threads > 0 && this.queue === undefined) {
       // The workers start (a failure surfaces when the queue is awaited: a later block, or finish()), and
       // the event loop gets a turn before the next block, to take their "ready" message.
@@ -474,78 +447,47 @@ export class ParallelGzipEncoder {
       },
     });
     // One extra entry for a block the submitter compresses itself.
-    this.reorder = new ReorderBuffer(queue.threads * (queue.slotsPerThread + REORDER_SLACK_PER_THREAD) + 1);
+    this.sequencer.bound(queue.threads * (queue.slotsPerThread + REORDER_SLACK_PER_THREAD) + 1);
     this.queue = queue;
     return queue;
   }
 
-  /** Whether one more block would leave more blocks outstanding than the reorder buffer holds (none, before it exists). */
-  private windowFull(): boolean {
-    const reorder = this.reorder;
-    return reorder !== undefined && this.nextSeq - this.writeSeq >= reorder.capacity;
-  }
-
-  /** A free slot for the next block now, primed, or undefined (nothing free, or the window is full). */
+  /**
+   * A free slot for the next block now, primed, or undefined (none free).
+   * Claiming a slot runs its done callback first (an earlier block is written
+   * or held). While the window is full, free slots are claimed and kept as
+   * spares (each claim collects a finished block) until the oldest block is
+   * written; spares are used first.
+   */
   private tryClaim(queue: BlockQueue): BlockRequest | undefined {
     for (;;) {
-      const spare = this.windowFull() ? undefined : this.spares.pop();
+      const spare = this.sequencer.windowFull ? undefined : this.spares.pop();
       if (spare !== undefined) return this.prime(spare);
       const request = queue.getRequest();
       if (request === null) return undefined;
-      if (!this.windowFull()) return this.prime(request);
       this.spares.push(request);
     }
   }
 
   /**
-   * A free slot for the next block, primed with the dictionary. Claiming a
-   * slot runs its done callback first (an earlier block is written or held).
-   * While the window is full, free slots are claimed and kept as spares (each
-   * claim collects a finished block) until the oldest block is written.
+   * `tryClaim`, waiting for a slot whenever none is free. The queue's wait
+   * parks on its doorbell, which every worker rings when it frees a slot, so
+   * the first slot freed by any worker ends the wait.
    */
   private async claim(queue: BlockQueue): Promise<BlockRequest> {
     for (;;) {
-      const spare = this.windowFull() ? undefined : this.spares.pop();
-      if (spare !== undefined) return this.prime(spare);
-      const request = queue.getRequest() ?? (await this.waitForSlot(queue));
-      if (!this.windowFull()) return this.prime(request);
-      this.spares.push(request);
+      const request = this.tryClaim(queue);
+      if (request !== undefined) return request;
+      this.spares.push(await queue.getRequestAsync());
     }
   }
 
   private claimSync(queue: BlockQueue): BlockRequest {
-    this.writeHeader();
+    this.sequencer.writeHeader();
     for (;;) {
-      const spare = this.windowFull() ? undefined : this.spares.pop();
-      if (spare !== undefined) return this.prime(spare);
-      const request = queue.getRequest() ?? this.waitForSlotSync(queue);
-      if (!this.windowFull()) return this.prime(request);
-      this.spares.push(request);
-    }
-  }
-
-  /** A free slot of any worker: waits in bounded rounds (see FREE_SLOT_RECHECK_MS). */
-  private async waitForSlot(queue: BlockQueue): Promise<BlockRequest> {
-    for (;;) {
-      try {
-        return await queue.getRequestAsync({ timeoutMs: FREE_SLOT_RECHECK_MS });
-      } catch (e) {
-        if (!(e instanceof WaitTimeoutError)) throw e;
-      }
-      const request = queue.getRequest();
-      if (request !== null) return request;
-    }
-  }
-
-  private waitForSlotSync(queue: BlockQueue): BlockRequest {
-    for (;;) {
-      try {
-        return queue.getRequestBlocking(FREE_SLOT_RECHECK_MS);
-      } catch (e) {
-        if (!(e instanceof WaitTimeoutError)) throw e;
-      }
-      const request = queue.getRequest();
-      if (request !== null) return request;
+      const request = this.tryClaim(queue);
+      if (request !== undefined) return request;
+      this.spares.push(queue.getRequestBlocking());
     }
   }
 
@@ -561,7 +503,7 @@ export class ParallelGzipEncoder {
   private submitCurrent(last: boolean): void {
     const request = this.current as BlockRequest;
     const filled = this.filled;
-    request.seq = this.nextSeq++;
+    request.seq = this.sequencer.number();
     request.inputLength = filled;
     request.last = last ? 1 : 0;
     if (!last) this.keepDictionary(request.input.subarray(0, filled));
@@ -570,18 +512,9 @@ export class ParallelGzipEncoder {
     (this.queue as BlockQueue).submit(request);
   }
 
-  private writeHeader(): void {
-    if (this.headerWritten) return;
-    this.headerWritten = true;
-    this.emit(gzipHeader(this.level, this.options));
-  }
-
   private writeTrailer(): void {
     this.throwIfFailed();
-    if (this.writeSeq !== this.nextSeq) {
-      throw new TwqError('ERR_TWQ_GZIP_LOST', `gzip: ${this.nextSeq} blocks compressed but ${this.writeSeq} written`);
-    }
-    this.emit(gzipTrailer(this.crc, this.bytesIn));
+    this.sequencer.writeTrailer();
     this.state = FINISHED;
   }
 
@@ -594,37 +527,11 @@ export class ParallelGzipEncoder {
       return;
     }
     try {
-      if (seq === this.writeSeq) {
-        // In order: straight from the slot, no copy here.
-        this.writeInOrder(request.output.subarray(0, request.outputLength), request.crc, request.inputLength);
-      } else {
-        (this.reorder as ReorderBuffer).put({ seq, bytes: request.output.slice(0, request.outputLength), crc: request.crc, length: request.inputLength });
-      }
+      // Straight from the slot: the sequencer copies only a block it must hold.
+      this.sequencer.blockDone(seq, request.output.subarray(0, request.outputLength), request.crc, request.inputLength);
     } catch (e) {
       this.fail(e instanceof Error ? e : new Error(String(e)));
     }
-  }
-
-  /** Writes the next block in order, then every held block that follows it. */
-  private writeInOrder(bytes: Uint8Array, crc: number, length: number): void {
-    this.writeBlock(bytes, crc, length);
-    const reorder = this.reorder;
-    if (reorder === undefined) return;
-    for (let next = reorder.take(this.writeSeq); next !== undefined; next = reorder.take(this.writeSeq)) {
-      this.writeBlock(next.bytes, next.crc, next.length);
-    }
-  }
-
-  private writeBlock(bytes: Uint8Array, crc: number, length: number): void {
-    this.crc = crc32CombineWith(this.crc, crc, length === this.blockSize ? this.fullBlockShift : crc32ShiftOperator(length));
-    this.bytesIn += length;
-    this.writeSeq++;
-    this.emit(bytes);
-  }
-
-  private emit(bytes: Uint8Array): void {
-    this.bytesOut += bytes.length;
-    this.onChunk(bytes);
   }
 
   private fail(error: Error): void {

@@ -1,7 +1,7 @@
 // The emitted .d.ts names Symbol.asyncDispose: this keeps the library that declares it
 // in the .d.ts, for consumers whose lib has no esnext.disposable (e.g. es2022 + dom, no @types/node).
 /// <reference lib="esnext.disposable" preserve="true" />
-import { TwqError, describeValue, type RemoteError, type Request, type Workqueue } from '@twq/core';
+import { TwqError, describeValue, type PlacementPolicy, type RemoteError, type Request, type Workqueue } from '@twq/core';
 import { BusyError, PageError } from '../errors.js';
 import type { CompressionFormat } from '../format.js';
 import type { CompressionLevel } from '../level.js';
@@ -16,7 +16,7 @@ export interface PageQueueOptions extends PageOpsOptions {
   threads?: number;
   slotsPerThread?: number;
   name?: string;
-  policy?: 'batch' | 'round-robin';
+  policy?: PlacementPolicy;
   spinBudget?: number;
   /** The ops module the workers import; default: this package's module for the entry in use. */
   opsModule?: URL;
@@ -47,23 +47,23 @@ interface PageJob<T> {
  * the async waits), so they work on a browser's main thread too.
  */
 export class PageQueue {
-  readonly queue: Workqueue<PageSpec, PageOpsOptions>;
   readonly format: CompressionFormat;
   readonly level: CompressionLevel;
   readonly pageSize: number;
   /** Bytes of a request's input region: the most a compressed page may have. */
   private readonly inputRoom: number;
+  /** Set once by `create`, right after the queue is made (the queue needs `forwardDone` first). */
+  private workqueue: Workqueue<PageSpec, PageOpsOptions> | undefined;
+  /** The done handler of the job in progress: the queue's done callback is fixed at creation and forwards to it. */
   private handler: DoneHandler | undefined;
   private busy = false;
 
-  private constructor(queue: Workqueue<PageSpec, PageOpsOptions>, options: PageOpsOptions, route: { target: PageQueue | undefined }) {
+  private constructor(options: PageOpsOptions) {
     const resolved = resolvePageOptions(options);
-    this.queue = queue;
     this.format = resolved.format;
     this.level = resolved.level;
     this.pageSize = resolved.pageSize;
     this.inputRoom = pageRoom(resolved.pageSize, resolved.format);
-    route.target = this;
   }
 
   /**
@@ -80,21 +80,27 @@ export class PageQueue {
       throw new TypeError(`createQueue must be a twq adapter's createQueue function, got ${describeValue(createQueue)}`);
     }
     const opsOptions = resolvePageOptions(options);
-    // The done callback is fixed when the queue is made; it forwards to the operation in progress.
-    const route: { target: PageQueue | undefined } = { target: undefined };
-    const queue = await createTypedQueue<PageSpec, PageOpsOptions>(createQueue, options.opsModule ?? opsModule, {
+    const pages = new PageQueue(opsOptions);
+    pages.workqueue = await createTypedQueue<PageSpec, PageOpsOptions>(createQueue, options.opsModule ?? opsModule, {
       threads: options.threads,
       slotsPerThread: options.slotsPerThread,
       name: options.name ?? 'twq-pages',
       policy: options.policy,
       spinBudget: options.spinBudget,
       opsOptions: { ...opsOptions },
-      onDone: (request, error) => {
-        route.target?.handler?.(request, error);
-      },
+      onDone: pages.forwardDone,
     });
-    return new PageQueue(queue, opsOptions, route);
+    return pages;
   }
+
+  /** The twq queue the pages go through. */
+  get queue(): Workqueue<PageSpec, PageOpsOptions> {
+    return this.workqueue as Workqueue<PageSpec, PageOpsOptions>;
+  }
+
+  private readonly forwardDone: DoneHandler = (request, error) => {
+    this.handler?.(request, error);
+  };
 
   /** Cuts `data` into pages and compresses each on a worker. Rejects with PageError naming the first page that failed. */
   async compress(data: Uint8Array): Promise<CompressedPages> {
