@@ -14,7 +14,7 @@ export type { BlockCompressor, Crc32, GzipBlockOptions } from './gzip/block-ops.
 export { DEFAULT_BLOCK_SIZE, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from './gzip/block-size.js';
 export { crc32 } from './gzip/crc32.js';
 export { crc32Combine } from './gzip/crc32-combine.js';
-export { GZIP_OS_UNIX, GZIP_OS_UNKNOWN } from './gzip/gzip-header.js';
+export { GZIP_HEADER_BYTES, GZIP_OS_UNIX, GZIP_OS_UNKNOWN, GZIP_TRAILER_BYTES } from './gzip/gzip-header.js';
 export type { GzipHeaderOptions } from './gzip/gzip-header.js';
 export { ParallelGzipEncoder } from './gzip/parallel-gzip-encoder.js';
 export type { InlineCompressor, ParallelGzipOptions, SubmitterCompression } from './gzip/parallel-gzip-encoder.js';

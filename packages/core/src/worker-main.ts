@@ -79,8 +79,19 @@ export interface WorkerMainOptions {
  * has them (a Web Worker's `self`): passed in, so that core reads no global.
  */
 export interface WorkerScopeEvents {
-  addEventListener(type: 'error' | 'unhandledrejection', listener: (event: Event) => void): void;
+  addEventListener(type: 'error' | 'unhandledrejection', listener: (event: unknown) => void): void;
   close(): void;
+}
+
+/** The fields of a scope's ErrorEvent that a worker's end reports (core compiles without the DOM library). */
+interface ScopeErrorEvent {
+  readonly error: unknown;
+  readonly message: string;
+}
+
+/** The field of a scope's PromiseRejectionEvent that a worker's end reports. */
+interface ScopeRejectionEvent {
+  readonly reason: unknown;
 }
 
 /** How long a replacement parks at a time while the submitter has not reclaimed the dead worker's slots. */
@@ -186,11 +197,11 @@ export class WorkerMain {
   watch(scope: WorkerScopeEvents): void {
     checkMethods(scope, 'scope', ['addEventListener', 'close']);
     scope.addEventListener('error', (event) => {
-      const e = event as ErrorEvent;
+      const e = event as ScopeErrorEvent;
       this.end(e.error instanceof Error ? toErrorInfo(e.error) : { name: 'Error', message: e.message });
     });
     scope.addEventListener('unhandledrejection', (event) => {
-      const info = toErrorInfo((event as PromiseRejectionEvent).reason);
+      const info = toErrorInfo((event as ScopeRejectionEvent).reason);
       this.end({ ...info, message: `unhandled rejection: ${info.message}` });
     });
     scope.close = () => {

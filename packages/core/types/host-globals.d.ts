@@ -44,3 +44,6 @@ interface TextDecoder {
 declare const TextDecoder: { prototype: TextDecoder; new (): TextDecoder };
 
 declare const performance: { now(): number };
+
+/** What a worker prints when teardown fails and its host gave no `warn`: both hosts have it. */
+declare const console: { error(...data: unknown[]): void };
