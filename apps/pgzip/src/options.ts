@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_BLOCK_SIZE, DEFAULT_LEVEL, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '@twq/compress';
 import { MAX_THREADS } from '@twq/node';
 import { parseGetopt, type OptionSpec } from './getopt.js';
-import { GZ_SUFFIX } from './suffix.js';
+import { GZ_SUFFIX, MAX_SUFFIX_BYTES } from './suffix.js';
 import { UsageError } from './usage-error.js';
 
 /** A compression level, -1 (fastest) to -9 (best). */
@@ -41,8 +41,6 @@ export interface CliOptions {
 export { UsageError };
 
 const KIB = 1024;
-/** gzip's longest suffix (MAX_SUFFIX): a longer one is refused. */
-export const MAX_SUFFIX_LENGTH = 30;
 
 /** The digits of -1 .. -9. */
 const LEVEL_FLAGS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
@@ -167,7 +165,7 @@ function describeArgv(argv: unknown): string {
 /** -S: gzip refuses an empty suffix and one longer than 30 bytes; a '/' would name another directory. */
 function parseSuffix(text: string | undefined): string {
   if (text === undefined) return GZ_SUFFIX;
-  if (text.length === 0 || Buffer.byteLength(text) > MAX_SUFFIX_LENGTH || text.includes('/')) throw new UsageError(`invalid suffix '${text}'`, false);
+  if (text.length === 0 || Buffer.byteLength(text) > MAX_SUFFIX_BYTES || text.includes('/')) throw new UsageError(`invalid suffix '${text}'`, false);
   return text;
 }
 

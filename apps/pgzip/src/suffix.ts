@@ -22,9 +22,21 @@ function checkName(file: unknown): asserts file is string {
   }
 }
 
+/** gzip's longest suffix (MAX_SUFFIX). */
+export const MAX_SUFFIX_BYTES = 30;
+
+/** A suffix as -S takes it: 1 to 30 bytes, no '/' (it would name another directory). */
+function checkSuffix(suffix: unknown): asserts suffix is string {
+  if (typeof suffix !== 'string' || suffix.length === 0 || Buffer.byteLength(suffix) > MAX_SUFFIX_BYTES || suffix.includes('/')) {
+    const shown = typeof suffix === 'string' ? JSON.stringify(suffix) : typeof suffix === 'object' && suffix !== null ? Object.prototype.toString.call(suffix) : String(suffix);
+    throw new TypeError(`suffix must be a string of 1 to ${MAX_SUFFIX_BYTES} bytes without '/', got ${shown}`);
+  }
+}
+
 /** The compressed suffix `file` ends with (the user's -S suffix first), or undefined. gzip leaves such files alone unless forced. */
 export function compressedSuffixOf(file: string, suffix = GZ_SUFFIX): string | undefined {
   checkName(file);
+  checkSuffix(suffix);
   const lower = file.toLowerCase();
   for (const s of [suffix, ...DECOMPRESS_SUFFIXES.map(([known]) => known)]) {
     const base = file.slice(0, file.length - s.length);

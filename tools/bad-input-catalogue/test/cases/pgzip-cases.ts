@@ -26,6 +26,15 @@ const NOT_A_NAME: Sample[] = [
   { label: 'a URL', value: new URL('file:///tmp/a.gz') },
 ];
 
+/** -S's suffix as the helpers take it: 1 to 30 bytes, no '/'. */
+const BAD_SUFFIXES: Sample[] = [
+  { label: 'empty', value: '' },
+  { label: 'longer than 30 bytes', value: '.1234567890123456789012345678901' },
+  { label: 'with a slash', value: '.g/z' },
+  { label: 'null', value: null },
+  { label: 'a number', value: 5 },
+];
+
 export const pgzipCases: Case[] = [
   ...casesFor({ entry, subject: 'parseCli' }, [
     ...each('argv', NOT_ARGV, TypeError, (v) => parseCli(v as string[]), {
@@ -70,6 +79,12 @@ export const pgzipCases: Case[] = [
       { range: 'io must be an object with stdin, stdout, stderr', names: (v) => (v === null ? undefined : ['[object Object]', '[object WriteStream]', '[object SyncWriteStream]', '[object Socket]']) },
     ),
   ]),
-  ...casesFor({ entry, subject: 'decompressedName' }, each('file', NOT_A_NAME, TypeError, (v) => decompressedName(v as string), { range: 'file must be a string' })),
-  ...casesFor({ entry, subject: 'hasCompressedSuffix' }, each('file', NOT_A_NAME, TypeError, (v) => hasCompressedSuffix(v as string), { range: 'file must be a string' })),
+  ...casesFor({ entry, subject: 'decompressedName' }, [
+    ...each('file', NOT_A_NAME, TypeError, (v) => decompressedName(v as string), { range: 'file must be a string' }),
+    ...each('suffix', BAD_SUFFIXES, TypeError, (v) => decompressedName('a.gz', v as string), { range: "suffix must be a string of 1 to 30 bytes without '/'" }),
+  ]),
+  ...casesFor({ entry, subject: 'hasCompressedSuffix' }, [
+    ...each('file', NOT_A_NAME, TypeError, (v) => hasCompressedSuffix(v as string), { range: 'file must be a string' }),
+    ...each('suffix', BAD_SUFFIXES, TypeError, (v) => hasCompressedSuffix('a.gz', v as string), { range: "suffix must be a string of 1 to 30 bytes without '/'" }),
+  ]),
 ];
