@@ -1,12 +1,15 @@
 /**
  * @twq/compress for browsers (and any runtime without node:zlib): page ops
- * on fflate, parallel gzip on pako (see browser-block-ops.ts for why two).
- * No Node.js built-in is imported from here.
+ * on fflate; parallel gzip on pako by default (every level, pigz's
+ * dictionary priming; see browser-block-ops.ts), or on the platform's
+ * CompressionStream with `opsModule: nativeGzipBlockOpsUrl` (faster, level 6
+ * only; see native-block-ops.ts). No Node.js built-in is imported from here.
  *
  * Queues come from @twq/browser, passed in (this package depends on
  * @twq/core only): `browserQueueFactory(createQueue, worker)` wraps its
  * `createQueue` for the helpers below; the worker script serves the ops of
- * '@twq/compress/gzip-block-ops' or '@twq/compress/page-ops'.
+ * '@twq/compress/gzip-block-ops', '@twq/compress/native-gzip-block-ops' or
+ * '@twq/compress/page-ops'.
  */
 import type { OpsExport } from '@twq/core';
 import { checkOptionsObject } from './check.js';
@@ -57,7 +60,7 @@ export function createPageQueue(createQueue: QueueFactory, options: PageQueueOpt
   return PageQueue.create(createQueue, browserPageOpsUrl, options);
 }
 
-/** Parallel gzip as a WHATWG TransformStream on pako workers. */
+/** Parallel gzip as a WHATWG TransformStream on workers: pako, or the ops module given as `opsModule` (`nativeGzipBlockOpsUrl`). */
 export function createParallelGzipTransformStream(
   options: GzipOptions,
   writableStrategy?: QueuingStrategy<Uint8Array>,
