@@ -87,6 +87,8 @@ export class RemoteError extends TwqError {
 
 /** Code of a RemoteError from a handler that threw or rejected. */
 export const HANDLER_FAILED = 'ERR_TWQ_HANDLER_FAILED';
+/** Code of the RemoteError (named 'AbortError') of a request cancelled before any thread ran it. */
+export const CANCELLED = 'ERR_TWQ_CANCELLED';
 /** Code of a RemoteError for a request whose worker died before finishing it. */
 export const WORKER_DIED = 'ERR_TWQ_WORKER_DIED';
 

@@ -1,4 +1,5 @@
 export {
+  CANCELLED,
   HANDLER_FAILED,
   OpsLoadError,
   QueueDestroyedError,
@@ -16,10 +17,22 @@ export type { HostEvents, WorkerHost, WorkerInit } from './host.js';
 export { InlineQueue } from './inline-queue.js';
 export type { InlineQueueOptions } from './inline-queue.js';
 export {
+  CLAIM_BY_MASK,
+  CLAIM_BY_SHIFT,
+  CLAIM_BY_SUBMITTER,
+  CLAIM_CANCEL_REQUESTED,
+  CLAIM_CANCELLED,
+  CLAIM_IDLE,
+  CLAIM_QUEUED,
+  CLAIM_RUNNING,
+  CLAIM_SEQ_MASK,
+  CLAIM_STATE_MASK,
   DOORBELL_OFFSET,
   ERROR_BYTES,
   MAX_SLOTS_PER_THREAD,
   MAX_THREADS,
+  S_CLAIM,
+  SLOT_HEADER_BYTES,
   WORKER_DEAD,
   WORKER_READY,
   WORKER_RECLAIMED,
@@ -46,6 +59,6 @@ export { QueueMemory, WorkerBlock, readErrorRecord, recordQueueFailure, recordWo
 export type { ErrorInfo } from './queue-memory.js';
 export { MAX_REQUEST_BYTES, RESERVED_FIELD_NAMES, defineLayout } from './request-layout.js';
 export type { BytesField, FieldInfo, FieldSpec, Layout, LayoutSpec, RequestFields, ScalarType } from './request-layout.js';
-export { WorkerRuntime } from './worker-runtime.js';
+export { CANCEL_POLL_MS, HANDLED_ONE, NOTHING_PENDING, WENT_ASYNC, WorkerRuntime } from './worker-runtime.js';
 export { WAIT_SLICE_MS, Workqueue } from './workqueue.js';
-export type { CreateQueueOptions, QueueStats, WorkerStats } from './workqueue.js';
+export type { CreateQueueOptions, QueueStats, SubmitOptions, WorkerStats } from './workqueue.js';

@@ -38,6 +38,12 @@ export interface QueueOptions<O = unknown> {
    * (threads + 1 <= the host's parallelism), else 0.
    */
   spinBudget?: number;
+  /**
+   * true (default): a worker with nothing of its own takes queued requests
+   * from the most loaded other partition (one compare-and-swap on the slot's
+   * claim). false: each request runs on the worker its slot belongs to.
+   */
+  steal?: boolean;
   /** Options handed to an ops factory, on both sides (must be structured-cloneable). */
   opsOptions?: O;
 }
@@ -48,6 +54,7 @@ export interface ResolvedOptions<O = unknown> {
   readonly name: string;
   readonly policy: PlacementPolicy;
   readonly spinBudget: number;
+  readonly steal: boolean;
   readonly opsOptions: O | undefined;
 }
 
@@ -87,7 +94,9 @@ export function resolveOptions<O>(options: QueueOptions<O> | undefined, parallel
   if (!Number.isInteger(spinBudget) || spinBudget < 0 || spinBudget > MAX_SPINS) {
     throw new RangeError(`spinBudget must be an integer in [0, ${MAX_SPINS}], got ${describeValue(spinBudget)}`);
   }
-  return Object.freeze({ threads, slotsPerThread, name, policy, spinBudget, opsOptions: o.opsOptions });
+  const steal = o.steal ?? true;
+  if (typeof steal !== 'boolean') throw new TypeError(`steal must be a boolean, got ${describeValue(steal)}`);
+  return Object.freeze({ threads, slotsPerThread, name, policy, spinBudget, steal, opsOptions: o.opsOptions });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { BlockingWaitForbiddenError, backoff, canBlock, type SharedEvent } from '@twq/event';
 import {
+  CANCELLED,
   HANDLER_FAILED,
   QueueDestroyedError,
   QueueFailedError,
@@ -11,11 +12,18 @@ import {
   describeValue,
 } from './errors.js';
 import type { WorkerHost, WorkerInit } from './host.js';
+import { claimState, claimedBy, inflightCount, queuedClaim, requestCancel } from './claims.js';
 import {
   C_DESTROYED,
   C_FAILED,
+  CLAIM_CANCELLED,
+  CLAIM_QUEUED,
+  CLAIM_RUNNING,
   COMPLETION_WANT,
+  HF_STEAL,
+  S_CLAIM,
   S_STATUS,
+  SLOT_CANCELLED,
   SLOT_HANDLER_FAILED,
   SLOT_WORKER_DIED,
   U_LOST_TO_DEATH,
@@ -27,6 +35,7 @@ import {
   W_PARKS,
   W_SPIN_HITS,
   W_STATUS,
+  W_STOLEN,
   WORKER_DEAD,
   WORKER_RECLAIMED,
   computeGeometry,
@@ -60,6 +69,8 @@ export interface WorkerStats {
   readonly failed: number;
   readonly parks: number;
   readonly spinHits: number;
+  /** Requests this worker took from other partitions' queues (stealing). */
+  readonly stolen: number;
   readonly wakesSent: number;
   readonly lostToDeath: number;
 }
@@ -75,7 +86,22 @@ export interface QueueStats {
   readonly completed: number;
   /** Submitted and not yet passed to the done callback. */
   readonly outstanding: number;
+  /** Requests cancelled before any thread ran them (their done callback gets ERR_TWQ_CANCELLED). */
+  readonly cancelled: number;
+  /** Whether idle workers steal queued requests from the other partitions. */
+  readonly steal: boolean;
   readonly workers: readonly WorkerStats[];
+}
+
+/** Options of one `submit()`. */
+export interface SubmitOptions {
+  /**
+   * Cancels the request when it aborts (as `queue.cancel(request)` does): not
+   * yet started, it is never handled and its done callback gets an error with
+   * code 'ERR_TWQ_CANCELLED'; running, its handler sees `env.cancelled` /
+   * `env.signal`. An already aborted signal cancels it at once.
+   */
+  signal?: AbortSignal;
 }
 
 export interface CreateQueueOptions<S extends LayoutSpec, O> extends QueueOptions<O> {
@@ -118,6 +144,11 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   private readonly claimed: Int32Array;
   private readonly pending: Int32Array;
   private readonly deathErrors: (RemoteError | undefined)[];
+  /** Per slot: the abort signal given to submit() and its listener, removed when the slot is reaped. */
+  private readonly aborts: (AbortLink | undefined)[];
+  /** Whether idle workers steal (fixed at creation; written into the header for them). */
+  readonly steal: boolean;
+  private cancelledCount = 0;
   private readonly batching: boolean;
   /** Free slots a submitter waiting for one asks to be woken for (half the slots). */
   private readonly wakeBatch: number;
@@ -151,7 +182,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       );
     }
     this.memory = new QueueMemory(buffer, g);
-    writeHeader(this.memory.i32, g);
+    writeHeader(this.memory.i32, g, o.steal && o.threads > 1 ? HF_STEAL : 0);
     for (const block of this.memory.blocks) {
       block.wake.initUnsynchronized(false);
       block.completion.initUnsynchronized(false);
@@ -176,6 +207,8 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.claimed = new Int32Array(o.threads * this.wordsPerThread);
     this.pending = new Int32Array(o.threads * this.wordsPerThread);
     this.deathErrors = new Array<RemoteError | undefined>(this.requests.length).fill(undefined);
+    this.aborts = new Array<AbortLink | undefined>(this.requests.length).fill(undefined);
+    this.steal = o.steal && o.threads > 1;
   }
 
   /** What the host passes to each worker. */
@@ -274,10 +307,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   }
 
   /**
-   * Hands a filled request to its worker: one Atomics.store of the FILL word,
-   * then a wake-up that costs a notify only if the worker is parked.
+   * Hands a filled request to its worker: a plain store of the slot's CLAIM
+   * word (QUEUED, next sequence number), one Atomics.store of the FILL word
+   * (which publishes both), then a wake-up that costs a notify only if the
+   * worker is parked. `options.signal` cancels it when it aborts.
    */
-  submit(request: Request<S>): void {
+  submit(request: Request<S>, options?: SubmitOptions): void {
     if (this.state !== OPEN) this.throwClosed('submit()');
     const slot = (request as Partial<Request> | null)?.slot;
     if (slot === undefined || this.requests[slot] !== request) {
@@ -295,8 +330,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
         `request in slot ${slot} of queue "${this.name}" is not held by the submitter (already submitted, or not obtained from getRequest())`,
       );
     }
+    const header = (request as unknown as RequestObject).header;
+    if (options !== undefined) this.linkSignal(request, options);
     this.claimed[i] = claimed & ~mask;
     this.pending[i] = this.pending[i] | mask;
+    // Plain store: the slot is the submitter's until the FILL store below publishes it.
+    header[S_CLAIM] = queuedClaim(header[S_CLAIM]);
     const fill = this.fillLocal[i] ^ mask;
     this.fillLocal[i] = fill;
     const block = this.blocks[t];
@@ -304,6 +343,52 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     Atomics.store(block.fill.words, s >>> 5, fill);
     this.submitted++;
     if (block.wake.set()) block.submitter64[U_WAKES_SENT]++;
+    const link = this.aborts[slot];
+    if (link !== undefined && link.signal.aborted) this.cancel(request);
+  }
+
+  /**
+   * Cancels a submitted request. Not yet started (its CLAIM word still
+   * QUEUED): one compare-and-swap takes it, the submitter hands the slot back by
+   * flipping its FILL bit back, no thread ever runs it, and its done callback
+   * gets a RemoteError named 'AbortError' with code 'ERR_TWQ_CANCELLED' (at the
+   * usual time: when the slot is reused, or in waitAll / drain). Returns true.
+   * Already running: raises the cooperative flag its handler reads
+   * (`env.cancelled`, `env.signal`) and returns false; the request completes as
+   * its handler decides. Finished, or not submitted: returns false. Exactly once either way.
+   */
+  cancel(request: Request<S>): boolean {
+    if (this.state !== OPEN) this.throwClosed('cancel()');
+    const slot = (request as Partial<Request> | null)?.slot;
+    if (slot === undefined || this.requests[slot] !== request) {
+      throw new RequestStateError(
+        `cancel() needs a request obtained from queue "${this.name}" by getRequest(), got ${describeRequest(request)}`,
+      );
+    }
+    const t = request.worker;
+    const s = slot - t * this.slotsPerThread;
+    const w = s >>> 5;
+    const i = t * this.wordsPerThread + w;
+    const mask = 1 << (s & 31);
+    const block = this.blocks[t];
+    if ((this.pending[i] & mask) === 0 || ((this.fillLocal[i] ^ Atomics.load(block.done.words, w)) & mask) === 0) return false;
+    const header = (request as unknown as RequestObject).header;
+    for (;;) {
+      const c = Atomics.load(header, S_CLAIM);
+      const state = claimState(c);
+      if (state === CLAIM_QUEUED) {
+        if (Atomics.compareExchange(header, S_CLAIM, c, (c & ~CLAIM_STATE_MASK_ALL) | CLAIM_CANCELLED) !== c) continue;
+        // Won: no thread will touch the slot. Hand it back (FILL == DONE again).
+        header[S_STATUS] = SLOT_CANCELLED;
+        const fill = this.fillLocal[i] ^ mask;
+        this.fillLocal[i] = fill;
+        Atomics.store(block.fill.words, w, fill);
+        this.cancelledCount++;
+        return true;
+      }
+      if (state === CLAIM_RUNNING) requestCancel(header);
+      return false;
+    }
   }
 
   /**
@@ -366,6 +451,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       failed: b.state64[W_FAILED],
       parks: b.state64[W_PARKS],
       spinHits: b.state64[W_SPIN_HITS],
+      stolen: b.state64[W_STOLEN],
       wakesSent: b.submitter64[U_WAKES_SENT],
       lostToDeath: b.submitter64[U_LOST_TO_DEATH],
     }));
@@ -377,6 +463,8 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       submitted: this.submitted,
       completed: this.completed,
       outstanding: this.submitted - this.completed,
+      cancelled: this.cancelledCount,
+      steal: this.steal,
       workers,
     };
   }
@@ -410,11 +498,33 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     return this.requests[t * this.slotsPerThread + s];
   }
 
+  /** Ties `options.signal` to the request's slot until it is reaped (slow path: only when options are given). */
+  private linkSignal(request: Request<S>, options: SubmitOptions): void {
+    if (typeof options !== 'object' || (options as unknown) === null) {
+      throw new TypeError(`submit(): options must be an object or undefined, got ${describeValue(options)}`);
+    }
+    const signal = options.signal;
+    if (signal === undefined) return;
+    if (!(signal instanceof AbortSignal)) {
+      throw new TypeError(`submit(): options.signal must be an AbortSignal or undefined, got ${describeValue(signal)}`);
+    }
+    const listener = (): void => {
+      if (this.state === OPEN) this.cancel(request);
+    };
+    this.aborts[request.slot] = { signal, listener };
+    if (!signal.aborted) signal.addEventListener('abort', listener, { once: true });
+  }
+
   /** Runs the done callback of a slot that is back in the submitter's hands. Bookkeeping first: exactly once. */
   private reap(slot: number): void {
     this.completed++;
     const request = this.requests[slot];
     const done = this.done;
+    const link = this.aborts[slot];
+    if (link !== undefined) {
+      this.aborts[slot] = undefined;
+      link.signal.removeEventListener('abort', link.listener);
+    }
     const status = (request as unknown as RequestObject).header[S_STATUS];
     if (status === SLOT_HANDLER_FAILED) {
       const info = readErrorRecord(this.memory.errorRecord(slot));
@@ -423,6 +533,14 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     } else if (status === SLOT_WORKER_DIED) {
       const error = this.deathErrors[slot];
       this.deathErrors[slot] = undefined;
+      if (done !== undefined) done(request, error);
+    } else if (status === SLOT_CANCELLED) {
+      const error = new RemoteError(
+        CANCELLED,
+        'AbortError',
+        `the request in slot ${slot} of queue "${this.name}" was cancelled before it started`,
+        request.worker,
+      );
       if (done !== undefined) done(request, error);
     } else if (done !== undefined) {
       done(request, undefined);
@@ -480,6 +598,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (this.isReady(kind, t)) return;
     const remaining = deadline - performance.now();
     if (remaining <= 0) throw new WaitTimeoutError(call, timeoutMs);
+    this.kickThieves();
     completion.wait(Math.min(WAIT_SLICE_MS, remaining));
   }
 
@@ -519,8 +638,32 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (this.isReady(kind, t)) return;
     const remaining = deadline - performance.now();
     if (remaining <= 0) throw new WaitTimeoutError(call, timeoutMs);
+    this.kickThieves();
     await completion.waitAsync(Math.min(WAIT_SLICE_MS, remaining), signal);
     if (this.state === DESTROYED) this.throwClosed(call);
+  }
+
+  /**
+   * Before the submitter parks: wakes every worker that has nothing of its own
+   * while some partition has a request queued behind another, so that it
+   * steals. Sets only events that are not SET (a parked worker's, or one that
+   * has just reset to park and re-checks: the kick is not lost); costs one load
+   * per worker otherwise. Slow path only.
+   */
+  private kickThieves(): void {
+    if (!this.steal) return;
+    let backlog = false;
+    for (const block of this.blocks) {
+      if (inflightCount(block) > 1) {
+        backlog = true;
+        break;
+      }
+    }
+    if (!backlog) return;
+    for (let u = 0; u < this.threads; u++) {
+      const block = this.blocks[u];
+      if (!block.wake.isSet() && !this.isBusy(u) && block.wake.set()) block.submitter64[U_WAKES_SENT]++;
+    }
   }
 
   private async drainInternal(signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
@@ -558,38 +701,47 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   }
 
   /**
-   * Takes back every slot a dead worker still owned: marks each failed (its
-   * done callback gets a WorkerDiedError), flips the FILL bits back so that
-   * fill == done again, then publishes RECLAIMED so that a replacement may start.
+   * Takes back the slots a dead worker was running: in every partition (it may
+   * have stolen), each in-flight slot whose CLAIM says RUNNING by worker `t` is
+   * marked failed (its done callback gets a WorkerDiedError) and handed back by
+   * flipping its FILL bit back, so that fill == done again. Slots still QUEUED
+   * stay in flight: the replacement, or a thief, runs them; nothing is lost.
+   * Then publishes RECLAIMED so that a replacement may start.
    */
   private reclaim(t: number): void {
     const block = this.blocks[t];
     const info = readErrorRecord(this.memory.deathRecord(t));
     const exitCode = block.state32[W_EXIT_CODE];
-    const base = t * this.wordsPerThread;
     let lost = 0;
-    for (let w = 0; w < this.wordsPerThread; w++) {
-      const i = base + w;
-      const inflight = this.fillLocal[i] ^ Atomics.load(block.done.words, w);
-      let bits = inflight;
-      while (bits !== 0) {
-        const bit = 31 - Math.clz32(bits & -bits);
-        bits &= bits - 1;
-        const slot = t * this.slotsPerThread + (w << 5) + bit;
-        const request = this.requests[slot] as unknown as RequestObject;
-        request.header[S_STATUS] = SLOT_WORKER_DIED;
-        this.deathErrors[slot] = new RemoteError(
-          WORKER_DIED,
-          'WorkerDiedError',
-          `worker ${t} of queue "${this.name}" died (exit code ${exitCode}) before finishing the request in slot ${slot}: ${info.name}: ${info.message}`,
-          t,
-        );
-        lost++;
-      }
-      if (inflight !== 0) {
-        const fill = this.fillLocal[i] ^ inflight;
-        this.fillLocal[i] = fill;
-        Atomics.store(block.fill.words, w, fill);
+    for (let u = 0; u < this.threads; u++) {
+      const owner = this.blocks[u];
+      for (let w = 0; w < this.wordsPerThread; w++) {
+        const i = u * this.wordsPerThread + w;
+        let bits = this.fillLocal[i] ^ Atomics.load(owner.done.words, w);
+        let failed = 0;
+        while (bits !== 0) {
+          const bit = 31 - Math.clz32(bits & -bits);
+          bits &= bits - 1;
+          const slot = u * this.slotsPerThread + (w << 5) + bit;
+          const request = this.requests[slot] as unknown as RequestObject;
+          // The dead thread writes nothing more: its RUNNING claims are final.
+          const c = Atomics.load(request.header, S_CLAIM);
+          if (claimState(c) !== CLAIM_RUNNING || claimedBy(c) !== t) continue;
+          request.header[S_STATUS] = SLOT_WORKER_DIED;
+          this.deathErrors[slot] = new RemoteError(
+            WORKER_DIED,
+            'WorkerDiedError',
+            `worker ${t} of queue "${this.name}" died (exit code ${exitCode}) before finishing the request in slot ${slot}: ${info.name}: ${info.message}`,
+            t,
+          );
+          failed |= 1 << bit;
+          lost++;
+        }
+        if (failed !== 0) {
+          const fill = this.fillLocal[i] ^ failed;
+          this.fillLocal[i] = fill;
+          Atomics.store(owner.fill.words, w, fill);
+        }
       }
     }
     block.submitter64[U_LOST_TO_DEATH] = block.submitter64[U_LOST_TO_DEATH] + lost;
@@ -652,6 +804,14 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (this.failure !== undefined && this.destroyPromise === undefined) throw this.failure;
     throw new QueueDestroyedError(this.name, call);
   }
+}
+
+/** Clears a claim's state and cooperative flag; keeps claimer and sequence (the CAS keeps the sequence number). */
+const CLAIM_STATE_MASK_ALL = 0b111;
+
+interface AbortLink {
+  readonly signal: AbortSignal;
+  readonly listener: () => void;
 }
 
 function deadlineOf(timeoutMs: number, call: string): number {

@@ -68,11 +68,20 @@ export function plantBug(core, event, bug) {
       return !this.isDestroyed();
     };
   } else if (bug === 'done-before-result') {
-    proto.runHandler = function runHandlerDoneFirst(s) {
-      const request = this.requests[s];
-      this.complete(s, undefined);
-      this.ops.handle(request, this.contexts[s], this.env);
+    proto.runHandler = function runHandlerDoneFirst(t, s) {
+      const request = (t === this.worker ? this.requests : this.foreignRequests[t])[s];
+      this.complete(t, s, undefined);
+      this.ops.handle(request, t === this.worker ? this.contexts[s] : this.spareContext, this.env);
       return 1;
+    };
+  } else if (bug === 'claim-store') {
+    // The claim by a plain store instead of a compare-and-swap: two parties that
+    // both read QUEUED both believe they took the request.
+    proto.claimSlot = function claimByStore(header) {
+      const c = Atomics.load(header, core.S_CLAIM);
+      if ((c & core.CLAIM_STATE_MASK) !== core.CLAIM_QUEUED) return false;
+      Atomics.store(header, core.S_CLAIM, (c & core.CLAIM_SEQ_MASK) | (this.worker << core.CLAIM_BY_SHIFT) | core.CLAIM_RUNNING);
+      return true;
     };
   } else if (bug === 'set-without-notify') {
     event.SharedEvent.prototype.set = function setWithoutNotify() {
