@@ -96,6 +96,8 @@ export class WorkerRuntime {
   private spinHits = 0;
   private stolen = 0;
   private setUp = false;
+  /** The status isStartable() read last (waitStatusChange parks until it changes). */
+  private seenStatus = -1;
 
   constructor(buffer: SharedArrayBuffer, worker: number, ops: Ops, env: Omit<WorkerEnv, 'worker' | 'cancelled' | 'signal'>, spinBudget: number) {
     const g = readGeometry(buffer);
@@ -193,6 +195,7 @@ export class WorkerRuntime {
   /** Whether this partition may start serving: a first start, or the submitter has reclaimed the dead predecessor's slots. */
   isStartable(): boolean {
     const st = this.status();
+    this.seenStatus = st;
     return st === WORKER_STARTING || st === WORKER_RECLAIMED;
   }
 
@@ -202,7 +205,11 @@ export class WorkerRuntime {
     if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
       throw new RangeError(`waitStatusChange(): timeoutMs must be a number in [0, Infinity], got ${describeValue(timeoutMs)}`);
     }
-    Atomics.wait(this.block.state32, W_STATUS, this.status(), timeoutMs);
+    // Parks on the status isStartable() last saw, not a fresh read: a RECLAIMED
+    // published between the two would otherwise be waited past (found by the
+    // model checker: a replacement that sleeps a whole poll interval, or forever
+    // without the timeout).
+    Atomics.wait(this.block.state32, W_STATUS, this.seenStatus, timeoutMs);
   }
 
   isDestroyed(): boolean {
