@@ -310,7 +310,9 @@ export class WorkerRuntime {
         const s = (w << 5) + bit;
         if (this.claimSlot((requests[s] as unknown as RequestObject).header)) {
           this.stolen++;
-          return this.runHandler(victim, s);
+          const r = this.runHandler(victim, s);
+          if (r === HANDLED_ONE) this.publishCounters();
+          return r;
         }
       }
     }
@@ -391,7 +393,6 @@ export class WorkerRuntime {
       if (this.isDestroyed()) return undefined;
       if (this.steal() !== NOTHING_PENDING) {
         if (this.inflight !== undefined) return this.runAsync();
-        this.publishCounters();
         continue;
       }
       if (this.spin()) continue;
@@ -409,10 +410,7 @@ export class WorkerRuntime {
       const n = this.pass();
       if (n > 0 || this.inflight !== undefined) continue;
       if (this.isDestroyed()) return;
-      if (this.steal() !== NOTHING_PENDING) {
-        this.publishCounters();
-        continue;
-      }
+      if (this.steal() !== NOTHING_PENDING) continue;
       if (this.spin()) continue;
       if (this.prepareToPark()) await this.parkAsync();
     }
