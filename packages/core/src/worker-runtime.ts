@@ -391,10 +391,9 @@ export class WorkerRuntime {
       if (this.inflight !== undefined) return this.runAsync();
       if (n > 0) continue;
       if (this.isDestroyed()) return undefined;
-      if (this.steal() !== NOTHING_PENDING) {
-        if (this.inflight !== undefined) return this.runAsync();
-        continue;
-      }
+      const stole = this.steal();
+      if (stole === WENT_ASYNC) return this.runAsync();
+      if (stole !== NOTHING_PENDING) continue;
       if (this.spin()) continue;
       if (this.prepareToPark()) this.parkSync();
     }

@@ -101,18 +101,18 @@ describe('claims: cancel', () => {
   });
 
   it('a running request gets the cooperative flag (env.cancelled) and completes as its handler decides', async () => {
-    let q: InlineQueue<Spec> | undefined;
-    let submitted: Request<Spec> | undefined;
+    const held: { q?: InlineQueue<Spec>; submitted?: Request<Spec> } = {};
     const seen: unknown[] = [];
     const { ops, done } = makeOps((_r, cancelled) => {
       seen.push(cancelled());
       // The submitter (this same thread, inline) cancels it while it runs: too late to take it.
-      seen.push(q?.cancel(submitted as Request<Spec>));
+      seen.push(held.q?.cancel(held.submitted as Request<Spec>));
       seen.push(cancelled());
     });
-    q = await InlineQueue.create(ops, { threads: 1, slotsPerThread: 2, autoRun: false });
+    const q = await InlineQueue.create(ops, { threads: 1, slotsPerThread: 2, autoRun: false });
+    held.q = q;
     const r = submitSeq(q, 5);
-    submitted = r;
+    held.submitted = r;
     q.runAll();
     expect(seen).toEqual([false, false, true]);
     expect(claimOf(r) & CLAIM_STATE_MASK).toBe(CLAIM_RUNNING);
@@ -170,8 +170,12 @@ describe('claims: cancel', () => {
     const q = await InlineQueue.create(ops, { threads: 1, slotsPerThread: 2, autoRun: false });
     const r = q.getRequest();
     if (r === null) throw new Error('full');
-    expectError(() => q.submit(r, 5 as never), TypeError, 'submit(): options must be an object or undefined, got 5');
-    expectError(() => q.submit(r, { signal: 'stop' as never }), TypeError, 'submit(): options.signal must be an AbortSignal or undefined, got "stop"');
+    expectError(() => {
+      q.submit(r, 5 as never);
+    }, TypeError, 'submit(): options must be an object or undefined, got 5');
+    expectError(() => {
+      q.submit(r, { signal: 'stop' as never });
+    }, TypeError, 'submit(): options.signal must be an AbortSignal or undefined, got "stop"');
     // Nothing was half-done: the request is still held and submits fine.
     q.submit(r);
     expectError(() => q.cancel({ slot: 0 } as never), RequestStateError, 'cancel() needs a request obtained from queue "twq" by getRequest(), got a request for slot 0 of another queue');

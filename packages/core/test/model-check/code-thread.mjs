@@ -53,7 +53,7 @@ const roles = {
         runtime.setupSlots();
         while (!runtime.isStartable() && !runtime.isDestroyed()) runtime.waitStatusChange(100);
         runtime.markReady();
-        if (runtime.run() !== undefined) throw new Error('the model checker runs sync handlers only');
+        if (runtime.run() !== undefined) throw new Error('the model checker runs sync handlers only', { cause: e });
       }
       runtime.teardownSlots();
       runtime.markStopped();
