@@ -29,6 +29,8 @@ export const MODE_OOM = 3;
 export const MODE_ASYNC = 4;
 export const MODE_LATE_THROW = 5;
 export const MODE_SLEEP = 6;
+export const MODE_UNTIL_CANCELLED = 7;
+export const MODE_ASYNC_UNTIL_ABORTED = 8;
 
 /** What the checksum handler writes for `seq` (same as mix() in fixtures/checksum.mjs). */
 export function mix(seq: number): number {
@@ -46,8 +48,10 @@ export class Checksum {
   duplicates = 0;
   wrong = 0;
   outOfRange = 0;
-  /** Requests whose handler ran on another worker than the one owning the slot. */
-  wrongWorker = 0;
+  /** Requests reported done without error whose handler never ran (ranOn still -1). */
+  neverRan = 0;
+  /** Requests whose handler ran on another worker than the one owning the slot (stolen). */
+  ranElsewhere = 0;
   sum = 0;
   readonly failures: { seq: number; error: RemoteError }[] = [];
   readonly wrongSamples: string[] = [];
@@ -70,7 +74,8 @@ export class Checksum {
       this.failures.push({ seq, error });
       return;
     }
-    if (r.ranOn !== r.worker) this.wrongWorker++;
+    if (r.ranOn < 0) this.neverRan++;
+    else if (r.ranOn !== r.worker) this.ranElsewhere++;
     const out = r.out;
     if (out !== mix(seq)) {
       this.wrong++;
@@ -85,7 +90,7 @@ export class Checksum {
     expect(this.outOfRange, 'done calls for sequence numbers never submitted').toBe(0);
     expect(this.wrongSamples, 'wrong results').toEqual([]);
     expect(this.wrong).toBe(0);
-    expect(this.wrongWorker, 'requests handled by a worker that does not own the slot').toBe(0);
+    expect(this.neverRan, 'requests reported done whose handler never ran').toBe(0);
     if (!failuresAllowed) expect(this.failures.map((f) => `${f.seq}: ${f.error.message}`), 'failed requests').toEqual([]);
     expect(this.count, 'done calls').toBe(n);
     let missing = 0;
