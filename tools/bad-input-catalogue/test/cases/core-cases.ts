@@ -116,6 +116,7 @@ export function queueOptionValues(create: (options: Record<string, unknown>) => 
       { range: "'batch', 'round-robin'", ...extra },
     ),
     ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => create({ spinBudget: v }), { range: '[0, 1000000]', ...extra }),
+    ...each('options.steal', NOT_A_BOOLEAN, TypeError, (v) => create({ steal: v }), { range: 'steal must be a boolean', ...extra }),
     ...(withOnDone ? each('options.onDone', NOT_A_FUNCTION, TypeError, (v) => create({ onDone: v }), { range: 'function or undefined', ...extra }) : []),
   ];
 }
@@ -615,7 +616,66 @@ function requestCases(): Case[] {
       expectStillWorks(q, done);
     }
   };
+  const cancelRefused = async (request: () => unknown): Promise<void> => {
+    const { q, done } = await inlineQueue({ name: 'mine' });
+    const r = await request();
+    try {
+      q.cancel(r as Request<Spec>);
+    } finally {
+      expect(q.stats().cancelled).toBe(0);
+      expectStillWorks(q, done);
+    }
+  };
   return [
+    ...casesFor({ entry, subject: 'Workqueue', member: '#cancel' }, [
+      { param: 'request', label: 'a request of another queue', value: 0, error: RequestStateError, code: 'ERR_TWQ_REQUEST_STATE', call: () => cancelRefused(foreign), names: ['slot 0 of another queue'], range: 'cancel() needs a request obtained from queue "mine"' },
+      ...each(
+        'request',
+        [
+          { label: 'a plain object', value: {} },
+          { label: 'null', value: null },
+          { label: 'a look-alike with a slot number', value: { slot: 0, worker: 0, seq: 1 } },
+        ],
+        RequestStateError,
+        (v) => cancelRefused(() => v),
+        { range: 'cancel() needs a request obtained from queue "mine"', names: (v) => (typeof v === 'object' && v !== null ? ['not a twq request', 'slot 0 of another queue'] : undefined) },
+      ),
+    ]),
+    // The base class's own submit (InlineQueue's override runs its handlers after it).
+    ...casesFor({ entry, subject: 'Workqueue', member: '#submit' }, [
+      ...each(
+        'options',
+        NOT_AN_OBJECT.filter((sample) => sample.value !== null),
+        TypeError,
+        async (v) => {
+          const { q } = await inlineQueue({ autoRun: false });
+          const r = q.getRequest();
+          if (r === null) throw new Error('no free request');
+          try {
+            Workqueue.prototype.submit.call(q, r, v as never);
+          } finally {
+            expect(q.stats().submitted).toBe(0);
+          }
+        },
+        { range: 'submit(): options must be an object or undefined' },
+      ),
+      ...each(
+        'options.signal',
+        NOT_A_SIGNAL,
+        TypeError,
+        async (v) => {
+          const { q } = await inlineQueue({ autoRun: false });
+          const r = q.getRequest();
+          if (r === null) throw new Error('no free request');
+          try {
+            Workqueue.prototype.submit.call(q, r, { signal: v as AbortSignal });
+          } finally {
+            expect(q.stats().submitted).toBe(0);
+          }
+        },
+        { range: 'options.signal must be an AbortSignal or undefined' },
+      ),
+    ]),
     ...casesFor({ entry, subject: 'InlineQueue', member: '#submit' }, [
       { param: 'request', label: 'a request of another queue', value: 0, error: RequestStateError, code: 'ERR_TWQ_REQUEST_STATE', call: () => refused(foreign), names: ['slot 0 of another queue'], range: 'needs a request obtained from queue "mine"' },
       ...each(
@@ -629,6 +689,42 @@ function requestCases(): Case[] {
         RequestStateError,
         (v) => refused(() => v),
         { range: 'needs a request obtained from queue "mine"', names: (v) => (typeof v === 'object' && v !== null ? ['not a twq request', 'slot 0 of another queue'] : undefined) },
+      ),
+      ...each(
+        'options',
+        NOT_AN_OBJECT.filter((sample) => sample.value !== null),
+        TypeError,
+        async (v) => {
+          const { q, done } = await inlineQueue({ autoRun: false });
+          const r = q.getRequest();
+          if (r === null) throw new Error('no free request');
+          try {
+            q.submit(r, v as never);
+          } finally {
+            // Refused before anything changed: the request is still held, and submits.
+            expect(q.stats().submitted).toBe(0);
+            q.submit(r);
+            q.waitAll(5_000);
+            expect([...done]).toHaveLength(1);
+          }
+        },
+        { range: 'submit(): options must be an object or undefined' },
+      ),
+      ...each(
+        'options.signal',
+        NOT_A_SIGNAL,
+        TypeError,
+        async (v) => {
+          const { q } = await inlineQueue({ autoRun: false });
+          const r = q.getRequest();
+          if (r === null) throw new Error('no free request');
+          try {
+            q.submit(r, { signal: v as AbortSignal });
+          } finally {
+            expect(q.stats().submitted).toBe(0);
+          }
+        },
+        { range: 'options.signal must be an AbortSignal or undefined' },
       ),
       {
         param: 'request',
