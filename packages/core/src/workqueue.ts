@@ -42,8 +42,9 @@ import {
   writeHeader,
 } from './memory-layout.js';
 import { checkOps, type Ops, type Request } from './ops.js';
-import { resolveOptions, type PlacementPolicy, type QueueOptions } from './options.js';
+import { resolveOptions, type HelpMode, type PlacementPolicy, type QueueOptions } from './options.js';
 import { QueueMemory, readErrorRecord, type WorkerBlock } from './queue-memory.js';
+import { SubmitterHelper, isAsyncFunction } from './submitter-helper.js';
 import { createRequests, type RequestObject } from './requests.js';
 import type { LayoutSpec } from './request-layout.js';
 
@@ -90,6 +91,10 @@ export interface QueueStats {
   readonly cancelled: number;
   /** Whether idle workers steal queued requests from the other partitions. */
   readonly steal: boolean;
+  /** When the submitter runs queued requests itself ('auto', 'always', 'never'). */
+  readonly help: HelpMode;
+  /** Requests the submitter ran itself while it would have parked. */
+  readonly helped: number;
   readonly workers: readonly WorkerStats[];
 }
 
@@ -149,6 +154,14 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   /** Whether idle workers steal (fixed at creation; written into the header for them). */
   readonly steal: boolean;
   private cancelledCount = 0;
+  readonly help: HelpMode;
+  /** The submitter's helping side; undefined with help: 'never'. */
+  private readonly helper: SubmitterHelper | undefined;
+  /** Whether blocking waits (and async waits) run queued requests before they park. */
+  private readonly helpBlocking: boolean;
+  private readonly helpAsync: boolean;
+  /** Hands a slot the submitter took (cancel, help) back: flips its FILL bit back. Made once. */
+  private readonly handBack: (t: number, w: number, mask: number) => void;
   private readonly batching: boolean;
   /** Free slots a submitter waiting for one asks to be woken for (half the slots). */
   private readonly wakeBatch: number;
@@ -209,6 +222,24 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.deathErrors = new Array<RemoteError | undefined>(this.requests.length).fill(undefined);
     this.aborts = new Array<AbortLink | undefined>(this.requests.length).fill(undefined);
     this.steal = o.steal && o.threads > 1;
+    this.help = o.help;
+    this.helpBlocking = o.help === 'always' || (o.help === 'auto' && !isAsyncFunction(ops.handle));
+    this.helpAsync = o.help === 'always';
+    this.helper =
+      o.help === 'never'
+        ? undefined
+        : new SubmitterHelper(ops, this.memory, this.requests, {
+            threads: o.threads,
+            slotsPerThread: o.slotsPerThread,
+            name: o.name,
+            options: o.opsOptions,
+          });
+    this.handBack = (t, w, mask) => {
+      const i = t * this.wordsPerThread + w;
+      const fill = this.fillLocal[i] ^ mask;
+      this.fillLocal[i] = fill;
+      Atomics.store(this.blocks[t].fill.words, w, fill);
+    };
   }
 
   /** What the host passes to each worker. */
@@ -235,6 +266,16 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     } catch (e) {
       this.state = DESTROYED;
       Atomics.store(this.memory.i32, C_DESTROYED, 1);
+      throw e;
+    }
+    try {
+      // The submitter's own context for the requests it runs while helping.
+      this.helper?.setup();
+    } catch (e) {
+      Atomics.store(this.memory.i32, C_DESTROYED, 1);
+      for (const block of this.blocks) block.wake.set();
+      await this.host.stop(true);
+      this.state = DESTROYED;
       throw e;
     }
     this.state = OPEN;
@@ -380,9 +421,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
         if (Atomics.compareExchange(header, S_CLAIM, c, (c & ~CLAIM_STATE_MASK_ALL) | CLAIM_CANCELLED) !== c) continue;
         // Won: no thread will touch the slot. Hand it back (FILL == DONE again).
         header[S_STATUS] = SLOT_CANCELLED;
-        const fill = this.fillLocal[i] ^ mask;
-        this.fillLocal[i] = fill;
-        Atomics.store(block.fill.words, w, fill);
+        this.handBack(t, w, mask);
         this.cancelledCount++;
         return true;
       }
@@ -465,6 +504,8 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       outstanding: this.submitted - this.completed,
       cancelled: this.cancelledCount,
       steal: this.steal,
+      help: this.help,
+      helped: this.helper?.helped ?? 0,
       workers,
     };
   }
@@ -592,6 +633,8 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       if (this.isReady(kind, t)) return;
       backoff(i);
     }
+    // Rather than park: run a queued request here (the caller's loop looks again).
+    if (this.helpBlocking && (this.helper as SubmitterHelper).runOne(this.handBack, true) >= 0) return;
     const completion = this.prepareToWait(kind, t);
     if (this.isReady(kind, t)) return;
     this.checkHealth();
@@ -632,6 +675,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     call: string,
     signal: AbortSignal | undefined,
   ): Promise<void> {
+    if (this.helpAsync && (this.helper as SubmitterHelper).runOne(this.handBack, false) >= 0) return;
     const completion = this.prepareToWait(kind, t);
     if (this.isReady(kind, t)) return;
     this.checkHealth();
@@ -768,6 +812,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     } finally {
       this.state = DESTROYED;
       this.failOutstanding();
+      this.helper?.teardown();
     }
   }
 

@@ -8,6 +8,7 @@ import {
   MODE_OK,
   MODE_SLEEP,
   MODE_UNTIL_CANCELLED,
+  NOT_RUN,
   eventually,
   prng,
   submit,
@@ -39,7 +40,7 @@ describe('cancel on real threads', () => {
     expect(checksum.failures.map((f) => f.seq).sort((a, b) => a - b)).toEqual(cancelledSeqs.sort((a, b) => a - b));
     for (const { error } of checksum.failures) expect([error.name, error.code]).toEqual(['AbortError', CANCELLED]);
     // Never handled: the handler writes ranOn first thing; a cancelled slot still holds the -1 submit wrote.
-    for (const r of queued) if (cancelledSeqs.includes(r.seq)) expect(r.ranOn, `seq ${r.seq} ran`).toBe(-1);
+    for (const r of queued) if (cancelledSeqs.includes(r.seq)) expect(r.ranOn, `seq ${r.seq} ran`).toBe(NOT_RUN);
     expect(q.stats()).toMatchObject({ cancelled: cancelledSeqs.length, outstanding: 0 });
     checksum.verify(64, { failuresAllowed: true });
   });
@@ -75,12 +76,12 @@ describe('cancel on real threads', () => {
     const r = q.getRequestBlocking(10_000);
     r.seq = 1;
     r.mode = MODE_OK;
-    r.ranOn = -1;
+    r.ranOn = NOT_RUN;
     q.submit(r, { signal: controller.signal });
     controller.abort();
     await withTimeout(q.drain({ timeoutMs: 20_000 }), 25_000, 'drain()');
     expect(checksum.failures.map((f) => [f.seq, f.error.code])).toEqual([[1, CANCELLED]]);
-    expect(r.ranOn).toBe(-1);
+    expect(r.ranOn).toBe(NOT_RUN);
   });
 
   it('a running sync handler sees env.cancelled; a running async handler sees env.signal abort', async () => {

@@ -30,6 +30,8 @@ export const MODE_ASYNC = 4;
 export const MODE_LATE_THROW = 5;
 export const MODE_SLEEP = 6;
 export const MODE_UNTIL_CANCELLED = 7;
+/** What submit() writes to ranOn: the handler overwrites it with env.worker (-1 when the submitter ran it). */
+export const NOT_RUN = -2;
 export const MODE_ASYNC_UNTIL_ABORTED = 8;
 
 /** What the checksum handler writes for `seq` (same as mix() in fixtures/checksum.mjs). */
@@ -48,8 +50,10 @@ export class Checksum {
   duplicates = 0;
   wrong = 0;
   outOfRange = 0;
-  /** Requests reported done without error whose handler never ran (ranOn still -1). */
+  /** Requests reported done without error whose handler never ran (ranOn still NOT_RUN). */
   neverRan = 0;
+  /** Requests the submitter ran itself while it waited (help): ranOn is SUBMITTER_WORKER, -1. */
+  ranOnSubmitter = 0;
   /** Requests whose handler ran on another worker than the one owning the slot (stolen). */
   ranElsewhere = 0;
   sum = 0;
@@ -74,7 +78,8 @@ export class Checksum {
       this.failures.push({ seq, error });
       return;
     }
-    if (r.ranOn < 0) this.neverRan++;
+    if (r.ranOn === NOT_RUN) this.neverRan++;
+    else if (r.ranOn === -1) this.ranOnSubmitter++;
     else if (r.ranOn !== r.worker) this.ranElsewhere++;
     const out = r.out;
     if (out !== mix(seq)) {
@@ -116,7 +121,7 @@ export function submit(q: ChecksumQueue, r: ChecksumRequest, seq: number, mode =
   r.mode = mode;
   r.arg = arg;
   r.out = 0;
-  r.ranOn = -1;
+  r.ranOn = NOT_RUN;
   q.submit(r);
 }
 
