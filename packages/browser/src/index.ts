@@ -7,6 +7,7 @@ export { assertCrossOriginIsolated } from './isolation.js';
 export type { IsolationScope } from './isolation.js';
 export { BlockingWaitForbiddenError } from '@twq/event';
 export {
+  CANCELLED,
   HANDLER_FAILED,
   InlineQueue,
   OpsLoadError,
@@ -14,6 +15,7 @@ export {
   QueueFailedError,
   RemoteError,
   RequestStateError,
+  SUBMITTER_WORKER,
   TwqError,
   WORKER_DIED,
   WaitTimeoutError,
@@ -22,4 +24,4 @@ export {
   defineLayout,
   defineOps,
 } from '@twq/core';
-export type { Ops, QueueStats, Request, WorkerEnv } from '@twq/core';
+export type { HelpMode, Ops, QueueStats, Request, SubmitOptions, WorkerEnv } from '@twq/core';

@@ -3,10 +3,13 @@ export type { NodeQueueOptions } from './create-queue.js';
 export type { WorkerExitEvent } from './node-host.js';
 export { toModuleSpecifier } from './module-url.js';
 export {
+  CANCELLED,
+  DEFAULT_HELP,
   DEFAULT_POLICY,
   DEFAULT_SLOTS_PER_THREAD,
   DEFAULT_SPIN_BUDGET,
   HANDLER_FAILED,
+  HELP_MODES,
   InlineQueue,
   MAX_SLOTS_PER_THREAD,
   MAX_THREADS,
@@ -16,6 +19,7 @@ export {
   QueueFailedError,
   RemoteError,
   RequestStateError,
+  SUBMITTER_WORKER,
   TwqError,
   WORKER_DIED,
   WaitTimeoutError,
@@ -26,6 +30,7 @@ export {
   isRemoteError,
 } from '@twq/core';
 export type {
+  HelpMode,
   InlineQueueOptions,
   Layout,
   LayoutSpec,
@@ -35,6 +40,7 @@ export type {
   QueueOptions,
   QueueStats,
   Request,
+  SubmitOptions,
   WorkerEnv,
   WorkerStats,
 } from '@twq/core';

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { withTimeout } from '@twq/test-support/worker';
 import {
   Checksum,
+  MODE_ASYNC,
   MODE_ASYNC_UNTIL_ABORTED,
   MODE_OK,
   MODE_SLEEP,
@@ -135,3 +136,64 @@ describe('work stealing on real threads', () => {
     checksum.verify(n);
   });
 });
+
+describe('the submitter helps (help option)', () => {
+  it("help: 'auto': while waitAll() would park, the submitter runs queued requests itself, exactly once", async () => {
+    const checksum = new Checksum(32);
+    const q = await create({ threads: 1, slotsPerThread: 32, help: 'auto', onDone: checksum.onDone });
+    // Seq 0 holds the only worker for 300 ms; the 31 behind it are the submitter's to take.
+    submit(q, q.getRequestBlocking(10_000), 0, MODE_SLEEP, 300);
+    for (let seq = 1; seq < 32; seq++) submit(q, q.getRequestBlocking(10_000), seq);
+    q.waitAll(20_000);
+    const stats = q.stats();
+    expect(stats.help).toBe('auto');
+    expect(stats.helped, 'requests the submitter ran').toBeGreaterThan(0);
+    expect(checksum.ranOnSubmitter).toBe(stats.helped);
+    checksum.verify(32);
+  });
+
+  it("help: 'never' (the default) runs nothing on the submitter", async () => {
+    const checksum = new Checksum(16);
+    const q = await create({ threads: 1, slotsPerThread: 16, onDone: checksum.onDone });
+    submit(q, q.getRequestBlocking(10_000), 0, MODE_SLEEP, 100);
+    for (let seq = 1; seq < 16; seq++) submit(q, q.getRequestBlocking(10_000), seq);
+    q.waitAll(20_000);
+    expect(q.stats()).toMatchObject({ help: 'never', helped: 0 });
+    expect(checksum.ranOnSubmitter).toBe(0);
+    checksum.verify(16);
+  });
+
+  it("help: 'always' with a handler that returns a promise in a blocking wait: ERR_TWQ_HELP_ASYNC, and the request still completes once", async () => {
+    const checksum = new Checksum(8);
+    const q = await create({ threads: 1, slotsPerThread: 8, help: 'always', onDone: checksum.onDone });
+    submit(q, q.getRequestBlocking(10_000), 0, MODE_SLEEP, 300);
+    for (let seq = 1; seq < 8; seq++) submit(q, q.getRequestBlocking(10_000), seq, MODE_ASYNC);
+    let code: unknown;
+    try {
+      q.waitAll(20_000);
+    } catch (e) {
+      code = (e as { code?: unknown }).code;
+    }
+    expect(code).toBe('ERR_TWQ_HELP_ASYNC');
+    await withTimeout(q.drain({ timeoutMs: 20_000 }), 25_000, 'drain() after ERR_TWQ_HELP_ASYNC');
+    checksum.verify(8);
+  });
+
+  it("help: 'auto' and many cancels racing the worker and the helping submitter: each request handled or cancelled, once", async () => {
+    const n = 10_000;
+    const checksum = new Checksum(n);
+    const random = prng(7);
+    const q = await create({ threads: 1, slotsPerThread: 8, help: 'auto', onDone: checksum.onDone });
+    let won = 0;
+    for (let seq = 0; seq < n; seq++) {
+      const r = q.getRequestBlocking(20_000);
+      submit(q, r, seq);
+      if (random() < 0.3 && q.cancel(r)) won++;
+    }
+    q.waitAll(30_000);
+    checksum.verify(n, { failuresAllowed: true });
+    expect(checksum.failures.every((f) => f.error.code === CANCELLED)).toBe(true);
+    expect(checksum.failures.length).toBe(won);
+  });
+});
+

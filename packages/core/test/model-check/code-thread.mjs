@@ -159,7 +159,7 @@ async function runSubmitter(audit) {
       return Promise.resolve();
     },
   };
-  const options = { threads: scenario.threads, slotsPerThread: scenario.slots, policy: scenario.policy, spinBudget: 0, name: 'mc' };
+  const options = { threads: scenario.threads, slotsPerThread: scenario.slots, policy: scenario.policy, spinBudget: 0, name: 'mc', help: scenario.help ?? 'never' };
   const queue = new core.Workqueue(ops, options, host, 2);
   memory = queue.memory;
   await queue.start();

@@ -28,6 +28,8 @@ interface Config {
   preemptionBound?: number;
   /** The thread that runs this request dies in its handler (and comes back as its replacement). */
   dieOnSeq?: number;
+  /** The submitter's help mode (default 'never'). */
+  help?: 'auto' | 'never';
 }
 
 const configs: Config[] = [
@@ -52,6 +54,8 @@ const configs: Config[] = [
 const claimConfigs: Config[] = [
   { name: 'claims: owner vs thief vs cancel for one slot (2 workers x 2 slots)', threads: 2, slots: 2, policy: 'batch', script: ['get', 'get', 'cancel:1', 'waitAll'], executions: 20_000 },
   { name: 'claims: a steal racing the owner\'s completion, slots reused (2 workers x 2 slots)', threads: 2, slots: 2, policy: 'batch', script: ['getBlocking', 'getBlocking', 'getBlocking', 'drain'], executions: 20_000 },
+  { name: 'claims: owner vs thief vs helping submitter vs cancel for one slot (2 workers x 2 slots, help auto)', threads: 2, slots: 2, policy: 'batch', script: ['get', 'get', 'cancel:1', 'waitAll'], executions: 20_000, help: 'auto' },
+  { name: 'claims: the submitter helps in blocking gets while the worker runs (1 worker x 2 slots, help auto)', threads: 1, slots: 2, policy: 'batch', script: ['getBlocking', 'getBlocking', 'getBlocking', 'getBlocking', 'waitAll'], executions: 15_000, help: 'auto' },
   { name: 'claims: cancel racing a worker death; the replacement runs what was queued (1 worker x 2 slots)', threads: 1, slots: 2, policy: 'batch', script: ['get', 'get', 'cancel:0', 'waitAll'], executions: 15_000, dieOnSeq: 0 },
   { name: 'claims: the thread running a request dies (owner or thief) while the submitter cancels another (2 workers x 2 slots)', threads: 2, slots: 2, policy: 'batch', script: ['get', 'get', 'cancel:1', 'waitAll'], executions: 15_000, dieOnSeq: 0 },
 ];
@@ -83,6 +87,7 @@ function explorerOptions(config: Config, bug: string): ConstructorParameters<typ
       policy: config.policy,
       script: config.script,
       dieOnSeq: config.dieOnSeq ?? -1,
+      help: config.help ?? 'never',
       bug,
       // The fingerprint covers the header, control and worker blocks (the protocol's words), not the slots.
       stateWords: g.slotsBase >>> 2,

@@ -29,13 +29,14 @@ export function makeOps(core, audit, memoryOf, dieOnSeq = -1, died = { done: fal
     handle(request, _context, env) {
       // Counted first: a second run of one request must show as such, whatever else it trips.
       if (realAtomics.add(a, auditHandled(request.seq), 1) !== 0) violation(a, `request ${request.seq} handled 2 times`);
-      assertOwner(memoryOf(), request.slot, 'worker', false, a);
+      assertOwner(memoryOf(), request.slot, env.worker < 0 ? 'helping submitter' : 'worker', false, a);
       // Only the state: a claim by plain store (the planted bug) also reads RUNNING, and must be caught as a double run.
       const claim = realAtomics.load(memoryOf().i32, claimIndex(core, memoryOf(), request.slot));
       if ((claim & core.CLAIM_STATE_MASK) !== core.CLAIM_RUNNING) {
         violation(a, `worker ${env.worker} runs request ${request.seq} but its claim word reads ${claim.toString(16)}`);
       }
-      if (request.seq === dieOnSeq && !died.done) {
+      // Only a worker dies here: the submitter helping runs on the test's harness thread.
+      if (request.seq === dieOnSeq && !died.done && env.worker >= 0) {
         died.done = true;
         kill();
         throw new Error('planted death');

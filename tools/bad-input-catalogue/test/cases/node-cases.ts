@@ -116,6 +116,7 @@ export const nodeCases: Case[] = [
     ...each('options.policy', [{ label: 'unknown', value: 'lifo' }, { label: 'a number', value: 0 }], RangeError, (v) => createChecked({ policy: v }), { range: "'batch', 'round-robin'" }),
     ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => createChecked({ spinBudget: v }), { range: '[0, 1000000]' }),
     ...each('options.steal', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => createChecked({ steal: v }), { range: 'steal must be a boolean' }),
+    ...each('options.help', [{ label: 'unknown', value: 'sometimes' }, { label: 'a boolean', value: true }], RangeError, (v) => createChecked({ help: v }), { range: "'auto', 'always', 'never'" }),
     ...each('options.onDone', [{ label: 'a string', value: 'log' }, { label: 'a number', value: 1 }], TypeError, (v) => createChecked({ onDone: v }), { range: 'function or undefined' }),
     ...each('options.replaceDeadWorkers', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => createChecked({ replaceDeadWorkers: v }), { range: 'must be a boolean' }),
     ...each('options.unref', [{ label: 'a string', value: 'no' }, { label: 'a number', value: 0 }], TypeError, (v) => createChecked({ unref: v }), { range: 'must be a boolean' }),
