@@ -10,6 +10,7 @@ import {
   S_CLAIM,
 } from './memory-layout.js';
 import type { WorkerBlock } from './queue-memory.js';
+import type { RequestObject } from './requests.js';
 
 /**
  * Helpers over the per-slot CLAIM word (see the protocol comment in
@@ -58,4 +59,43 @@ export function inflightCount(block: WorkerBlock): number {
     busy += popcount32(inflight);
   }
   return busy;
+}
+
+/**
+ * The partition with the most requests in flight, at least `atLeast`, other
+ * than `exclude`; -1 if none. Where a thief or the helping submitter looks.
+ */
+export function mostLoaded(blocks: readonly WorkerBlock[], exclude: number, atLeast: number): number {
+  let victim = -1;
+  let most = atLeast - 1;
+  for (let t = 0; t < blocks.length; t++) {
+    if (t === exclude) continue;
+    const load = inflightCount(blocks[t]);
+    if (load > most) {
+      most = load;
+      victim = t;
+    }
+  }
+  return victim;
+}
+
+/**
+ * Claims (QUEUED -> RUNNING by `by`) the highest queued slot of partition
+ * `block`, whose request objects are `requests[first + s]`: from the top, since
+ * the owner scans upwards, so the two meet late. Returns the slot's index in
+ * its partition, or -1 when nothing was left to take.
+ */
+export function claimHighestQueued(block: WorkerBlock, requests: readonly unknown[], first: number, by: number, state: number): number {
+  const last = block.fill.words.length - 1;
+  for (let w = last; w >= 0; w--) {
+    let inflight = Atomics.load(block.fill.words, w) ^ Atomics.load(block.done.words, w);
+    if (w === last) inflight &= block.fill.lastWordMask;
+    while (inflight !== 0) {
+      const bit = 31 - Math.clz32(inflight);
+      inflight &= ~(1 << bit);
+      const s = (w << 5) + bit;
+      if (tryClaim((requests[first + s] as RequestObject).header, by, state)) return s;
+    }
+  }
+  return -1;
 }

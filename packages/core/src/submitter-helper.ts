@@ -1,4 +1,4 @@
-import { inflightCount, tryClaim } from './claims.js';
+import { claimHighestQueued, mostLoaded } from './claims.js';
 import { TwqError } from './errors.js';
 import { CLAIM_BY_SUBMITTER, CLAIM_CANCEL_REQUESTED, CLAIM_RUNNING, S_CLAIM, S_ERROR_LENGTH, S_STATUS, SLOT_HANDLER_FAILED, SLOT_OK } from './memory-layout.js';
 import type { Ops, Request, WorkerEnv } from './ops.js';
@@ -72,33 +72,14 @@ export class SubmitterHelper {
    */
   runOne(handBack: (t: number, word: number, mask: number) => void, blocking: boolean): number {
     const blocks = this.memory.blocks;
-    const spt = this.memory.geometry.slotsPerThread;
-    let victim = -1;
-    let most = 0;
-    for (let t = 0; t < blocks.length; t++) {
-      const load = inflightCount(blocks[t]);
-      if (load > most) {
-        most = load;
-        victim = t;
-      }
-    }
+    const victim = mostLoaded(blocks, -1, 1);
     if (victim < 0) return -1;
-    const block = blocks[victim];
-    for (let w = block.fill.words.length - 1; w >= 0; w--) {
-      let inflight = Atomics.load(block.fill.words, w) ^ Atomics.load(block.done.words, w);
-      if (w === block.fill.words.length - 1) inflight &= block.fill.lastWordMask;
-      while (inflight !== 0) {
-        const bit = 31 - Math.clz32(inflight);
-        inflight &= ~(1 << bit);
-        const slot = victim * spt + (w << 5) + bit;
-        const request = this.requests[slot];
-        const header = (request as unknown as RequestObject).header;
-        if (!tryClaim(header, CLAIM_BY_SUBMITTER, CLAIM_RUNNING)) continue;
-        this.run(request, header, victim, w, 1 << bit, handBack, blocking);
-        return slot;
-      }
-    }
-    return -1;
+    const first = victim * this.memory.geometry.slotsPerThread;
+    const s = claimHighestQueued(blocks[victim], this.requests, first, CLAIM_BY_SUBMITTER, CLAIM_RUNNING);
+    if (s < 0) return -1;
+    const request = this.requests[first + s];
+    this.run(request, (request as unknown as RequestObject).header, victim, s >>> 5, 1 << (s & 31), handBack, blocking);
+    return first + s;
   }
 
   private run(

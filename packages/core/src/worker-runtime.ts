@@ -25,7 +25,7 @@ import {
   WORKER_STARTING,
   WORKER_STOPPED,
 } from './memory-layout.js';
-import { inflightCount, tryClaim } from './claims.js';
+import { claimHighestQueued, inflightCount, mostLoaded, tryClaim } from './claims.js';
 import { describeValue } from './errors.js';
 import { checkOps, type Ops, type Request, type WorkerEnv } from './ops.js';
 import { QueueMemory, toErrorInfo, writeErrorRecord, type WorkerBlock } from './queue-memory.js';
@@ -287,36 +287,15 @@ export class WorkerRuntime {
   steal(): number {
     if (!this.stealing || this.inflight !== undefined) return NOTHING_PENDING;
     const blocks = this.memory.blocks;
-    let victim = -1;
-    let most = 1;
-    for (let t = 0; t < blocks.length; t++) {
-      if (t === this.worker) continue;
-      const load = inflightCount(blocks[t]);
-      if (load > most) {
-        most = load;
-        victim = t;
-      }
-    }
+    const victim = mostLoaded(blocks, this.worker, 2);
     if (victim < 0) return NOTHING_PENDING;
-    const block = blocks[victim];
     const requests = (this.foreignRequests[victim] ??= this.viewsOf(victim));
-    // From the top: the owner scans upwards, so the two meet late.
-    for (let w = block.fill.words.length - 1; w >= 0; w--) {
-      let inflight = Atomics.load(block.fill.words, w) ^ Atomics.load(block.done.words, w);
-      if (w === block.fill.words.length - 1) inflight &= block.fill.lastWordMask;
-      while (inflight !== 0) {
-        const bit = 31 - Math.clz32(inflight);
-        inflight &= ~(1 << bit);
-        const s = (w << 5) + bit;
-        if (this.claimSlot((requests[s] as unknown as RequestObject).header)) {
-          this.stolen++;
-          const r = this.runHandler(victim, s);
-          if (r === HANDLED_ONE) this.publishCounters();
-          return r;
-        }
-      }
-    }
-    return NOTHING_PENDING;
+    const s = claimHighestQueued(blocks[victim], requests, 0, this.worker, CLAIM_RUNNING);
+    if (s < 0) return NOTHING_PENDING;
+    this.stolen++;
+    const r = this.runHandler(victim, s);
+    if (r === HANDLED_ONE) this.publishCounters();
+    return r;
   }
 
   /** Handles everything pending now; stops early when a handler goes async. Returns the count completed. */

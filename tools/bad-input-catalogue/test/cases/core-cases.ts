@@ -599,6 +599,27 @@ function waitCases(subject: 'InlineQueue' | 'Workqueue'): Case[] {
   return cases;
 }
 
+/** submit()'s bad options: refused before anything changed (the request is still held, and submits). */
+function submitOptionValues(submit: (q: InlineQueue<Spec>, r: Request<Spec>, options: never) => void): BadValue[] {
+  const refused = async (options: unknown): Promise<void> => {
+    const { q, done } = await inlineQueue({ autoRun: false });
+    const r = q.getRequest();
+    if (r === null) throw new Error('no free request');
+    try {
+      submit(q, r, options as never);
+    } finally {
+      expect(q.stats().submitted).toBe(0);
+      q.submit(r);
+      q.waitAll(5_000);
+      expect([...done]).toHaveLength(1);
+    }
+  };
+  return [
+    ...each('options', NOT_AN_OBJECT.filter((sample) => sample.value !== null), TypeError, refused, { range: 'submit(): options must be an object or undefined' }),
+    ...each('options.signal', NOT_A_SIGNAL, TypeError, (v) => refused({ signal: v }), { range: 'options.signal must be an AbortSignal or undefined' }),
+  ];
+}
+
 /** submit() of what is not this queue's request to submit. */
 function requestCases(): Case[] {
   const foreign = async (): Promise<Request<Spec>> => {
@@ -643,40 +664,9 @@ function requestCases(): Case[] {
       ),
     ]),
     // The base class's own submit (InlineQueue's override runs its handlers after it).
-    ...casesFor({ entry, subject: 'Workqueue', member: '#submit' }, [
-      ...each(
-        'options',
-        NOT_AN_OBJECT.filter((sample) => sample.value !== null),
-        TypeError,
-        async (v) => {
-          const { q } = await inlineQueue({ autoRun: false });
-          const r = q.getRequest();
-          if (r === null) throw new Error('no free request');
-          try {
-            Workqueue.prototype.submit.call(q, r, v as never);
-          } finally {
-            expect(q.stats().submitted).toBe(0);
-          }
-        },
-        { range: 'submit(): options must be an object or undefined' },
-      ),
-      ...each(
-        'options.signal',
-        NOT_A_SIGNAL,
-        TypeError,
-        async (v) => {
-          const { q } = await inlineQueue({ autoRun: false });
-          const r = q.getRequest();
-          if (r === null) throw new Error('no free request');
-          try {
-            Workqueue.prototype.submit.call(q, r, { signal: v as AbortSignal });
-          } finally {
-            expect(q.stats().submitted).toBe(0);
-          }
-        },
-        { range: 'options.signal must be an AbortSignal or undefined' },
-      ),
-    ]),
+    ...casesFor({ entry, subject: 'Workqueue', member: '#submit' }, submitOptionValues((q, r, o) => {
+      Workqueue.prototype.submit.call(q, r, o);
+    })),
     ...casesFor({ entry, subject: 'InlineQueue', member: '#submit' }, [
       { param: 'request', label: 'a request of another queue', value: 0, error: RequestStateError, code: 'ERR_TWQ_REQUEST_STATE', call: () => refused(foreign), names: ['slot 0 of another queue'], range: 'needs a request obtained from queue "mine"' },
       ...each(
@@ -691,42 +681,9 @@ function requestCases(): Case[] {
         (v) => refused(() => v),
         { range: 'needs a request obtained from queue "mine"', names: (v) => (typeof v === 'object' && v !== null ? ['not a twq request', 'slot 0 of another queue'] : undefined) },
       ),
-      ...each(
-        'options',
-        NOT_AN_OBJECT.filter((sample) => sample.value !== null),
-        TypeError,
-        async (v) => {
-          const { q, done } = await inlineQueue({ autoRun: false });
-          const r = q.getRequest();
-          if (r === null) throw new Error('no free request');
-          try {
-            q.submit(r, v as never);
-          } finally {
-            // Refused before anything changed: the request is still held, and submits.
-            expect(q.stats().submitted).toBe(0);
-            q.submit(r);
-            q.waitAll(5_000);
-            expect([...done]).toHaveLength(1);
-          }
-        },
-        { range: 'submit(): options must be an object or undefined' },
-      ),
-      ...each(
-        'options.signal',
-        NOT_A_SIGNAL,
-        TypeError,
-        async (v) => {
-          const { q } = await inlineQueue({ autoRun: false });
-          const r = q.getRequest();
-          if (r === null) throw new Error('no free request');
-          try {
-            q.submit(r, { signal: v as AbortSignal });
-          } finally {
-            expect(q.stats().submitted).toBe(0);
-          }
-        },
-        { range: 'options.signal must be an AbortSignal or undefined' },
-      ),
+      ...submitOptionValues((q, r, o) => {
+        q.submit(r, o);
+      }),
       {
         param: 'request',
         label: 'the same request twice',
