@@ -10,7 +10,7 @@ import {
   S_CLAIM,
 } from './memory-layout.js';
 import type { WorkerBlock } from './queue-memory.js';
-import type { RequestObject } from './requests.js';
+import { HEADER, type RequestObject } from './requests.js';
 
 /**
  * Helpers over the per-slot CLAIM word (see the protocol comment in
@@ -94,7 +94,7 @@ export function claimHighestQueued(block: WorkerBlock, requests: readonly unknow
       const bit = 31 - Math.clz32(inflight);
       inflight &= ~(1 << bit);
       const s = (w << 5) + bit;
-      if (tryClaim((requests[first + s] as RequestObject).header, by, state)) return s;
+      if (tryClaim((requests[first + s] as RequestObject)[HEADER], by, state)) return s;
     }
   }
   return -1;

@@ -2,8 +2,9 @@ import { claimHighestQueued, mostLoaded } from './claims.js';
 import { TwqError } from './errors.js';
 import { CLAIM_BY_SUBMITTER, CLAIM_CANCEL_REQUESTED, CLAIM_RUNNING, S_CLAIM, S_ERROR_LENGTH, S_STATUS, SLOT_HANDLER_FAILED, SLOT_OK } from './memory-layout.js';
 import type { Ops, Request, WorkerEnv } from './ops.js';
-import { toErrorInfo, writeErrorRecord, type QueueMemory } from './queue-memory.js';
-import type { RequestObject } from './requests.js';
+import { toErrorInfo, writeErrorRecord } from './error-record.js';
+import type { QueueMemory } from './queue-memory.js';
+import { HEADER, type RequestObject } from './requests.js';
 
 /** The worker index handlers see in `env.worker` when the submitter runs them. */
 export const SUBMITTER_WORKER = -1;
@@ -78,7 +79,7 @@ export class SubmitterHelper {
     const s = claimHighestQueued(blocks[victim], this.requests, first, CLAIM_BY_SUBMITTER, CLAIM_RUNNING);
     if (s < 0) return -1;
     const request = this.requests[first + s];
-    this.run(request, (request as unknown as RequestObject).header, victim, s >>> 5, 1 << (s & 31), handBack, blocking);
+    this.run(request, (request as unknown as RequestObject)[HEADER], victim, s >>> 5, 1 << (s & 31), handBack, blocking);
     return first + s;
   }
 
@@ -132,8 +133,8 @@ export class SubmitterHelper {
   private fail(request: Request, error: unknown): void {
     const r = request as unknown as RequestObject;
     writeErrorRecord(this.memory.errorRecord(r.slot), toErrorInfo(error));
-    r.header[S_ERROR_LENGTH] = 1;
-    r.header[S_STATUS] = SLOT_HANDLER_FAILED;
+    r[HEADER][S_ERROR_LENGTH] = 1;
+    r[HEADER][S_STATUS] = SLOT_HANDLER_FAILED;
   }
 }
 

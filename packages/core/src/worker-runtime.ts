@@ -28,16 +28,21 @@ import {
 import { claimHighestQueued, inflightCount, mostLoaded, tryClaim } from './claims.js';
 import { describeValue } from './errors.js';
 import { checkOps, type Ops, type Request, type WorkerEnv } from './ops.js';
-import { QueueMemory, toErrorInfo, writeErrorRecord, type WorkerBlock } from './queue-memory.js';
-import { createRequests, type RequestObject } from './requests.js';
+import { toErrorInfo, writeErrorRecord } from './error-record.js';
+import { QueueMemory, type WorkerBlock } from './queue-memory.js';
+import { HEADER, createRequests, type RequestObject } from './requests.js';
 import { readGeometry } from './memory-layout.js';
 
 /** How often an async handler's env.signal looks at its request's cooperative cancel flag. */
 export const CANCEL_POLL_MS = 10;
 
-/** What handleNext() and steal() return. */
-export const HANDLED_ONE = 1;
-export const NOTHING_PENDING = 0;
+/** What `WorkerRuntime.handleNext()` (and `steal()`) did. */
+export type HandleResult = typeof HANDLED | typeof IDLE | typeof WENT_ASYNC;
+/** It handled one request (sync handler): the slot is back with the submitter. */
+export const HANDLED = 1;
+/** Nothing was pending (or everything pending is claimed by others). */
+export const IDLE = 0;
+/** The handler returned a promise: the slot completes when it settles. */
 export const WENT_ASYNC = -1;
 
 /**
@@ -260,20 +265,20 @@ export class WorkerRuntime {
   }
 
   /**
-   * Handles the lowest pending slot, if any. Returns HANDLED_ONE when it
-   * completed one, NOTHING_PENDING when nothing was pending (or everything
+   * Handles the lowest pending slot, if any. Returns HANDLED when it
+   * completed one, IDLE when nothing was pending (or everything
    * pending is claimed by others), WENT_ASYNC when the handler went async (the
    * slot completes when its promise settles; see `waitInflight`).
    */
-  handleNext(): number {
+  handleNext(): HandleResult {
     if (this.inflight !== undefined) return WENT_ASYNC;
     for (;;) {
       const s = this.nextPending();
       if (s < 0) {
         if (this.revalidateForeign()) continue;
-        return NOTHING_PENDING;
+        return IDLE;
       }
-      const header = (this.requests[s] as unknown as RequestObject).header;
+      const header = (this.requests[s] as unknown as RequestObject)[HEADER];
       if (this.claimSlot(header)) return this.runHandler(this.worker, s);
       // Lost the claim: a thief runs it, or the submitter cancelled it.
       this.foreign[s >>> 5] |= 1 << (s & 31);
@@ -284,17 +289,17 @@ export class WorkerRuntime {
    * Takes one queued request from the most loaded other partition (two or more
    * in flight) and runs it with the spare context. Returns what handleNext does.
    */
-  steal(): number {
-    if (!this.stealing || this.inflight !== undefined) return NOTHING_PENDING;
+  steal(): HandleResult {
+    if (!this.stealing || this.inflight !== undefined) return IDLE;
     const blocks = this.memory.blocks;
     const victim = mostLoaded(blocks, this.worker, 2);
-    if (victim < 0) return NOTHING_PENDING;
+    if (victim < 0) return IDLE;
     const requests = (this.foreignRequests[victim] ??= this.viewsOf(victim));
     const s = claimHighestQueued(blocks[victim], requests, 0, this.worker, CLAIM_RUNNING);
-    if (s < 0) return NOTHING_PENDING;
+    if (s < 0) return IDLE;
     this.stolen++;
     const r = this.runHandler(victim, s);
-    if (r === HANDLED_ONE) this.publishCounters();
+    if (r === HANDLED) this.publishCounters();
     return r;
   }
 
@@ -302,8 +307,7 @@ export class WorkerRuntime {
   pass(): number {
     let n = 0;
     for (;;) {
-      const r = this.handleNext();
-      if (r <= 0) break;
+      if (this.handleNext() !== HANDLED) break;
       n++;
     }
     if (n > 0) this.publishCounters();
@@ -372,7 +376,7 @@ export class WorkerRuntime {
       if (this.isDestroyed()) return undefined;
       const stole = this.steal();
       if (stole === WENT_ASYNC) return this.runAsync();
-      if (stole !== NOTHING_PENDING) continue;
+      if (stole !== IDLE) continue;
       if (this.spin()) continue;
       if (this.prepareToPark()) this.parkSync();
     }
@@ -388,7 +392,7 @@ export class WorkerRuntime {
       const n = this.pass();
       if (n > 0 || this.inflight !== undefined) continue;
       if (this.isDestroyed()) return;
-      if (this.steal() !== NOTHING_PENDING) continue;
+      if (this.steal() !== IDLE) continue;
       if (this.spin()) continue;
       if (this.prepareToPark()) await this.parkAsync();
     }
@@ -446,7 +450,7 @@ export class WorkerRuntime {
       while (bits !== 0) {
         const bit = 31 - Math.clz32(bits & -bits);
         bits &= bits - 1;
-        const header = (this.requests[(w << 5) + bit] as unknown as RequestObject).header;
+        const header = (this.requests[(w << 5) + bit] as unknown as RequestObject)[HEADER];
         if ((Atomics.load(header, S_CLAIM) & CLAIM_STATE_MASK) === CLAIM_QUEUED) {
           foreign[w] &= ~(1 << bit);
           found = true;
@@ -462,16 +466,16 @@ export class WorkerRuntime {
   }
 
   /** Runs the handler of slot `s` of partition `t` (this worker's own, or a stolen one). */
-  private runHandler(t: number, s: number): number {
+  private runHandler(t: number, s: number): HandleResult {
     const requests = t === this.worker ? this.requests : (this.foreignRequests[t] as Request[]);
     const request = requests[s];
-    this.current = (request as unknown as RequestObject).header;
+    this.current = (request as unknown as RequestObject)[HEADER];
     let result: void | Promise<void>;
     try {
       result = this.ops.handle(request, t === this.worker ? this.contexts[s] : this.spareContext, this.env);
     } catch (e) {
       this.complete(t, s, e);
-      return HANDLED_ONE;
+      return HANDLED;
     }
     if (result !== undefined && typeof (result as { then?: unknown }).then === 'function') {
       this.inflight = Promise.resolve(result).then(
@@ -485,7 +489,7 @@ export class WorkerRuntime {
       return WENT_ASYNC;
     }
     this.complete(t, s, undefined);
-    return HANDLED_ONE;
+    return HANDLED;
   }
 
   private settle(t: number, s: number, error: unknown): void {
@@ -517,12 +521,12 @@ export class WorkerRuntime {
     const requests = t === this.worker ? this.requests : (this.foreignRequests[t] as Request[]);
     const request = requests[s] as unknown as RequestObject;
     if (error === undefined) {
-      request.header[S_STATUS] = SLOT_OK;
+      request[HEADER][S_STATUS] = SLOT_OK;
       this.handled++;
     } else {
       writeErrorRecord(this.memory.errorRecord(request.slot), toErrorInfo(error));
-      request.header[S_ERROR_LENGTH] = 1;
-      request.header[S_STATUS] = SLOT_HANDLER_FAILED;
+      request[HEADER][S_ERROR_LENGTH] = 1;
+      request[HEADER][S_STATUS] = SLOT_HANDLER_FAILED;
       this.failed++;
     }
     const block = t === this.worker ? this.block : this.memory.blocks[t];

@@ -1,19 +1,8 @@
 import { expectError } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
-import {
-  CANCELLED,
-  CLAIM_CANCELLED,
-  CLAIM_QUEUED,
-  CLAIM_RUNNING,
-  CLAIM_STATE_MASK,
-  InlineQueue,
-  RemoteError,
-  RequestStateError,
-  S_CLAIM,
-  defineLayout,
-  defineOps,
-  type Request,
-} from '../src/index.js';
+import { CLAIM_CANCELLED, CLAIM_QUEUED, CLAIM_RUNNING, CLAIM_STATE_MASK, S_CLAIM } from '../src/host-entry.js';
+import { CANCELLED, InlineQueue, RemoteError, RequestStateError, defineLayout, defineOps, type Request } from '../src/index.js';
+import { HEADER, type RequestObject } from '../src/requests.js';
 import { mix } from './helpers.js';
 
 const layout = defineLayout({ seq: 'u32', out: 'u32' });
@@ -47,7 +36,7 @@ function makeOps(onHandle?: (request: Request<Spec>, cancelled: () => boolean) =
 }
 
 function claimOf(request: Request<Spec>): number {
-  return (request as unknown as { header: Int32Array }).header[S_CLAIM];
+  return (request as unknown as RequestObject)[HEADER][S_CLAIM];
 }
 
 function submitSeq(q: InlineQueue<Spec>, seq: number, options?: { signal?: AbortSignal }): Request<Spec> {

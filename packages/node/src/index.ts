@@ -1,46 +1,5 @@
+// The same user API as @twq/core's and @twq/browser's, plus what is Node's own.
+export * from '@twq/core';
 export { createQueue } from './create-queue.js';
 export type { NodeQueueOptions } from './create-queue.js';
-export type { WorkerExitEvent } from './node-host.js';
 export { toModuleSpecifier } from './module-url.js';
-export {
-  CANCELLED,
-  DEFAULT_HELP,
-  DEFAULT_POLICY,
-  DEFAULT_SLOTS_PER_THREAD,
-  DEFAULT_SPIN_BUDGET,
-  HANDLER_FAILED,
-  HELP_MODES,
-  InlineQueue,
-  MAX_SLOTS_PER_THREAD,
-  MAX_THREADS,
-  OpsLoadError,
-  POLICIES,
-  QueueDestroyedError,
-  QueueFailedError,
-  RemoteError,
-  RequestStateError,
-  SUBMITTER_WORKER,
-  TwqError,
-  WORKER_DIED,
-  WaitTimeoutError,
-  WorkerStartError,
-  Workqueue,
-  defineLayout,
-  defineOps,
-  isRemoteError,
-} from '@twq/core';
-export type {
-  HelpMode,
-  InlineQueueOptions,
-  Layout,
-  LayoutSpec,
-  Ops,
-  OpsExport,
-  PlacementPolicy,
-  QueueOptions,
-  QueueStats,
-  Request,
-  SubmitOptions,
-  WorkerEnv,
-  WorkerStats,
-} from '@twq/core';

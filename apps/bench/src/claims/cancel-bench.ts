@@ -8,7 +8,7 @@
  *   node dist/claims/cancel-bench.js [total=100000] [rounds=5]
  */
 import { createQueue, type Ops, type Request } from '@twq/node';
-import { median, spread } from '../stats.js';
+import { median, spread } from '../measure/stats.js';
 import { GATE_OPEN, HANDLED, HOLDING } from './gate-ops.js';
 
 type Spec = { value: 'i32' };

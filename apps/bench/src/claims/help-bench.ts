@@ -8,10 +8,10 @@
  *   node dist/claims/help-bench.js [MiB of guest memory=64] [rounds=5]
  */
 import { createQueue, type HelpMode, type Ops } from '@twq/node';
-import { fillDataSet } from '../data-sets.js';
-import { allocateGuestMemory, type GuestMemory } from '../guest-memory.js';
-import { COMPRESSED_PAGE_BOUND, compressPageInto } from '../page-codec.js';
-import { median, spread } from '../stats.js';
+import { fillDataSet } from '../data/data-sets.js';
+import { allocateGuestMemory, type GuestMemory } from '../data/guest-memory.js';
+import { COMPRESSED_PAGE_BOUND, compressPageInto } from '../data/page-codec.js';
+import { median, spread } from '../measure/stats.js';
 
 type PageSpec = { page: 'u32'; length: 'u32'; data: { bytes: number } };
 type NoopSpec = { value: 'i32'; result: 'i32' };

@@ -10,7 +10,7 @@
  * The baseline checkout must be built (its packages/node/dist and apps/bench/dist).
  */
 import { pathToFileURL } from 'node:url';
-import { median, spread } from '../stats.js';
+import { median, spread } from '../measure/stats.js';
 
 interface QueueLike {
   getRequestBlocking(timeoutMs?: number): { value: number };

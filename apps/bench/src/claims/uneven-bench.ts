@@ -9,7 +9,7 @@
  */
 import { createQueue, type Ops } from '@twq/node';
 import { Piscina } from 'piscina';
-import { median, spread } from '../stats.js';
+import { median, spread } from '../measure/stats.js';
 import { wallClockMs } from './busy-work.js';
 import { FAST_MICROS, idealMs, scatteredStream, slowFirstBatches, type UnevenTrace } from './uneven-traces.js';
 

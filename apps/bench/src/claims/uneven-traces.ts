@@ -1,4 +1,4 @@
-import { Prng } from '../prng.js';
+import { Prng } from '../data/prng.js';
 
 /** Microseconds of work of the fast requests (both traces). */
 export const FAST_MICROS = 20;
