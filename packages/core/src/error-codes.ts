@@ -19,6 +19,10 @@ export const ERR_TWQ_TIMEOUT = 'ERR_TWQ_TIMEOUT';
 export const ERR_TWQ_HANDLER_FAILED = 'ERR_TWQ_HANDLER_FAILED';
 /** A request whose worker died before finishing it (a RemoteError passed to the done callback). */
 export const ERR_TWQ_WORKER_DIED = 'ERR_TWQ_WORKER_DIED';
+/** A request cancelled before any thread ran it (a RemoteError named 'AbortError' passed to the done callback). */
+export const ERR_TWQ_CANCELLED = 'ERR_TWQ_CANCELLED';
+/** The submitter, helping in a blocking wait, ran a handler that returned a promise (the request completes when it settles). */
+export const ERR_TWQ_HELP_ASYNC = 'ERR_TWQ_HELP_ASYNC';
 /** start() called twice. */
 export const ERR_TWQ_STARTED = 'ERR_TWQ_STARTED';
 /** A call on a queue whose start() has not finished. */

@@ -4,16 +4,7 @@
  * queue's own states. Each carries a stable `code`.
  */
 
-import {
-  ERR_TWQ_DESTROYED,
-  ERR_TWQ_FAILED,
-  ERR_TWQ_HANDLER_FAILED,
-  ERR_TWQ_OPS_LOAD,
-  ERR_TWQ_REQUEST_STATE,
-  ERR_TWQ_TIMEOUT,
-  ERR_TWQ_WORKER_DIED,
-  ERR_TWQ_WORKER_START,
-} from './error-codes.js';
+import { ERR_TWQ_CANCELLED, ERR_TWQ_DESTROYED, ERR_TWQ_FAILED, ERR_TWQ_HANDLER_FAILED, ERR_TWQ_OPS_LOAD, ERR_TWQ_REQUEST_STATE, ERR_TWQ_TIMEOUT, ERR_TWQ_WORKER_DIED, ERR_TWQ_WORKER_START } from './error-codes.js';
 
 export { describeValue } from '@twq/bitmap';
 
@@ -100,6 +91,8 @@ export class RemoteError extends TwqError {
 
 /** Code of a RemoteError from a handler that threw or rejected (the same as ERR_TWQ_HANDLER_FAILED). */
 export const HANDLER_FAILED = ERR_TWQ_HANDLER_FAILED;
+/** Code of the RemoteError (named 'AbortError') of a request cancelled before any thread ran it (the same as ERR_TWQ_CANCELLED). */
+export const CANCELLED = ERR_TWQ_CANCELLED;
 /** Code of a RemoteError for a request whose worker died before finishing it (the same as ERR_TWQ_WORKER_DIED). */
 export const WORKER_DIED = ERR_TWQ_WORKER_DIED;
 

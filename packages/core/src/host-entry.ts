@@ -12,6 +12,16 @@ export { readErrorRecord, toErrorInfo, writeErrorRecord } from './error-record.j
 export type { ErrorInfo } from './error-record.js';
 export type { HostEvents, WorkerHost, WorkerInit } from './host.js';
 export {
+  CLAIM_BY_MASK,
+  CLAIM_BY_SHIFT,
+  CLAIM_BY_SUBMITTER,
+  CLAIM_CANCEL_REQUESTED,
+  CLAIM_CANCELLED,
+  CLAIM_IDLE,
+  CLAIM_QUEUED,
+  CLAIM_RUNNING,
+  CLAIM_SEQ_MASK,
+  CLAIM_STATE_MASK,
   DOORBELL_OFFSET,
   ERROR_BYTES,
   WORKER_DEAD,
@@ -19,6 +29,8 @@ export {
   WORKER_RECLAIMED,
   WORKER_STARTING,
   WORKER_STOPPED,
+  S_CLAIM,
+  SLOT_HEADER_BYTES,
   computeGeometry,
   readGeometry,
 } from './memory-layout.js';

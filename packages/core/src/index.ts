@@ -5,6 +5,7 @@
 export { BlockingWaitForbiddenError } from '@twq/event';
 export * from './error-codes.js';
 export {
+  CANCELLED,
   HANDLER_FAILED,
   OpsLoadError,
   QueueDestroyedError,
@@ -26,12 +27,13 @@ export type { LifecycleName } from './lifecycle.js';
 export { MAX_SLOTS_PER_THREAD, MAX_THREADS } from './memory-layout.js';
 export { defineOps } from './ops.js';
 export type { ContextOf, Ops, OpsExport, OptionsOf, Request, RequestMeta, SpecOf, WorkerEnv } from './ops.js';
-export { DEFAULT_POLICY, DEFAULT_SLOTS_PER_THREAD, DEFAULT_SPIN_BUDGET, POLICIES } from './options.js';
-export type { HostOptions, PlacementPolicy, QueueOptions } from './options.js';
+export { DEFAULT_HELP, DEFAULT_POLICY, DEFAULT_SLOTS_PER_THREAD, DEFAULT_SPIN_BUDGET, HELP_MODES, POLICIES } from './options.js';
+export type { HelpMode, HostOptions, PlacementPolicy, QueueOptions } from './options.js';
 export type { WorkerStatusName } from './queue-memory.js';
 export { MAX_REQUEST_BYTES, RESERVED_FIELD_NAMES, defineLayout } from './request-layout.js';
 export type { BytesField, FieldInfo, FieldSpec, Layout, LayoutSpec, RequestFields, ScalarType } from './request-layout.js';
-export { HANDLED, IDLE, WENT_ASYNC } from './worker-runtime.js';
+export { CANCEL_POLL_MS, HANDLED, IDLE, WENT_ASYNC } from './worker-runtime.js';
+export { SUBMITTER_WORKER } from './submitter-helper.js';
 export type { HandleResult } from './worker-runtime.js';
 export { Workqueue } from './workqueue.js';
-export type { CreateQueueOptions, QueueStats, WorkerStats } from './workqueue.js';
+export type { CreateQueueOptions, QueueStats, SubmitOptions, WorkerStats } from './workqueue.js';

@@ -4,7 +4,7 @@ import type { WorkerHost, WorkerInit } from './host.js';
 import type { Ops, Request } from './ops.js';
 import type { LayoutSpec } from './request-layout.js';
 import { WorkerRuntime } from './worker-runtime.js';
-import { Workqueue, type CreateQueueOptions } from './workqueue.js';
+import { Workqueue, type CreateQueueOptions, type SubmitOptions } from './workqueue.js';
 
 /** Options of `InlineQueue.create`: the queue's options, and whether submitted requests run at once (`autoRun`). */
 export interface InlineQueueOptions<S extends LayoutSpec, O> extends CreateQueueOptions<S, O> {
@@ -97,8 +97,8 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
     return super.getRequestBlocking(timeoutMs);
   }
 
-  override submit(request: Request<S>): void {
-    super.submit(request);
+  override submit(request: Request<S>, options?: SubmitOptions): void {
+    super.submit(request, options);
     if (this.autoRun) this.runtimes[request.worker].pass();
   }
 

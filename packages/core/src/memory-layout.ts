@@ -29,9 +29,43 @@ import { MAX_REQUEST_BYTES } from './request-layout.js';
  *               written by this worker, and by whoever reports its death
  *   SUBMITTER   counters the submitter keeps for this worker (wake-ups sent)
  *
- * A slot: a 16-byte header (status, error length) then the request's data as
- * its layout defines; the stride is rounded to whole lines so that two slots,
- * owned by different threads at any time, never share one.
+ * A slot: a 16-byte header (status, error length, CLAIM) then the request's
+ * data as its layout defines; the stride is rounded to whole lines so that two
+ * slots, owned by different threads at any time, never share one.
+ *
+ * CLAIMS. FILL != DONE says a slot is in flight; the slot's CLAIM word says who
+ * may run it. It lives in the slot header, on the slot's own line: the line the
+ * runner of the request writes anyway, never one the other side polls (FILL,
+ * DONE, the events), so the no-op path pays one uncontended compare-and-swap.
+ *
+ *   CLAIM = seq << CLAIM_SEQ_SHIFT | by << CLAIM_BY_SHIFT | CLAIM_CANCEL_REQUESTED? | state
+ *
+ *   IDLE ──submit──▶ QUEUED ──CAS by the owner, a thief or the helping submitter──▶ RUNNING(by)
+ *                      │                                                             │
+ *                      └──CAS by the submitter (cancel)──▶ CANCELLED                 └─ OR by the submitter
+ *                                                                                       (cancel): + CANCEL_REQUESTED
+ *
+ * - submit: the submitter (the slot's owner while FILL == DONE) writes
+ *   QUEUED with seq + 1 by a plain store; its Atomics.store of FILL publishes it.
+ *   The sequence number makes a stale QUEUED (seen before the slot went round
+ *   once more) fail the CAS instead of taking the next request by mistake.
+ * - run: whoever first CASes QUEUED -> RUNNING(by) runs the handler; every
+ *   other party that reads a claim word not QUEUED leaves the slot alone. The
+ *   CAS is the one point of exclusion: a plain store there would let two
+ *   parties run one request (the model checker's planted bug 'claim-store').
+ * - completion by a worker (its owner or a thief): writes the result and the
+ *   slot's status, then Atomics.xor of the owner partition's DONE word. DONE is
+ *   therefore multi-writer: every writer flips with xor, and every reader
+ *   (the owner included) loads it atomically.
+ * - cancel: the submitter CASes QUEUED -> CANCELLED, writes the status
+ *   SLOT_CANCELLED and hands the slot back by flipping its own FILL bit back
+ *   (FILL == DONE again): no worker writes DONE for it. If the CAS loses (the
+ *   request runs), the submitter ORs CANCEL_REQUESTED into the word, which the
+ *   running handler reads (env.cancelled); the runner completes it as usual.
+ * - a worker's death: the submitter fails only the slots whose claim says
+ *   RUNNING(dead worker), in any partition, by flipping its FILL bit back with
+ *   the status SLOT_WORKER_DIED. Slots still QUEUED stay in flight: the
+ *   replacement (or a thief) runs them. Nothing is lost, nothing runs twice.
  */
 
 export const LINE = CACHE_LINE_BYTES;
@@ -46,6 +80,10 @@ export const H_VERSION = 1;
 export const H_THREADS = 2;
 export const H_SLOTS_PER_THREAD = 3;
 export const H_REQUEST_BYTES = 4;
+/** Header word of flags fixed at creation (HF_*), read by every worker as it attaches. */
+export const H_FLAGS = 5;
+/** Flag: idle workers steal queued requests from the other partitions. */
+export const HF_STEAL = 1;
 
 // CONTROL line.
 export const CONTROL_OFFSET = LINE;
@@ -66,15 +104,41 @@ export const DOORBELL_OFFSET = 2 * LINE;
 
 export const BLOCKS_OFFSET = 3 * LINE;
 
-/** Slot header: Int32 status, Int32 error length, 8 bytes reserved (keeps data 8-aligned). */
+/** Slot header: Int32 status, Int32 error length, Int32 CLAIM, 4 bytes reserved (keeps data 8-aligned). */
 export const SLOT_HEADER_BYTES = 16;
 export const S_STATUS = 0;
 export const S_ERROR_LENGTH = 1;
+/** Int32 index, within the slot header, of the slot's CLAIM word (see the comment at the top). */
+export const S_CLAIM = 2;
+
+// CLAIM word fields.
+/** Mask of the claim's state (CLAIM_IDLE .. CLAIM_CANCELLED). */
+export const CLAIM_STATE_MASK = 0b11;
+/** Never submitted, or handed back and not yet submitted again. */
+export const CLAIM_IDLE = 0;
+/** Submitted; nobody runs it yet. */
+export const CLAIM_QUEUED = 1;
+/** Taken by CLAIM_BY (a worker index, or CLAIM_BY_SUBMITTER); its handler runs or ran. */
+export const CLAIM_RUNNING = 2;
+/** Taken by the submitter's cancel before anyone ran it. */
+export const CLAIM_CANCELLED = 3;
+/** Cooperative flag: the submitter asked the running handler to stop. */
+export const CLAIM_CANCEL_REQUESTED = 0b100;
+export const CLAIM_BY_SHIFT = 3;
+/** Nine bits of claimer: a worker index (< MAX_THREADS = 256) or CLAIM_BY_SUBMITTER. */
+export const CLAIM_BY_MASK = 0x1ff;
+/** The claimer id of the submitter (when it helps). */
+export const CLAIM_BY_SUBMITTER = 256;
+export const CLAIM_SEQ_SHIFT = CLAIM_BY_SHIFT + 9;
+/** The part of a claim word that a state change keeps: the sequence number. */
+export const CLAIM_SEQ_MASK = ~((1 << CLAIM_SEQ_SHIFT) - 1);
 
 /** Status a slot carries when it is handed back to the submitter. */
 export const SLOT_OK = 0;
 export const SLOT_HANDLER_FAILED = 1;
 export const SLOT_WORKER_DIED = 2;
+/** The submitter cancelled the request before any thread ran it. */
+export const SLOT_CANCELLED = 3;
 
 /** Bytes of one error record (UTF-8 JSON of name, message, stack; truncated to fit). */
 export const ERROR_BYTES = 512;
@@ -94,6 +158,8 @@ export const W_FAILED = 3;
 export const W_PARKS = 4;
 /** Float64 index of spin-waits that found work before parking. */
 export const W_SPIN_HITS = 5;
+/** Float64 index of requests this worker took from other partitions (stealing). */
+export const W_STOLEN = 6;
 
 // COMPLETION line (Int32 indices): the event, then WANT.
 export const COMPLETION_EVENT = 0;
@@ -200,7 +266,8 @@ export function slotOffset(g: Geometry, slot: number): number {
 }
 
 /** Writes the header of a fresh buffer. */
-export function writeHeader(i32: Int32Array, g: Geometry): void {
+export function writeHeader(i32: Int32Array, g: Geometry, flags = 0): void {
+  i32[H_FLAGS] = flags;
   i32[H_MAGIC] = MAGIC;
   i32[H_VERSION] = LAYOUT_VERSION;
   i32[H_THREADS] = g.threads;

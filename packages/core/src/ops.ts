@@ -24,6 +24,20 @@ export interface WorkerEnv<O = unknown> {
   readonly name: string;
   /** The `opsOptions` given at creation (structured-cloned to the worker). */
   readonly options: O;
+  /**
+   * True once the submitter cancelled the request whose handler runs now
+   * (`queue.cancel(request)`, or the `signal` given to `submit`): a
+   * cooperative flag a long handler may poll, then return early. False outside a handler.
+   */
+  readonly cancelled: boolean;
+  /**
+   * An AbortSignal for the request whose handler runs now, aborted (reason: an
+   * AbortError with code 'ERR_TWQ_CANCELLED') when the submitter cancels it.
+   * For async handlers: while one awaits, the worker looks at the flag every
+   * CANCEL_POLL_MS. Made on first access only; a sync handler may read
+   * `cancelled` instead.
+   */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -43,9 +57,11 @@ export interface Ops<S extends LayoutSpec = LayoutSpec, C = unknown, O = unknown
    * codec stream, a scratch buffer) handed to every `handle` call for that slot.
    * It must not write the request's shared fields: after a worker is replaced,
    * a slot may still hold a result the submitter has not collected.
+   * Called once more with slot -1 on each worker of a queue that steals: the
+   * spare context that worker runs other partitions' requests with.
    */
   setup?(this: void, slot: number, env: WorkerEnv<O>): C;
-  /** Runs on the owning worker once per slot when the queue is destroyed (the seed's uninit). */
+  /** Runs on the owning worker once per slot (and for the spare, slot -1) when the queue is destroyed (the seed's uninit). */
   teardown?(this: void, context: C, slot: number, env: WorkerEnv<O>): void;
   /**
    * Runs on the worker: reads the request's input fields, writes its result

@@ -15,6 +15,19 @@ export const POLICIES: readonly PlacementPolicy[] = Object.freeze(['batch', 'rou
  */
 export const DEFAULT_POLICY: PlacementPolicy = 'batch';
 
+/** When the submitter runs queued requests itself rather than parking (see the core README). */
+export type HelpMode = 'auto' | 'always' | 'never';
+
+export const HELP_MODES: readonly HelpMode[] = Object.freeze(['auto', 'always', 'never']);
+
+/**
+ * Default help mode: 'never'. Helping runs handlers on the submitter's own
+ * thread, so a handler that exits, runs out of memory or never returns takes
+ * the submitter with it, where a worker's death is reported and replaced:
+ * opt in where the handlers are trusted (see the core README for the figures).
+ */
+export const DEFAULT_HELP: HelpMode = 'never';
+
 /**
  * Default slots per worker thread. The seed's benchmark used 4; more slots let
  * a worker run longer between wake-ups and the submitter fill a batch per
@@ -41,6 +54,20 @@ export interface QueueOptions<O = unknown> {
    * (threads + 1 <= the host's parallelism), else 0.
    */
   spinBudget?: number;
+  /**
+   * true (default): a worker with nothing of its own takes queued requests
+   * from the most loaded other partition (one compare-and-swap on the slot's
+   * claim). false: each request runs on the worker its slot belongs to.
+   */
+  steal?: boolean;
+  /**
+   * Whether the submitter runs queued requests itself while it would otherwise
+   * park: 'never' (default); 'auto' in the blocking waits (getRequestBlocking, waitAll),
+   * which never run on a browser's main thread, unless the handler is an async
+   * function; 'always' in the async waits too (getRequestAsync, drain: on a
+   * browser's main thread only if you opt in with this); 'never'.
+   */
+  help?: HelpMode;
   /** Options handed to an ops factory, on both sides (must be structured-cloneable). */
   opsOptions?: O;
 }
@@ -52,6 +79,8 @@ export interface ResolvedOptions<O = unknown> {
   readonly name: string;
   readonly policy: PlacementPolicy;
   readonly spinBudget: number;
+  readonly steal: boolean;
+  readonly help: HelpMode;
   readonly opsOptions: O | undefined;
 }
 
@@ -91,7 +120,13 @@ export function resolveOptions<O>(options: QueueOptions<O> | undefined, parallel
   if (!Number.isInteger(spinBudget) || spinBudget < 0 || spinBudget > MAX_SPINS) {
     throw new RangeError(`spinBudget must be an integer in [0, ${MAX_SPINS}], got ${describeValue(spinBudget)}`);
   }
-  return Object.freeze({ threads, slotsPerThread, name, policy, spinBudget, opsOptions: o.opsOptions });
+  const steal = o.steal ?? true;
+  if (typeof steal !== 'boolean') throw new TypeError(`steal must be a boolean, got ${describeValue(steal)}`);
+  const help = o.help ?? DEFAULT_HELP;
+  if (!HELP_MODES.includes(help)) {
+    throw new RangeError(`help must be one of ${HELP_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeValue(help)}`);
+  }
+  return Object.freeze({ threads, slotsPerThread, name, policy, spinBudget, steal, help, opsOptions: o.opsOptions });
 }
 
 /**

@@ -96,6 +96,30 @@ export class SlotBook {
     Atomics.store(this.blocks[t].fill.words, s >>> 5, fill);
   }
 
+  /** Whether slot `s` of worker `t` is submitted and its result not yet reported. */
+  isPending(t: number, s: number): boolean {
+    return (this.pending[t * this.wordsPerThread + (s >>> 5)] & (1 << (s & 31))) !== 0;
+  }
+
+  /** Whether slot `s` of worker `t` is in flight (fill != done: submitted, not handed back). */
+  isInFlight(t: number, s: number): boolean {
+    const w = s >>> 5;
+    return ((this.fill[t * this.wordsPerThread + w] ^ Atomics.load(this.blocks[t].done.words, w)) & (1 << (s & 31))) !== 0;
+  }
+
+  /**
+   * Hands the slots `mask` of word `w` of worker `t`, which the submitter took
+   * by their claim (cancelled, helped, or run by a dead worker), back: flips
+   * their FILL bits back so that fill == done. They stay pending: their result
+   * is still to be reported. No worker writes DONE for them.
+   */
+  handBack(t: number, w: number, mask: number): void {
+    const i = t * this.wordsPerThread + w;
+    const fill = this.fill[i] ^ mask;
+    this.fill[i] = fill;
+    Atomics.store(this.blocks[t].fill.words, w, fill);
+  }
+
   /** True while worker `t` owns at least one slot (submitted, not handled). */
   isBusy(t: number): boolean {
     const done = this.blocks[t].done.words;

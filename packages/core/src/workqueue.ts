@@ -2,8 +2,16 @@
 // in the .d.ts, for consumers whose lib has no esnext.disposable (e.g. es2022 + dom, no @types/node).
 /// <reference lib="esnext.disposable" preserve="true" />
 import { BlockingWaitForbiddenError, backoff, canBlock, type SharedEvent } from '@twq/event';
+import { claimState, claimedBy, inflightCount, queuedClaim, requestCancel } from './claims.js';
 import { readQueueFailure } from './death-report.js';
-import { ERR_TWQ_DESTROYED, ERR_TWQ_HANDLER_FAILED, ERR_TWQ_NOT_STARTED, ERR_TWQ_STARTED, ERR_TWQ_WORKER_DIED } from './error-codes.js';
+import {
+  ERR_TWQ_CANCELLED,
+  ERR_TWQ_DESTROYED,
+  ERR_TWQ_HANDLER_FAILED,
+  ERR_TWQ_NOT_STARTED,
+  ERR_TWQ_STARTED,
+  ERR_TWQ_WORKER_DIED,
+} from './error-codes.js';
 import { readErrorRecord } from './error-record.js';
 import { QueueDestroyedError, QueueFailedError, RemoteError, RequestStateError, TwqError, WaitTimeoutError, describeValue } from './errors.js';
 import type { WorkerHost, WorkerInit } from './host.js';
@@ -11,8 +19,14 @@ import { CrossOriginIsolationError } from './isolation-error.js';
 import { DESTROYED, DESTROYING, FAILED, LIFECYCLE_NAMES, NEW, OPEN, STARTING, type Lifecycle, type LifecycleName } from './lifecycle.js';
 import {
   C_DESTROYED,
+  CLAIM_CANCELLED,
+  CLAIM_QUEUED,
+  CLAIM_RUNNING,
   COMPLETION_WANT,
+  HF_STEAL,
+  S_CLAIM,
   S_STATUS,
+  SLOT_CANCELLED,
   SLOT_HANDLER_FAILED,
   SLOT_WORKER_DIED,
   U_LOST_TO_DEATH,
@@ -24,17 +38,19 @@ import {
   W_PARKS,
   W_SPIN_HITS,
   W_STATUS,
+  W_STOLEN,
   WORKER_DEAD,
   WORKER_RECLAIMED,
   computeGeometry,
   writeHeader,
 } from './memory-layout.js';
 import { checkOps, type Ops, type Request } from './ops.js';
-import { resolveOptions, type PlacementPolicy, type QueueOptions } from './options.js';
+import { resolveOptions, type HelpMode, type PlacementPolicy, type QueueOptions } from './options.js';
 import { QueueMemory, WORKER_STATUS_NAMES, type WorkerBlock, type WorkerStatusName } from './queue-memory.js';
 import { HEADER, createRequests, type RequestObject } from './requests.js';
 import type { LayoutSpec } from './request-layout.js';
 import { SlotBook } from './slot-book.js';
+import { SubmitterHelper, isAsyncFunction } from './submitter-helper.js';
 
 /** Longest a blocking wait parks before it re-checks for dead workers. */
 export const WAIT_SLICE_MS = 50;
@@ -52,6 +68,8 @@ export interface WorkerStats {
   readonly failed: number;
   readonly parks: number;
   readonly spinHits: number;
+  /** Requests this worker took from other partitions' queues (stealing). */
+  readonly stolen: number;
   readonly wakesSent: number;
   readonly lostToDeath: number;
 }
@@ -68,7 +86,26 @@ export interface QueueStats {
   readonly completed: number;
   /** Submitted and not yet passed to the done callback. */
   readonly outstanding: number;
+  /** Requests cancelled before any thread ran them (their done callback gets ERR_TWQ_CANCELLED). */
+  readonly cancelled: number;
+  /** Whether idle workers steal queued requests from the other partitions. */
+  readonly steal: boolean;
+  /** When the submitter runs queued requests itself ('auto', 'always', 'never'). */
+  readonly help: HelpMode;
+  /** Requests the submitter ran itself while it would have parked. */
+  readonly helped: number;
   readonly workers: readonly WorkerStats[];
+}
+
+/** Options of one `submit()`. */
+export interface SubmitOptions {
+  /**
+   * Cancels the request when it aborts (as `queue.cancel(request)` does): not
+   * yet started, it is never handled and its done callback gets an error with
+   * code 'ERR_TWQ_CANCELLED'; running, its handler sees `env.cancelled` /
+   * `env.signal`. An already aborted signal cancels it at once.
+   */
+  signal?: AbortSignal;
 }
 
 /** Options of a queue: QueueOptions, and the done callback that replaces the ops' `done`. */
@@ -102,6 +139,20 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   private readonly blocks: readonly WorkerBlock[];
   private readonly book: SlotBook;
   private readonly deathErrors: (RemoteError | undefined)[];
+  /** Per slot: the abort signal given to submit() and its listener, removed when the slot is reaped. */
+  private readonly aborts: (AbortLink | undefined)[];
+  /** Whether idle workers steal (fixed at creation; written into the header for them). */
+  readonly steal: boolean;
+  private cancelledCount = 0;
+  /** When the submitter runs queued requests itself ('auto', 'always', 'never'). */
+  readonly help: HelpMode;
+  /** The submitter's helping side; undefined with help: 'never'. */
+  private readonly helper: SubmitterHelper | undefined;
+  /** Whether blocking waits (and async waits) run queued requests before they park. */
+  private readonly helpBlocking: boolean;
+  private readonly helpAsync: boolean;
+  /** Hands a slot the submitter took (cancel, help) back: flips its FILL bit back. Made once. */
+  private readonly handBack: (t: number, w: number, mask: number) => void;
   private readonly batching: boolean;
   /** Free slots a submitter waiting for one asks to be woken for (half the slots). */
   private readonly wakeBatch: number;
@@ -136,7 +187,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       );
     }
     this.memory = new QueueMemory(buffer, g);
-    writeHeader(this.memory.i32, g);
+    writeHeader(this.memory.i32, g, o.steal && o.threads > 1 ? HF_STEAL : 0);
     for (const block of this.memory.blocks) {
       block.wake.initUnsynchronized(false);
       block.completion.initUnsynchronized(false);
@@ -156,6 +207,24 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.blocks = this.memory.blocks;
     this.book = new SlotBook(this.blocks, o.slotsPerThread);
     this.deathErrors = new Array<RemoteError | undefined>(this.requests.length).fill(undefined);
+    this.aborts = new Array<AbortLink | undefined>(this.requests.length).fill(undefined);
+    this.steal = o.steal && o.threads > 1;
+    this.help = o.help;
+    this.helpBlocking = o.help === 'always' || (o.help === 'auto' && !isAsyncFunction(ops.handle));
+    this.helpAsync = o.help === 'always';
+    this.helper =
+      o.help === 'never'
+        ? undefined
+        : new SubmitterHelper(ops, this.memory, this.requests, {
+            threads: o.threads,
+            slotsPerThread: o.slotsPerThread,
+            name: o.name,
+            options: o.opsOptions,
+          });
+    const book = this.book;
+    this.handBack = (t, w, mask) => {
+      book.handBack(t, w, mask);
+    };
   }
 
   /** What the host passes to each worker. */
@@ -182,6 +251,16 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     } catch (e) {
       this.lifecycle = DESTROYED;
       Atomics.store(this.memory.i32, C_DESTROYED, 1);
+      throw e;
+    }
+    try {
+      // The submitter's own context for the requests it runs while helping.
+      this.helper?.setup();
+    } catch (e) {
+      Atomics.store(this.memory.i32, C_DESTROYED, 1);
+      for (const block of this.blocks) block.wake.set();
+      await this.host.stop(true);
+      this.lifecycle = DESTROYED;
       throw e;
     }
     // A destroy() during start() has moved the lifecycle on: it stays there.
@@ -255,10 +334,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   }
 
   /**
-   * Hands a filled request to its worker: one Atomics.store of the FILL word,
-   * then a wake-up that costs a notify only if the worker is parked.
+   * Hands a filled request to its worker: a plain store of the slot's CLAIM
+   * word (QUEUED, next sequence number), one Atomics.store of the FILL word
+   * (which publishes both), then a wake-up that costs a notify only if the
+   * worker is parked. `options.signal` cancels it when it aborts.
    */
-  submit(request: Request<S>): void {
+  submit(request: Request<S>, options?: SubmitOptions): void {
     if (this.lifecycle !== OPEN) this.throwClosed('submit()');
     const slot = (request as Partial<Request> | null)?.slot;
     if (slot === undefined || this.requests[slot] !== request) {
@@ -273,10 +354,54 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
         `request in slot ${slot} of queue "${this.name}" is not held by the submitter (already submitted, or not obtained from getRequest())`,
       );
     }
+    if (options !== undefined) this.linkSignal(request, options);
+    const header = (request as unknown as RequestObject)[HEADER];
+    // Plain store: the slot is the submitter's until the book's FILL store publishes it.
+    header[S_CLAIM] = queuedClaim(header[S_CLAIM]);
     this.book.submit(t, s);
     const block = this.blocks[t];
     this.submitted++;
     if (block.wake.set()) block.submitter64[U_WAKES_SENT]++;
+    const link = this.aborts[slot];
+    if (link !== undefined && link.signal.aborted) this.cancel(request);
+  }
+
+  /**
+   * Cancels a submitted request. Not yet started (its CLAIM word still
+   * QUEUED): one compare-and-swap takes it, the submitter hands the slot back by
+   * flipping its FILL bit back, no thread ever runs it, and its done callback
+   * gets a RemoteError named 'AbortError' with code 'ERR_TWQ_CANCELLED' (at the
+   * usual time: when the slot is reused, or in waitAll / drain). Returns true.
+   * Already running: raises the cooperative flag its handler reads
+   * (`env.cancelled`, `env.signal`) and returns false; the request completes as
+   * its handler decides. Finished, or not submitted: returns false. Exactly once either way.
+   */
+  cancel(request: Request<S>): boolean {
+    if (this.lifecycle !== OPEN) this.throwClosed('cancel()');
+    const slot = (request as Partial<Request> | null)?.slot;
+    if (slot === undefined || this.requests[slot] !== request) {
+      throw new RequestStateError(
+        `cancel() needs a request obtained from queue "${this.name}" by getRequest(), got ${describeRequest(request)}`,
+      );
+    }
+    const t = request.worker;
+    const s = slot - t * this.slotsPerThread;
+    if (!this.book.isPending(t, s) || !this.book.isInFlight(t, s)) return false;
+    const header = (request as unknown as RequestObject)[HEADER];
+    for (;;) {
+      const c = Atomics.load(header, S_CLAIM);
+      const state = claimState(c);
+      if (state === CLAIM_QUEUED) {
+        if (Atomics.compareExchange(header, S_CLAIM, c, (c & ~CLAIM_STATE_MASK_ALL) | CLAIM_CANCELLED) !== c) continue;
+        // Won: no thread will touch the slot. Hand it back (FILL == DONE again).
+        header[S_STATUS] = SLOT_CANCELLED;
+        this.book.handBack(t, s >>> 5, 1 << (s & 31));
+        this.cancelledCount++;
+        return true;
+      }
+      if (state === CLAIM_RUNNING) requestCancel(header);
+      return false;
+    }
   }
 
   /**
@@ -346,6 +471,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       failed: b.state64[W_FAILED],
       parks: b.state64[W_PARKS],
       spinHits: b.state64[W_SPIN_HITS],
+      stolen: b.state64[W_STOLEN],
       wakesSent: b.submitter64[U_WAKES_SENT],
       lostToDeath: b.submitter64[U_LOST_TO_DEATH],
     }));
@@ -357,6 +483,10 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       submitted: this.submitted,
       completed: this.completed,
       outstanding: this.submitted - this.completed,
+      cancelled: this.cancelledCount,
+      steal: this.steal,
+      help: this.help,
+      helped: this.helper?.helped ?? 0,
       workers,
     };
   }
@@ -370,11 +500,33 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     return this.requests[slot];
   }
 
+  /** Ties `options.signal` to the request's slot until it is reaped (slow path: only when options are given). */
+  private linkSignal(request: Request<S>, options: SubmitOptions): void {
+    if (typeof options !== 'object' || (options as unknown) === null) {
+      throw new TypeError(`submit(): options must be an object or undefined, got ${describeValue(options)}`);
+    }
+    const signal = options.signal;
+    if (signal === undefined) return;
+    if (!(signal instanceof AbortSignal)) {
+      throw new TypeError(`submit(): options.signal must be an AbortSignal or undefined, got ${describeValue(signal)}`);
+    }
+    const listener = (): void => {
+      if (this.lifecycle === OPEN) this.cancel(request);
+    };
+    this.aborts[request.slot] = { signal, listener };
+    if (!signal.aborted) signal.addEventListener('abort', listener, { once: true });
+  }
+
   /** Runs the done callback of a slot that is back in the submitter's hands. Bookkeeping first: exactly once. */
   private reap(slot: number): void {
     this.completed++;
     const request = this.requests[slot];
     const done = this.done;
+    const link = this.aborts[slot];
+    if (link !== undefined) {
+      this.aborts[slot] = undefined;
+      link.signal.removeEventListener('abort', link.listener);
+    }
     const status = (request as unknown as RequestObject)[HEADER][S_STATUS];
     if (status === SLOT_HANDLER_FAILED) {
       const info = readErrorRecord(this.memory.errorRecord(slot));
@@ -383,6 +535,14 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     } else if (status === SLOT_WORKER_DIED) {
       const error = this.deathErrors[slot];
       this.deathErrors[slot] = undefined;
+      if (done !== undefined) done(request, error);
+    } else if (status === SLOT_CANCELLED) {
+      const error = new RemoteError(
+        ERR_TWQ_CANCELLED,
+        'AbortError',
+        `the request in slot ${slot} of queue "${this.name}" was cancelled before it started`,
+        request.worker,
+      );
       if (done !== undefined) done(request, error);
     } else if (done !== undefined) {
       done(request, undefined);
@@ -412,12 +572,15 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       if (this.isReady(kind, t)) return;
       backoff(i);
     }
+    // Rather than park: run a queued request here (the caller's loop looks again).
+    if (this.helpBlocking && (this.helper as SubmitterHelper).runOne(this.handBack, true) >= 0) return;
     const completion = this.prepareToWait(kind, t);
     if (this.isReady(kind, t)) return;
     this.checkHealth();
     if (this.isReady(kind, t)) return;
     const remaining = deadline - performance.now();
     if (remaining <= 0) throw new WaitTimeoutError(call, timeoutMs);
+    this.kickThieves();
     completion.wait(Math.min(WAIT_SLICE_MS, remaining));
   }
 
@@ -451,14 +614,39 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     call: string,
     signal: AbortSignal | undefined,
   ): Promise<void> {
+    if (this.helpAsync && (this.helper as SubmitterHelper).runOne(this.handBack, false) >= 0) return;
     const completion = this.prepareToWait(kind, t);
     if (this.isReady(kind, t)) return;
     this.checkHealth();
     if (this.isReady(kind, t)) return;
     const remaining = deadline - performance.now();
     if (remaining <= 0) throw new WaitTimeoutError(call, timeoutMs);
+    this.kickThieves();
     await completion.waitAsync(Math.min(WAIT_SLICE_MS, remaining), signal);
     if (this.lifecycle === DESTROYED) this.throwClosed(call);
+  }
+
+  /**
+   * Before the submitter parks: wakes every worker that has nothing of its own
+   * while some partition has a request queued behind another, so that it
+   * steals. Sets only events that are not SET (a parked worker's, or one that
+   * has just reset to park and re-checks: the kick is not lost); costs one load
+   * per worker otherwise. Slow path only.
+   */
+  private kickThieves(): void {
+    if (!this.steal) return;
+    let backlog = false;
+    for (const block of this.blocks) {
+      if (inflightCount(block) > 1) {
+        backlog = true;
+        break;
+      }
+    }
+    if (!backlog) return;
+    for (let u = 0; u < this.threads; u++) {
+      const block = this.blocks[u];
+      if (!block.wake.isSet() && !this.book.isBusy(u) && block.wake.set()) block.submitter64[U_WAKES_SENT]++;
+    }
   }
 
   private async drainInternal(signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
@@ -494,18 +682,25 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   }
 
   /**
-   * Takes back every slot a dead worker still owned: marks each failed (its
-   * done callback gets a WorkerDiedError), flips the FILL bits back so that
-   * fill == done again, then publishes RECLAIMED so that a replacement may start.
+   * Takes back the slots a dead worker was running: in every partition (it may
+   * have stolen), each in-flight slot whose CLAIM says RUNNING by worker `t` is
+   * marked failed (its done callback gets a WorkerDiedError) and handed back by
+   * flipping its FILL bit back, so that fill == done again. Slots still QUEUED
+   * stay in flight: the replacement, or a thief, runs them; nothing is lost.
+   * Then publishes RECLAIMED so that a replacement may start.
    */
   private reclaim(t: number): void {
     const block = this.blocks[t];
     const info = readErrorRecord(this.memory.deathRecord(t));
     const exitCode = block.state32[W_EXIT_CODE];
     let lost = 0;
-    for (let s = this.book.nextInFlight(t, 0); s >= 0; s = this.book.nextInFlight(t, s + 1)) {
-      const slot = t * this.slotsPerThread + s;
-      this.failSlot(
+    for (let u = 0; u < this.threads; u++) {
+      for (let s = this.book.nextInFlight(u, 0); s >= 0; s = this.book.nextInFlight(u, s + 1)) {
+        const slot = u * this.slotsPerThread + s;
+        // The dead thread writes nothing more: its RUNNING claims are final.
+        const c = Atomics.load((this.requests[slot] as unknown as RequestObject)[HEADER], S_CLAIM);
+        if (claimState(c) !== CLAIM_RUNNING || claimedBy(c) !== t) continue;
+        this.failSlot(
         slot,
         new RemoteError(
           ERR_TWQ_WORKER_DIED,
@@ -514,9 +709,10 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
           t,
         ),
       );
-      lost++;
+        this.book.handBack(u, s >>> 5, 1 << (s & 31));
+        lost++;
+      }
     }
-    this.book.takeBack(t);
     block.submitter64[U_LOST_TO_DEATH] = block.submitter64[U_LOST_TO_DEATH] + lost;
     Atomics.store(block.state32, W_STATUS, WORKER_RECLAIMED);
     Atomics.notify(block.state32, W_STATUS);
@@ -547,6 +743,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     } finally {
       this.lifecycle = DESTROYED;
       this.failOutstanding();
+      this.helper?.teardown();
     }
   }
 
@@ -577,6 +774,14 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (this.failure !== undefined && this.destroyPromise === undefined) throw this.failure;
     throw new QueueDestroyedError(this.name, call);
   }
+}
+
+/** Clears a claim's state and cooperative flag; keeps claimer and sequence (the CAS keeps the sequence number). */
+const CLAIM_STATE_MASK_ALL = 0b111;
+
+interface AbortLink {
+  readonly signal: AbortSignal;
+  readonly listener: () => void;
 }
 
 function deadlineOf(timeoutMs: number, call: string): number {

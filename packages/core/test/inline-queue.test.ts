@@ -305,9 +305,12 @@ describe('InlineQueue: setup and teardown', () => {
       [0, 0],
       [0, 1],
       [0, 2],
+      // The spare context (slot -1) each worker of a stealing queue runs other partitions' requests with.
+      [0, -1],
       [1, 0],
       [1, 1],
       [1, 2],
+      [1, -1],
     ]);
     for (const [, env] of setups) {
       expect(env).toMatchObject({ threads: 2, slotsPerThread: 3, name: 'setup-test', options: { k: 'v' } });
@@ -327,14 +330,16 @@ describe('InlineQueue: setup and teardown', () => {
     await first;
     await q.destroy();
     expect(teardowns.sort()).toEqual([
+      ['ctx-0--1', -1, 0],
       ['ctx-0-0', 0, 0],
       ['ctx-0-1', 1, 0],
       ['ctx-0-2', 2, 0],
+      ['ctx-1--1', -1, 1],
       ['ctx-1-0', 0, 1],
       ['ctx-1-1', 1, 1],
       ['ctx-1-2', 2, 1],
     ]);
-    expect(setups).toHaveLength(6);
+    expect(setups).toHaveLength(8);
   });
 
   it('a setup that throws rejects create() with that error', async () => {

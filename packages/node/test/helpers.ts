@@ -29,6 +29,10 @@ export const MODE_OOM = 3;
 export const MODE_ASYNC = 4;
 export const MODE_LATE_THROW = 5;
 export const MODE_SLEEP = 6;
+export const MODE_UNTIL_CANCELLED = 7;
+/** What submit() writes to ranOn: the handler overwrites it with env.worker (-1 when the submitter ran it). */
+export const NOT_RUN = -2;
+export const MODE_ASYNC_UNTIL_ABORTED = 8;
 
 /** What the checksum handler writes for `seq` (same as mix() in fixtures/checksum.mjs). */
 export function mix(seq: number): number {
@@ -46,8 +50,12 @@ export class Checksum {
   duplicates = 0;
   wrong = 0;
   outOfRange = 0;
-  /** Requests whose handler ran on another worker than the one owning the slot. */
-  wrongWorker = 0;
+  /** Requests reported done without error whose handler never ran (ranOn still NOT_RUN). */
+  neverRan = 0;
+  /** Requests the submitter ran itself while it waited (help): ranOn is SUBMITTER_WORKER, -1. */
+  ranOnSubmitter = 0;
+  /** Requests whose handler ran on another worker than the one owning the slot (stolen). */
+  ranElsewhere = 0;
   sum = 0;
   readonly failures: { seq: number; error: RemoteError }[] = [];
   readonly wrongSamples: string[] = [];
@@ -70,7 +78,9 @@ export class Checksum {
       this.failures.push({ seq, error });
       return;
     }
-    if (r.ranOn !== r.worker) this.wrongWorker++;
+    if (r.ranOn === NOT_RUN) this.neverRan++;
+    else if (r.ranOn === -1) this.ranOnSubmitter++;
+    else if (r.ranOn !== r.worker) this.ranElsewhere++;
     const out = r.out;
     if (out !== mix(seq)) {
       this.wrong++;
@@ -85,7 +95,7 @@ export class Checksum {
     expect(this.outOfRange, 'done calls for sequence numbers never submitted').toBe(0);
     expect(this.wrongSamples, 'wrong results').toEqual([]);
     expect(this.wrong).toBe(0);
-    expect(this.wrongWorker, 'requests handled by a worker that does not own the slot').toBe(0);
+    expect(this.neverRan, 'requests reported done whose handler never ran').toBe(0);
     if (!failuresAllowed) expect(this.failures.map((f) => `${f.seq}: ${f.error.message}`), 'failed requests').toEqual([]);
     expect(this.count, 'done calls').toBe(n);
     let missing = 0;
@@ -111,7 +121,7 @@ export function submit(q: ChecksumQueue, r: ChecksumRequest, seq: number, mode =
   r.mode = mode;
   r.arg = arg;
   r.out = 0;
-  r.ranOn = -1;
+  r.ranOn = NOT_RUN;
   q.submit(r);
 }
 

@@ -4,8 +4,8 @@
 // serves many executions: each starts with a message carrying fresh buffers.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as C from './control.mjs';
-import { finish, gateStart, installGate, realAtomics, setTarget } from './instrumented-atomics.mjs';
-import { AUDIT_SUBMITTED, assertOwner, makeChecks, makeOps, plantBug } from './scenario.mjs';
+import { finish, gateStart, installGate, realAtomics, revive, setTarget } from './instrumented-atomics.mjs';
+import { AUDIT_CANCEL_WON, AUDIT_SUBMITTED, assertOwner, makeChecks, makeOps, plantBug } from './scenario.mjs';
 
 const { role, index, control, scenario } = workerData;
 installGate(control, index);
@@ -22,13 +22,18 @@ function fail(error) {
 
 const roles = {
   // A worker thread: attach, set up, then the real worker loop until destroy.
+  // With scenario.dieOnSeq, the thread that runs that request dies in its
+  // handler; this thread then does what the adapter's supervisor does (records
+  // the death) and goes on as the replacement, which waits until the submitter
+  // has reclaimed the dead worker's slots, as @twq/node's worker entry does.
   worker(m) {
     setTarget(m.buffer, makeChecks(scenario, m.buffer));
     let runtime;
+    const died = { done: false };
+    const memory = () => runtime.memory;
+    const ops = makeOps(core, m.audit, memory, scenario.dieOnSeq ?? -1, died);
+    const env = { threads: scenario.threads, slotsPerThread: scenario.slots, name: 'mc', options: undefined };
     try {
-      const memory = () => runtime.memory;
-      const ops = makeOps(core, m.audit, memory);
-      const env = { threads: scenario.threads, slotsPerThread: scenario.slots, name: 'mc', options: undefined };
       runtime = new core.WorkerRuntime(m.buffer, index - 1, ops, env, scenario.spinBudget ?? 0);
       runtime.setupSlots();
       runtime.markReady();
@@ -38,11 +43,23 @@ const roles = {
     }
     gateStart();
     try {
-      if (runtime.run() !== undefined) throw new Error('the model checker runs sync handlers only');
+      try {
+        if (runtime.run() !== undefined) throw new Error('the model checker runs sync handlers only');
+      } catch (e) {
+        if (e?.death !== true) throw e;
+        revive();
+        core.recordWorkerDeath(runtime.memory, index - 1, 1, { name: 'Error', message: 'planted death' });
+        runtime = new core.WorkerRuntime(m.buffer, index - 1, ops, env, scenario.spinBudget ?? 0);
+        runtime.setupSlots();
+        while (!runtime.isStartable() && !runtime.isDestroyed()) runtime.waitStatusChange(100);
+        runtime.markReady();
+        if (runtime.run() !== undefined) throw new Error('the model checker runs sync handlers only', { cause: e });
+      }
       runtime.teardownSlots();
       runtime.markStopped();
       finish(C.DONE);
     } catch (e) {
+      revive();
       fail(e);
     }
   },
@@ -132,7 +149,7 @@ void serve();
 
 async function runSubmitter(audit) {
   let memory;
-  const ops = makeOps(core, audit, () => memory);
+  const ops = makeOps(core, audit, () => memory, scenario.dieOnSeq ?? -1);
   const host = {
     start(init) {
       setTarget(init.buffer, makeChecks(scenario, init.buffer));
@@ -142,16 +159,21 @@ async function runSubmitter(audit) {
       return Promise.resolve();
     },
   };
-  const options = { threads: scenario.threads, slotsPerThread: scenario.slots, policy: scenario.policy, spinBudget: 0, name: 'mc' };
+  const options = { threads: scenario.threads, slotsPerThread: scenario.slots, policy: scenario.policy, spinBudget: 0, name: 'mc', help: scenario.help ?? 'never' };
   const queue = new core.Workqueue(ops, options, host, 2);
   memory = core.memoryOf(queue);
   await queue.start();
   gateStart();
   const a = new Int32Array(audit);
   let next = 0;
+  // The request each sequence number went out in, and the sequence number each slot holds now.
+  const bySeq = [];
+  const seqOfSlot = new Map();
   const fillOne = (request) => {
     // The submitter may write only a slot it owns: fill bit == done bit.
     assertOwner(memory, request.slot, 'submitter', true, a);
+    bySeq.push(request);
+    seqOfSlot.set(request.slot, next);
     request.seq = next++;
     request.result = -1;
     queue.submit(request);
@@ -168,6 +190,13 @@ async function runSubmitter(audit) {
       queue.waitAll();
     } else if (step === 'drain') {
       await queue.drain();
+    } else if (step.startsWith('cancel:')) {
+      // Cancels request N if its slot still holds it (it may be queued, running or back).
+      const seq = Number(step.slice('cancel:'.length));
+      const request = bySeq[seq];
+      if (request !== undefined && seqOfSlot.get(request.slot) === seq && queue.cancel(request)) {
+        realAtomics.add(a, AUDIT_CANCEL_WON + seq, 1);
+      }
     } else {
       throw new Error(`unknown script step ${step}`);
     }

@@ -17,6 +17,30 @@ let base;
 let self;
 let target;
 let checks = { check: () => undefined, fingerprint: () => 0 };
+/** Set by kill(): the thread is dead, and its next operation on the buffer under test throws instead. */
+let killed = false;
+
+/** Thrown at a killed thread's next gated operation: that operation never happens. */
+export class ThreadDeath extends Error {
+  constructor() {
+    super('planted death: this thread is dead');
+    this.death = true;
+  }
+}
+
+/** From now on this thread's operations on the buffer under test throw ThreadDeath (it died before them). */
+export function kill() {
+  killed = true;
+}
+
+/** Ends a kill(): the thread goes on as a new worker (its replacement). */
+export function revive() {
+  killed = false;
+}
+
+function checkAlive() {
+  if (killed) throw new ThreadDeath();
+}
 
 export function installGate(controlBuffer, threadIndex) {
   control = new Int32Array(controlBuffer);
@@ -31,12 +55,16 @@ export function installGate(controlBuffer, threadIndex) {
   rmw.forEach((name, k) => {
     const op = real[name].bind(real);
     wrapper[name] = (array, index, ...rest) => {
-      if (gated(array)) gate(k + 1, wordIndex(array, index), 0);
+      if (gated(array)) {
+        checkAlive();
+        gate(k + 1, wordIndex(array, index), 0);
+      }
       return op(array, index, ...rest);
     };
   });
   wrapper.wait = (array, index, value, timeout = Infinity) => {
     if (!gated(array)) return real.wait(array, index, value, timeout);
+    checkAlive();
     gate(C.OP_WAIT, wordIndex(array, index), value);
     if (real.load(array, index) !== value) return 'not-equal';
     block();
@@ -52,6 +80,7 @@ export function installGate(controlBuffer, threadIndex) {
   };
   wrapper.notify = (array, index, count = Infinity) => {
     if (!gated(array)) return real.notify(array, index, count);
+    checkAlive();
     gate(C.OP_NOTIFY, wordIndex(array, index), count === Infinity ? -1 : count);
     // The scheduler woke the parked threads when it chose this step.
     return control[base + C.RESULT];

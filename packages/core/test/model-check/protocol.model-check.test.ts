@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DOORBELL_OFFSET, computeGeometry, type Geometry } from '../../src/host-entry.js';
 import { budget, PREEMPTION_BOUND } from './budget.js';
 import { Explorer, type Buffers } from './explorer.mjs';
+import { AUDIT_BYTES, AUDIT_CANCELLED, AUDIT_CANCEL_WON, AUDIT_DIED } from './scenario.mjs';
 import { record } from './report.js';
 
 const REQUEST_BYTES = 8; // layout { seq: 'i32', result: 'i32' }
@@ -25,6 +26,10 @@ interface Config {
   executions: number;
   /** Overrides PREEMPTION_BOUND for this configuration. */
   preemptionBound?: number;
+  /** The thread that runs this request dies in its handler (and comes back as its replacement). */
+  dieOnSeq?: number;
+  /** The submitter's help mode (default 'never'). */
+  help?: 'auto' | 'never';
 }
 
 const configs: Config[] = [
@@ -41,6 +46,20 @@ const configs: Config[] = [
   { name: '1 worker x 1 slot, 2 blocking gets, waitAll, 3 preemptions', threads: 1, slots: 1, policy: 'batch', script: ['getBlocking', 'getBlocking', 'waitAll'], executions: 20_000, preemptionBound: 3 },
 ];
 
+/**
+ * Claims (issue 13): with two workers and batch placement both requests go to
+ * worker 0's partition, so worker 1 may steal either; the submitter's cancel
+ * races both of them for one slot.
+ */
+const claimConfigs: Config[] = [
+  { name: 'claims: owner vs thief vs cancel for one slot (2 workers x 2 slots)', threads: 2, slots: 2, policy: 'batch', script: ['get', 'get', 'cancel:1', 'waitAll'], executions: 20_000 },
+  { name: 'claims: a steal racing the owner\'s completion, slots reused (2 workers x 2 slots)', threads: 2, slots: 2, policy: 'batch', script: ['getBlocking', 'getBlocking', 'getBlocking', 'drain'], executions: 20_000 },
+  { name: 'claims: owner vs thief vs helping submitter vs cancel for one slot (2 workers x 2 slots, help auto)', threads: 2, slots: 2, policy: 'batch', script: ['get', 'get', 'cancel:1', 'waitAll'], executions: 20_000, help: 'auto' },
+  { name: 'claims: the submitter helps in blocking gets while the worker runs (1 worker x 2 slots, help auto)', threads: 1, slots: 2, policy: 'batch', script: ['getBlocking', 'getBlocking', 'getBlocking', 'getBlocking', 'waitAll'], executions: 15_000, help: 'auto' },
+  { name: 'claims: cancel racing a worker death; the replacement runs what was queued (1 worker x 2 slots)', threads: 1, slots: 2, policy: 'batch', script: ['get', 'get', 'cancel:0', 'waitAll'], executions: 15_000, dieOnSeq: 0 },
+  { name: 'claims: the thread running a request dies (owner or thief) while the submitter cancels another (2 workers x 2 slots)', threads: 2, slots: 2, policy: 'batch', script: ['get', 'get', 'cancel:1', 'waitAll'], executions: 15_000, dieOnSeq: 0 },
+];
+
 /** Int32 indices of every wake and completion event word. */
 function eventWordIndices(g: Geometry): number[] {
   const blocksBase = g.slotsBase - g.threads * g.blockStride;
@@ -53,9 +72,13 @@ function eventWordIndices(g: Geometry): number[] {
 }
 
 function explorerFor(config: Config, bug = 'none'): Explorer {
+  return new Explorer(explorerOptions(config, bug));
+}
+
+function explorerOptions(config: Config, bug: string): ConstructorParameters<typeof Explorer>[0] {
   const g = computeGeometry(config.threads, config.slots, REQUEST_BYTES);
   const roles = ['submitter', ...Array.from({ length: config.threads }, () => 'worker')];
-  return new Explorer({
+  return {
     roles,
     scenario: {
       kind: 'queue',
@@ -63,6 +86,8 @@ function explorerFor(config: Config, bug = 'none'): Explorer {
       slots: config.slots,
       policy: config.policy,
       script: config.script,
+      dieOnSeq: config.dieOnSeq ?? -1,
+      help: config.help ?? 'never',
       bug,
       // The fingerprint covers the header, control and worker blocks (the protocol's words), not the slots.
       stateWords: g.slotsBase >>> 2,
@@ -70,22 +95,34 @@ function explorerFor(config: Config, bug = 'none'): Explorer {
       eventWordIndices: eventWordIndices(g),
     },
     bufferBytes: g.totalBytes,
-    auditBytes: 4 * 64,
+    auditBytes: AUDIT_BYTES,
     finalCheck: everyRequestOnce,
-  });
+  };
 }
 
-/** Every submitted request handled exactly once and passed to done exactly once; no violation. */
+/**
+ * Every submitted request passed to done exactly once, and handled exactly
+ * once, except: a request cancelled before it started (cancel() returned
+ * true) is never handled and its done gets ERR_TWQ_CANCELLED; the request
+ * whose thread died was entered once and its done gets ERR_TWQ_WORKER_DIED.
+ */
 function everyRequestOnce(buffers: Buffers): string | undefined {
   const a = new Int32Array(buffers.audit);
-  if (a[1] !== 0) return `${a[1]} ownership violations`;
   const submitted = a[0];
   if (submitted === 0) return 'the submitter submitted nothing';
+  // Counts first: a request run twice also trips the ownership checks, and is the better report.
   for (let seq = 0; seq < submitted; seq++) {
     const handled = a[2 + 2 * seq];
     const done = a[3 + 2 * seq];
-    if (handled !== 1 || done !== 1) return `request ${seq}: handled ${handled} times, done callback ${done} times`;
+    const cancelled = a[AUDIT_CANCELLED + seq];
+    const won = a[AUDIT_CANCEL_WON + seq];
+    const died = a[AUDIT_DIED + seq];
+    const what = `request ${seq}: handled ${handled} times, done callback ${done} times (cancelled ${cancelled}, cancel() true ${won}, died ${died})`;
+    if (done !== 1) return what;
+    if (cancelled !== won) return what;
+    if (cancelled === 1 ? handled !== 0 : handled !== 1) return what;
   }
+  if (a[1] !== 0) return `${a[1]} ownership violations`;
   return undefined;
 }
 
@@ -95,7 +132,7 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
     await Promise.all(explorers.map((e) => e.close()));
   });
 
-  for (const config of configs) {
+  for (const config of [...configs, ...claimConfigs]) {
     it(config.name, async () => {
       const explorer = explorerFor(config);
       explorers.push(explorer);
@@ -124,6 +161,17 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
     const result = await explorer.explore({ maxExecutions: 20_000, preemptionBound: PREEMPTION_BOUND });
     expect(result.failure).toMatch(/every thread is parked and the work is not done/);
     console.log(`[model-check] planted no-recheck found after ${result.executions} interleavings`);
+  }, 600_000);
+
+  it('finds a planted bug: a claim by plain store instead of compare-and-swap runs a request twice', async () => {
+    const explorer = explorerFor(
+      { name: 'planted claim-store', threads: 2, slots: 2, policy: 'batch', script: ['get', 'get', 'waitAll'], executions: 20_000 },
+      'claim-store',
+    );
+    explorers.push(explorer);
+    const result = await explorer.explore({ maxExecutions: 40_000, preemptionBound: PREEMPTION_BOUND });
+    expect(result.failure).toMatch(/handled 2 times/);
+    console.log(`[model-check] planted claim-store found after ${result.executions} interleavings: ${result.failure ?? ''}`);
   }, 600_000);
 
   it('finds a planted bug: the worker flips the done bit before the result is written', async () => {

@@ -2,33 +2,70 @@
 // counters live in a separate buffer, so touching them is never a step.
 //
 // Audit layout (Int32): [0] requests submitted (written at the end),
-// [1] violations, then per request sequence number: handled count, done count.
-import { realAtomics } from './instrumented-atomics.mjs';
+// [1] violations, then per request sequence number: handled count, done count;
+// and, from AUDIT_CANCELLED / AUDIT_DIED / AUDIT_CANCEL_WON on, one word per
+// sequence number: done with ERR_TWQ_CANCELLED, done with ERR_TWQ_WORKER_DIED,
+// cancel() returned true.
+import { kill, realAtomics } from './instrumented-atomics.mjs';
 
 export const AUDIT_SUBMITTED = 0;
 export const AUDIT_VIOLATIONS = 1;
 export const auditHandled = (seq) => 2 + 2 * seq;
 export const auditDone = (seq) => 3 + 2 * seq;
+export const AUDIT_CANCELLED = 64;
+export const AUDIT_DIED = 96;
+export const AUDIT_CANCEL_WON = 128;
+export const AUDIT_BYTES = 4 * 160;
 
-/** The ops under test: the handler and the done callback check ownership and count. */
-export function makeOps(core, audit, memoryOf) {
+/**
+ * The ops under test: the handler and the done callback check ownership and
+ * count. The handler also checks that the slot's CLAIM word reads RUNNING. With `dieOnSeq`, the thread that runs that request dies in its
+ * handler (once per execution): its next gated operation throws ThreadDeath.
+ */
+export function makeOps(core, audit, memoryOf, dieOnSeq = -1, died = { done: false }) {
   const a = new Int32Array(audit);
   return core.defineOps({
     layout: core.defineLayout({ seq: 'i32', result: 'i32' }),
-    handle(request) {
-      assertOwner(memoryOf(), request.slot, 'worker', false, a);
-      realAtomics.add(a, auditHandled(request.seq), 1);
+    handle(request, _context, env) {
+      // Counted first: a second run of one request must show as such, whatever else it trips.
+      if (realAtomics.add(a, auditHandled(request.seq), 1) !== 0) violation(a, `request ${request.seq} handled 2 times`);
+      assertOwner(memoryOf(), request.slot, env.worker < 0 ? 'helping submitter' : 'worker', false, a);
+      // Only the state: a claim by plain store (the planted bug) also reads RUNNING, and must be caught as a double run.
+      const claim = realAtomics.load(memoryOf().i32, claimIndex(core, memoryOf(), request.slot));
+      if ((claim & core.CLAIM_STATE_MASK) !== core.CLAIM_RUNNING) {
+        violation(a, `worker ${env.worker} runs request ${request.seq} but its claim word reads ${claim.toString(16)}`);
+      }
+      // Only a worker dies here: the submitter helping runs on the test's harness thread.
+      if (request.seq === dieOnSeq && !died.done && env.worker >= 0) {
+        died.done = true;
+        kill();
+        throw new Error('planted death');
+      }
       request.result = request.seq * 3 + 1;
     },
     done(request, error) {
       assertOwner(memoryOf(), request.slot, 'submitter (done callback)', true, a);
+      realAtomics.add(a, auditDone(request.seq), 1);
+      if (error?.code === core.CANCELLED) {
+        realAtomics.add(a, AUDIT_CANCELLED + request.seq, 1);
+        return;
+      }
+      if (error?.code === core.WORKER_DIED && request.seq === dieOnSeq) {
+        realAtomics.add(a, AUDIT_DIED + request.seq, 1);
+        return;
+      }
       if (error !== undefined) violation(a, `request ${request.seq} failed: ${error.message}`);
       if (request.result !== request.seq * 3 + 1) {
         violation(a, `done callback of request ${request.seq} read result ${request.result}, expected ${request.seq * 3 + 1}`);
       }
-      realAtomics.add(a, auditDone(request.seq), 1);
     },
   });
+}
+
+/** Int32 index, in the whole buffer, of a slot's CLAIM word. */
+function claimIndex(core, memory, slot) {
+  const g = memory.geometry;
+  return ((g.slotsBase + slot * g.slotStride) >>> 2) + core.S_CLAIM;
 }
 
 /**
@@ -38,6 +75,7 @@ export function makeOps(core, audit, memoryOf) {
  */
 export function assertOwner(memory, slot, who, submitterSide, audit) {
   const spt = memory.geometry.slotsPerThread;
+  // Ownership by the bits: fill == done is the submitter's; a worker (owner or thief) runs only in-flight slots.
   const t = Math.floor(slot / spt);
   const s = slot % spt;
   const block = memory.blocks[t];
@@ -68,11 +106,20 @@ export function plantBug(core, event, bug) {
       return !this.isDestroyed();
     };
   } else if (bug === 'done-before-result') {
-    proto.runHandler = function runHandlerDoneFirst(s) {
-      const request = this.requests[s];
-      this.complete(s, undefined);
-      this.ops.handle(request, this.contexts[s], this.env);
+    proto.runHandler = function runHandlerDoneFirst(t, s) {
+      const request = (t === this.worker ? this.requests : this.foreignRequests[t])[s];
+      this.complete(t, s, undefined);
+      this.ops.handle(request, t === this.worker ? this.contexts[s] : this.spareContext, this.env);
       return 1;
+    };
+  } else if (bug === 'claim-store') {
+    // The claim by a plain store instead of a compare-and-swap: two parties that
+    // both read QUEUED both believe they took the request.
+    proto.claimSlot = function claimByStore(header) {
+      const c = Atomics.load(header, core.S_CLAIM);
+      if ((c & core.CLAIM_STATE_MASK) !== core.CLAIM_QUEUED) return false;
+      Atomics.store(header, core.S_CLAIM, (c & core.CLAIM_SEQ_MASK) | (this.worker << core.CLAIM_BY_SHIFT) | core.CLAIM_RUNNING);
+      return true;
     };
   } else if (bug === 'set-without-notify') {
     event.SharedEvent.prototype.set = function setWithoutNotify() {

@@ -72,6 +72,8 @@ export const browserCases: Case[] = [
     ...each('options.name', [{ label: '65 characters', value: 'w'.repeat(65) }, { label: 'a number', value: 3 }], TypeError, (v) => create({ name: v }), { range: '1 to 64 characters' }),
     ...each('options.policy', [{ label: 'unknown', value: 'lifo' }], RangeError, (v) => create({ policy: v }), { range: "'batch', 'round-robin'" }),
     ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => create({ spinBudget: v }), { range: '[0, 1000000]' }),
+    ...each('options.steal', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => create({ steal: v }), { range: 'steal must be a boolean' }),
+    ...each('options.help', [{ label: 'unknown', value: 'sometimes' }, { label: 'a boolean', value: true }], RangeError, (v) => create({ help: v }), { range: "'auto', 'always', 'never'" }),
     ...each('options.onDone', [{ label: 'a string', value: 'x' }], TypeError, (v) => create({ onDone: v }), { range: 'function or undefined' }),
     ...each(
       'ops',

@@ -86,6 +86,8 @@ export function queueOptionValues(create: (options: Record<string, unknown>) => 
       { range: "'batch', 'round-robin'", ...extra },
     ),
     ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => create({ spinBudget: v }), { range: '[0, 1000000]', ...extra }),
+    ...each('options.steal', NOT_A_BOOLEAN, TypeError, (v) => create({ steal: v }), { range: 'steal must be a boolean', ...extra }),
+    ...each('options.help', [{ label: 'unknown', value: 'sometimes' }, { label: 'a boolean', value: true }], RangeError, (v) => create({ help: v }), { range: "'auto', 'always', 'never'", ...extra }),
     ...(withOnDone ? each('options.onDone', NOT_A_FUNCTION, TypeError, (v) => create({ onDone: v }), { range: 'function or undefined', ...extra }) : []),
   ];
 }
@@ -568,6 +570,27 @@ function waitCases(subject: 'InlineQueue' | 'Workqueue'): Case[] {
   return cases;
 }
 
+/** submit()'s bad options: refused before anything changed (the request is still held, and submits). */
+function submitOptionValues(submit: (q: InlineQueue<Spec>, r: Request<Spec>, options: never) => void): BadValue[] {
+  const refused = async (options: unknown): Promise<void> => {
+    const { q, done } = await inlineQueue({ autoRun: false });
+    const r = q.getRequest();
+    if (r === null) throw new Error('no free request');
+    try {
+      submit(q, r, options as never);
+    } finally {
+      expect(q.stats().submitted).toBe(0);
+      q.submit(r);
+      q.waitAll(5_000);
+      expect([...done]).toHaveLength(1);
+    }
+  };
+  return [
+    ...each('options', NOT_AN_OBJECT.filter((sample) => sample.value !== null), TypeError, refused, { range: 'submit(): options must be an object or undefined' }),
+    ...each('options.signal', NOT_A_SIGNAL, TypeError, (v) => refused({ signal: v }), { range: 'options.signal must be an AbortSignal or undefined' }),
+  ];
+}
+
 /** submit() of what is not this queue's request to submit. */
 function requestCases(): Case[] {
   const foreign = async (): Promise<Request<Spec>> => {
@@ -586,7 +609,35 @@ function requestCases(): Case[] {
       expectStillWorks(q, done);
     }
   };
+  const cancelRefused = async (request: () => unknown): Promise<void> => {
+    const { q, done } = await inlineQueue({ name: 'mine' });
+    const r = await request();
+    try {
+      q.cancel(r as Request<Spec>);
+    } finally {
+      expect(q.stats().cancelled).toBe(0);
+      expectStillWorks(q, done);
+    }
+  };
   return [
+    ...casesFor({ entry, subject: 'Workqueue', member: '#cancel' }, [
+      { param: 'request', label: 'a request of another queue', value: 0, error: RequestStateError, code: 'ERR_TWQ_REQUEST_STATE', call: () => cancelRefused(foreign), names: ['slot 0 of another queue'], range: 'cancel() needs a request obtained from queue "mine"' },
+      ...each(
+        'request',
+        [
+          { label: 'a plain object', value: {} },
+          { label: 'null', value: null },
+          { label: 'a look-alike with a slot number', value: { slot: 0, worker: 0, seq: 1 } },
+        ],
+        RequestStateError,
+        (v) => cancelRefused(() => v),
+        { range: 'cancel() needs a request obtained from queue "mine"', names: (v) => (typeof v === 'object' && v !== null ? ['not a twq request', 'slot 0 of another queue'] : undefined) },
+      ),
+    ]),
+    // The base class's own submit (InlineQueue's override runs its handlers after it).
+    ...casesFor({ entry, subject: 'Workqueue', member: '#submit' }, submitOptionValues((q, r, o) => {
+      Workqueue.prototype.submit.call(q, r, o);
+    })),
     ...casesFor({ entry, subject: 'InlineQueue', member: '#submit' }, [
       { param: 'request', label: 'a request of another queue', value: 0, error: RequestStateError, code: 'ERR_TWQ_REQUEST_STATE', call: () => refused(foreign), names: ['slot 0 of another queue'], range: 'needs a request obtained from queue "mine"' },
       ...each(
@@ -601,6 +652,9 @@ function requestCases(): Case[] {
         (v) => refused(() => v),
         { range: 'needs a request obtained from queue "mine"', names: (v) => (typeof v === 'object' && v !== null ? ['not a twq request', 'slot 0 of another queue'] : undefined) },
       ),
+      ...submitOptionValues((q, r, o) => {
+        q.submit(r, o);
+      }),
       {
         param: 'request',
         label: 'the same request twice',
