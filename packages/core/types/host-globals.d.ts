@@ -47,3 +47,7 @@ declare const performance: { now(): number };
 
 /** What a worker prints when teardown fails and its host gave no `warn`: both hosts have it. */
 declare const console: { error(...data: unknown[]): void };
+
+/** A worker polls the cancel flag of an async handler while it runs (claims): both hosts have timers. */
+declare function setInterval(callback: () => void, ms?: number): unknown;
+declare function clearInterval(id: unknown): void;
