@@ -1,3 +1,5 @@
+// Bounds are generous (minutes): a loaded 2-core CI machine takes tens of
+// seconds just to load the modules of three processes.
 // Debian's redis-server on 127.0.0.1 (a free port, nothing written to disk),
 // three worker processes each with its own twq queue, and 300 jobs: every
 // job's result is checked against the same computation here. redis-server is
@@ -47,7 +49,7 @@ beforeAll(async () => {
   redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => {}); // refused until redis-server listens: until() retries
-  await until(async () => probe.connect().then(() => true, () => false), `redis-server on 127.0.0.1:${port}`, 20_000);
+  await until(async () => probe.connect().then(() => true, () => false), `redis-server on 127.0.0.1:${port}`, 60_000);
   probe.disconnect();
   for (let i = 0; i < WORKERS; i++) {
     const child = fork(workerEntry, [], { env: { ...process.env, REDIS_PORT: String(port), QUEUE_NAME, TWQ_THREADS: '1' }, stdio: 'inherit' });
@@ -58,11 +60,11 @@ beforeAll(async () => {
       Promise.race([
         once(child, 'message'),
         once(child, 'exit').then(([code]) => Promise.reject(new Error(`a worker process exited (${code}) before it was ready`))),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('a worker process was not ready within 30 s')), 30_000)),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('a worker process was not ready within 120 s')), 120_000)),
       ]),
     ),
   );
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const child of workers) if (child.exitCode === null) child.kill('SIGTERM');
@@ -79,7 +81,7 @@ test('300 jobs across 3 worker processes, each on its own twq queue: every resul
       const counts = await queue.getJobCounts('completed', 'failed');
       if (counts.failed > 0) throw new Error(`${counts.failed} jobs failed`);
       return counts.completed === JOBS;
-    }, `${JOBS} completed jobs`, 60_000);
+    }, `${JOBS} completed jobs`, 120_000);
     const pids = new Set();
     for (const added of jobs) {
       const job = await queue.getJob(added.id);
@@ -92,4 +94,4 @@ test('300 jobs across 3 worker processes, each on its own twq queue: every resul
   } finally {
     await queue.close();
   }
-}, 90_000);
+}, 240_000);

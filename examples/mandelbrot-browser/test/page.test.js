@@ -18,7 +18,7 @@ beforeAll(async () => {
   await build({ root, logLevel: 'warn' });
   server = await preview({ root, preview: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
   browser = await chromium.launch({ executablePath: ensureSystemTool('chromium'), args: CHROMIUM_ARGS });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -30,7 +30,7 @@ test('the page renders the image on 4 workers, the same as one thread does', asy
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(server.resolvedUrls.local[0]);
-  await page.waitForFunction(() => window.mandelbrot !== undefined || document.getElementById('status').textContent !== 'rendering…', null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.mandelbrot !== undefined || document.getElementById('status').textContent !== 'rendering…', null, { timeout: 120_000 });
   expect(errors).toEqual([]);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   const result = await page.evaluate(() => window.mandelbrot);
@@ -38,4 +38,4 @@ test('the page renders the image on 4 workers, the same as one thread does', asy
   const image = new Uint8Array(WIDTH * HEIGHT);
   for (let y = 0; y < HEIGHT; y++) renderRow(y, image.subarray(y * WIDTH, (y + 1) * WIDTH));
   expect(result).toMatchObject({ width: WIDTH, height: HEIGHT, checksum: checksum(image) });
-}, 90_000);
+}, 180_000);

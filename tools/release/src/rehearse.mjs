@@ -186,12 +186,12 @@ async function runSmallestRealUse(name, readme, dir, env) {
   for (const [file, source] of snippets.files) writeFileSync(join(dir, file), source);
   // Inputs a README's commands name: a file to compress.
   writeFileSync(join(dir, 'big.log'), Array.from({ length: 40_000 }, (_, i) => `line ${i}: twq rehearsal ${(i * 2654435761) % 1000}\n`).join(''));
-  for (const command of snippets.commands) run('bash', ['-euo', 'pipefail', '-c', command], { cwd: dir, env, timeoutMs: 120_000 });
+  for (const command of snippets.commands) run('bash', ['-euo', 'pipefail', '-c', command], { cwd: dir, env, timeoutMs: 300_000 });
   if (snippets.files.has('vite.config.js')) {
     await runInBrowser(name, snippets, dir, env);
   } else {
     for (const entry of snippets.entries) {
-      const out = run(process.execPath, [entry], { cwd: dir, env, timeoutMs: 120_000 });
+      const out = run(process.execPath, [entry], { cwd: dir, env, timeoutMs: 300_000 });
       for (const text of snippets.expected.get(entry) ?? []) {
         if (!out.includes(text)) throw new Error(`${name}: ${entry} printed ${JSON.stringify(out)}, without ${JSON.stringify(text)}`);
       }
@@ -229,13 +229,13 @@ async function runInBrowser(name, snippets, dir, env) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/`, 30_000);
+    await waitForHttp(`http://127.0.0.1:${port}/`, 120_000);
     const page = await browser.newPage();
     /** @type {string[]} */
     const errors = [];
     page.on('pageerror', (/** @type {Error} */ error) => errors.push(error.message));
-    const logged = page.waitForEvent('console', { predicate: (/** @type {{ type(): string }} */ m) => m.type() === 'log', timeout: 60_000 });
-    const failed = page.waitForEvent('pageerror', { timeout: 60_000 }).then(
+    const logged = page.waitForEvent('console', { predicate: (/** @type {{ type(): string }} */ m) => m.type() === 'log', timeout: 120_000 });
+    const failed = page.waitForEvent('pageerror', { timeout: 120_000 }).then(
       (/** @type {Error} */ error) => Promise.reject(new Error(`${name}: the page threw: ${error.message}`)),
       () => new Promise(() => {}),
     );
