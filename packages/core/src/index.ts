@@ -49,3 +49,4 @@ export type { BytesField, FieldInfo, FieldSpec, Layout, LayoutSpec, RequestField
 export { WorkerRuntime } from './worker-runtime.js';
 export { WAIT_SLICE_MS, Workqueue } from './workqueue.js';
 export type { CreateQueueOptions, QueueStats, WorkerStats } from './workqueue.js';
+export * from './task/index.js';

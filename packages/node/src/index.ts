@@ -38,3 +38,8 @@ export type {
   WorkerEnv,
   WorkerStats,
 } from '@twq/core';
+export { createPool } from './create-pool.js';
+export type { PoolOptions } from './create-pool.js';
+export { taskDuplex } from './task-stream.js';
+export { TaskAbortedError, TaskPool, TaskQueue, ValueCloneError, taskTransformStream } from '@twq/core';
+export type { MapOptions, PoolRunOptions, RunOptions, TaskFunction, TaskInput, TaskResult } from '@twq/core';
