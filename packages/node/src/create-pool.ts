@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import {
-  DEFAULT_SLOTS_PER_THREAD,
   MAX_THREADS,
   OpsLoadError,
   TaskPool,
@@ -18,6 +17,9 @@ import {
 import { createQueue, type NodeQueueOptions } from './create-queue.js';
 import { toModuleSpecifier } from './module-url.js';
 import type { PoolOpsOptions } from './task-module.js';
+
+/** A pool's slots per thread unless `slotsPerThread` is given. */
+export const DEFAULT_POOL_SLOTS_PER_THREAD = 256;
 
 /** createPool's options: piscina's names where they apply, twq's queue options, and the value sizes. */
 export interface PoolOptions
@@ -56,7 +58,10 @@ export async function createPool<T = (input: unknown) => unknown>(options: PoolO
     throw new TypeError(`createPool(): name must be a non-empty string, got ${describeValue(exportName)}`);
   }
   const threads = resolveThreads(options);
-  const slotsPerThread = options.slotsPerThread ?? DEFAULT_SLOTS_PER_THREAD;
+  // More slots than a slot-API queue's default: a promise per task makes the
+  // submitter slower than a no-op worker, and each slot is a task that the
+  // worker can take without waiting for it.
+  const slotsPerThread = options.slotsPerThread ?? DEFAULT_POOL_SLOTS_PER_THREAD;
   const mode = resolveValueMode(options);
   checkWorkerData(options.workerData);
   const { filename: _f, name: queueName, minThreads: _min, maxThreads: _max, workerData, inlineBytes: _i, maxValueBytes: _v, maxArenaBytes: _a, ...queueOptions } = options;
@@ -70,6 +75,10 @@ export async function createPool<T = (input: unknown) => unknown>(options: PoolO
       ...queueOptions,
       name,
       threads,
+      slotsPerThread,
+      // Round-robin unless told: a pool's tasks may be long, and 'batch'
+      // would queue a burst of them on one worker while the others idle.
+      policy: options.policy ?? 'round-robin',
       opsOptions,
       onDone: pool.onDone,
     });

@@ -211,6 +211,7 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
       throw new RangeError(`map(): options.concurrency must be an integer in [1, ${MAX_CONCURRENCY}], got ${describeValue(concurrency)}`);
     }
     const iterator = openSource(source);
+    if (!iterator.async && signal === undefined) return new SyncMapIterator(this, iterator.iterator as Iterator<I>, window, ordered);
     return mapResults(this, iterator, window, ordered, signal);
   }
 
@@ -595,5 +596,89 @@ async function* mapResults<I, R, S extends LayoutSpec>(
       const ret = (it as Iterator<I>).return as ((this: unknown) => unknown) | undefined;
       if (typeof ret === 'function') await ret.call(it);
     }
+  }
+}
+
+const DONE: IteratorResult<never, undefined> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * map() over a synchronous source without a signal, as a plain async
+ * iterator: a result that is ready costs one settled promise, and the
+ * consumer waits on one promise per empty ring entry, not one per item (an
+ * async generator costs several per item).
+ */
+class SyncMapIterator<I, R, S extends LayoutSpec> implements AsyncIterableIterator<R> {
+  private readonly c: MapCollector;
+  private submitted = 0;
+  private yielded = 0;
+  private exhausted = false;
+  private finished = false;
+
+  constructor(
+    private readonly tasks: TaskQueue<I, R, S>,
+    private readonly it: Iterator<I>,
+    private readonly window: number,
+    ordered: boolean,
+  ) {
+    this.c = new MapCollector(window, ordered);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private readonly retry = (): Promise<IteratorResult<R>> => this.next();
+
+  next(): Promise<IteratorResult<R>> {
+    if (this.finished) return Promise.resolve(DONE);
+    const c = this.c;
+    const window = this.window;
+    try {
+      while (!this.exhausted && this.submitted - this.yielded < window) {
+        const step = this.it.next();
+        if (step.done === true) {
+          this.exhausted = true;
+          break;
+        }
+        this.tasks.submitTagged(step.value, c, this.submitted++);
+      }
+    } catch (e) {
+      this.close(false);
+      return Promise.reject(e as Error);
+    }
+    if (this.yielded === this.submitted) {
+      this.close(false);
+      return Promise.resolve(DONE);
+    }
+    const i = this.yielded % window;
+    const state = c.state[i];
+    if (state === EMPTY) {
+      const p = new Promise<void>(takeWake);
+      c.wake = takenWake;
+      return p.then(this.retry);
+    }
+    const value = c.values[i];
+    const error = c.errors[i];
+    c.values[i] = undefined;
+    c.errors[i] = undefined;
+    c.state[i] = EMPTY;
+    this.yielded++;
+    if (state === FAILED) {
+      this.close(true);
+      return Promise.reject(error as Error);
+    }
+    return Promise.resolve({ value: value as R, done: false });
+  }
+
+  return(): Promise<IteratorResult<R>> {
+    this.close(true);
+    return Promise.resolve(DONE);
+  }
+
+  private close(early: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.c.closed = true;
+    if (early && !this.exhausted) this.it.return?.();
   }
 }
