@@ -65,7 +65,6 @@ export async function createPool<T = (input: unknown) => unknown>(options: PoolO
   const mode = resolveValueMode(options);
   checkWorkerData(options.workerData);
   const { filename: _f, name: queueName, minThreads: _min, maxThreads: _max, workerData, inlineBytes: _i, maxValueBytes: _v, maxArenaBytes: _a, ...queueOptions } = options;
-  void _f; void _min; void _max; void _i; void _v; void _a;
   const opsOptions: PoolOpsOptions = { ...createValueOpsOptions(mode, threads), workerData };
   const name = queueName ?? 'twq-pool';
   const pool = new TaskPool<TaskInput<T>, TaskResult<T>>(new ValueTaskCodec(opsOptions, threads * (Number.isInteger(slotsPerThread) ? slotsPerThread : 1), 1), name, exportName);

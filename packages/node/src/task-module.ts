@@ -24,7 +24,7 @@ function submitterSide(): never {
 
 export async function bindTaskModule(self: string, filename: string, exportName: string): Promise<(options: PoolOpsOptions) => Ops> {
   const data = workerThreads.workerData as Partial<WorkerData> | null;
-  if (data?.opsModule !== self) return valueOps([submitterSide]) as (options: PoolOpsOptions) => Ops;
+  if (data?.opsModule !== self) return valueOps([submitterSide]);
   const options = data.init?.opsOptions as PoolOpsOptions;
   // The thread's workerData becomes the pool's own, for the task file (twq's entry read its own first).
   (workerThreads as { workerData: unknown }).workerData = options.workerData;
@@ -40,7 +40,7 @@ export async function bindTaskModule(self: string, filename: string, exportName:
     const what = exportName === 'default' ? 'a default export' : `an export named "${exportName}"`;
     throw new TypeError(`the task file ${filename} has no function as ${what}, found ${describe(fn)} (its exports: ${names})`);
   }
-  return valueOps([fn as TaskFunction<never>]) as (options: PoolOpsOptions) => Ops;
+  return valueOps([fn as TaskFunction]);
 }
 
 function describe(value: unknown): string {

@@ -34,11 +34,10 @@ export class FieldTaskCodec<S extends LayoutSpec> implements TaskCodec<FieldsInp
       const v = (input as Record<string, unknown>)[key];
       if (this.bytes[i]) {
         const region = r[key] as Uint8Array;
-        const src = v as ArrayLike<number>;
-        if (typeof src !== 'object' || src === null || typeof src.length !== 'number' || src.length > region.length) {
+        if (typeof v !== 'object' || v === null || typeof (v as Partial<ArrayLike<number>>).length !== 'number' || (v as ArrayLike<number>).length > region.length) {
           throw new RangeError(`run(): field ${JSON.stringify(key)} takes at most ${region.length} bytes (an array-like of numbers), got ${describeValue(v)}`);
         }
-        region.set(src);
+        region.set(v as ArrayLike<number>);
       } else {
         if (typeof v !== 'number') throw new TypeError(`run(): field ${JSON.stringify(key)} must be a number, got ${describeValue(v)}`);
         r[key] = v;

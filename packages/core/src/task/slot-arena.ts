@@ -96,7 +96,7 @@ export class SlotArena implements ArenaBytes {
       );
     }
     const current = this.buffer.byteLength;
-    if (end > current) (this.buffer as GrowableSharedArrayBuffer).grow(Math.min(this.max, Math.max(end, 2 * current)));
+    if (end > current) this.buffer.grow(Math.min(this.max, Math.max(end, 2 * current)));
     this.head[0] = end;
     this.at[slot] = start;
     this.cap[slot] = end - start;

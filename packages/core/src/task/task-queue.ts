@@ -178,7 +178,7 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
       reject(this.closedError('all()'));
       return p as Promise<R[]>;
     }
-    if (inputs === null || typeof (inputs as Partial<Iterable<I>>)[Symbol.iterator] !== 'function') {
+    if ((inputs as unknown) === null || typeof (inputs as Partial<Iterable<I>>)[Symbol.iterator] !== 'function') {
       reject(new TypeError(`all(): inputs must be an iterable (an array), got ${describeValue(inputs)}`));
       return p as Promise<R[]>;
     }
@@ -477,11 +477,11 @@ class AllCollector implements Collector {
 type SourceIterator<I> = Iterator<I> | AsyncIterator<I>;
 
 function openSource<I>(source: Iterable<I> | AsyncIterable<I>): { iterator: SourceIterator<I>; async: boolean } {
-  if (source !== null && typeof source === 'object') {
+  if ((source as unknown) !== null && typeof source === 'object') {
     const asyncIt = (source as Partial<AsyncIterable<I>>)[Symbol.asyncIterator];
     if (typeof asyncIt === 'function') return { iterator: asyncIt.call(source), async: true };
   }
-  const it = source === null || source === undefined ? undefined : (source as Partial<Iterable<I>>)[Symbol.iterator];
+  const it = (source as unknown) == null ? undefined : (source as Partial<Iterable<I>>)[Symbol.iterator];
   if (typeof it !== 'function') {
     throw new TypeError(`map(): source must be an iterable or async iterable, got ${describeValue(source)}`);
   }
@@ -593,8 +593,7 @@ async function* mapResults<I, R, S extends LayoutSpec>(
     c.closed = true;
     if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
     if (!exhausted) {
-      const ret = (it as Iterator<I>).return as ((this: unknown) => unknown) | undefined;
-      if (typeof ret === 'function') await ret.call(it);
+      await (it as AsyncIterator<I>).return?.();
     }
   }
 }
@@ -644,7 +643,7 @@ class SyncMapIterator<I, R, S extends LayoutSpec> implements AsyncIterableIterat
       }
     } catch (e) {
       this.close(false);
-      return Promise.reject(e as Error);
+      return Promise.reject(e);
     }
     if (this.yielded === this.submitted) {
       this.close(false);
@@ -665,7 +664,7 @@ class SyncMapIterator<I, R, S extends LayoutSpec> implements AsyncIterableIterat
     this.yielded++;
     if (state === FAILED) {
       this.close(true);
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
     return Promise.resolve({ value: value as R, done: false });
   }

@@ -75,6 +75,7 @@ const TYPED_ARRAYS: readonly TypedArrayConstructor[] = [
 type AnyTypedArray = InstanceType<TypedArrayConstructor>;
 
 const typedArrayProto = Object.getPrototypeOf(Int8Array.prototype) as object;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(value) below
 const toStringTag = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag)?.get as (this: unknown) => string | undefined;
 
 /** Index of a typed array's kind in TYPED_ARRAYS, or -1 when `value` is none. */
@@ -110,14 +111,16 @@ function typedArrayKind(value: object): number {
 }
 
 /** Thrown (never allocated per call) when the target region is too small; the caller retries on a larger one. */
-export const OVERFLOW: unique symbol = Symbol('twq value overflow');
+export const OVERFLOW = new RangeError('twq value codec: the region is full (internal: the caller retries on a larger one)');
 
 /** A value the codec refuses, with the offending part; the caller names where it sits. */
-export class Unsupported {
+export class Unsupported extends Error {
   constructor(
     readonly value: unknown,
     readonly reason: string,
-  ) {}
+  ) {
+    super(reason);
+  }
 }
 
 /** Header bytes of a top-level typed array or ArrayBuffer, padding for alignment included (an upper bound). */
@@ -518,7 +521,7 @@ export class ValueReader {
     if (tag === T_ARRAY_BUFFER) return copyOut(this.u8, at, n);
     if (tag === T_DATA_VIEW) return this.share ? new DataView(buffer, at, n) : new DataView(copyOut(this.u8, at, n));
     const Ctor = TYPED_ARRAYS[kind];
-    if (Ctor === undefined) throw new RangeError(`twq value codec: unknown typed array kind ${kind} at byte ${p}`);
+    if (kind >= TYPED_ARRAYS.length) throw new RangeError(`twq value codec: unknown typed array kind ${kind} at byte ${p}`);
     const length = n / Ctor.BYTES_PER_ELEMENT;
     if (this.share) return new Ctor(buffer as ArrayBuffer, at, length);
     return new Ctor(copyOut(this.u8, at, n), 0, length);

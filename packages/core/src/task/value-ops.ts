@@ -27,7 +27,7 @@ export const ARENA_OPTION = 'maxArenaBytes';
  * result. A function that returns a promise turns the worker async (see the
  * core README's async handlers).
  */
-export function valueOps(functions: readonly TaskFunction<never>[]): (options: ValueOpsOptions) => Ops<ValueSpec, undefined, ValueOpsOptions> {
+export function valueOps(functions: readonly TaskFunction[]): (options: ValueOpsOptions) => Ops<ValueSpec, undefined, ValueOpsOptions> {
   for (const [i, f] of functions.entries()) {
     if (typeof f !== 'function') throw new TypeError(`task function ${i} must be a function, got ${describeValue(f)}`);
   }
