@@ -112,7 +112,7 @@ describe('createPool: a piscina task file, run()', () => {
   it('a task file without a default export is an OpsLoadError naming the file and its exports', async () => {
     const e = await createPool({ filename: fixture('no-default.mjs'), threads: 1 }).then(() => undefined, (x: unknown) => x);
     expect(e).toBeInstanceOf(OpsLoadError);
-    expect(String((e as Error).message)).toMatch(/no-default\.mjs.*no function as a default export.*notDefault/);
+    expect((e as Error).message).toMatch(/no-default\.mjs.*no function as a default export.*notDefault/);
   });
 
   it('a CommonJS task file (module.exports = fn) runs too', async () => {

@@ -487,11 +487,7 @@ export class ValueReader {
     const q = p + 5;
     this.pos = q + (wide ? 2 * n : n);
     if (!wide) {
-      if (n <= SHORT_STRING) {
-        let s = '';
-        for (let i = 0; i < n; i++) s += String.fromCharCode(u8[q + i]);
-        return s;
-      }
+      if (n <= SHORT_STRING) return this.shortString(u8, q, n);
       let s = '';
       for (let i = 0; i < n; i += STRING_CHUNK) {
         s += String.fromCharCode.apply(null, u8.subarray(q + i, q + Math.min(n, i + STRING_CHUNK)) as unknown as number[]);
@@ -511,6 +507,34 @@ export class ValueReader {
     return s;
   }
 
+  /**
+   * Short one-byte strings (object keys, mostly) through a small cache: the
+   * same keys come back in every value, and comparing bytes is cheaper than
+   * building a string.
+   */
+  private shortString(u8: Uint8Array, q: number, n: number): string {
+    let h = n;
+    for (let i = 0; i < n; i++) h = (h * 31 + u8[q + i]) | 0;
+    const slot = h & (STRING_CACHE_SIZE - 1);
+    const cached = this.cache[slot];
+    if (cached !== undefined && cached.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (cached.charCodeAt(i) !== u8[q + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    let s = '';
+    for (let i = 0; i < n; i++) s += String.fromCharCode(u8[q + i]);
+    this.cache[slot] = s;
+    return s;
+  }
+
+  private readonly cache: (string | undefined)[] = new Array<string | undefined>(STRING_CACHE_SIZE).fill(undefined);
+
   private readBytes(tag: number): unknown {
     const p = this.pos;
     const kind = this.u8[p + 1];
@@ -524,13 +548,16 @@ export class ValueReader {
     if (kind >= TYPED_ARRAYS.length) throw new RangeError(`twq value codec: unknown typed array kind ${kind} at byte ${p}`);
     const length = n / Ctor.BYTES_PER_ELEMENT;
     if (this.share) return new Ctor(buffer as ArrayBuffer, at, length);
+    if (kind === UINT8_KIND) return this.u8.slice(at, at + n);
     return new Ctor(copyOut(this.u8, at, n), 0, length);
   }
 }
 
 const EMPTY_U8 = new Uint8Array(0);
+const UINT8_KIND = 1;
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
 const SHORT_STRING = 24;
+const STRING_CACHE_SIZE = 512;
 const STRING_CHUNK = 4096;
 
 const ERROR_CLASSES: Record<string, ErrorConstructor | undefined> = {
@@ -544,9 +571,8 @@ const ERROR_CLASSES: Record<string, ErrorConstructor | undefined> = {
 };
 
 function copyOut(u8: Uint8Array, at: number, n: number): ArrayBuffer {
-  const out = new ArrayBuffer(n);
-  new Uint8Array(out).set(u8.subarray(at, at + n));
-  return out;
+  // slice() of a shared view copies into a fresh, unshared ArrayBuffer.
+  return u8.slice(at, at + n).buffer;
 }
 
 /**
