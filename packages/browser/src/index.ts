@@ -23,3 +23,7 @@ export {
   defineOps,
 } from '@twq/core';
 export type { Ops, QueueStats, Request, WorkerEnv } from '@twq/core';
+export { createPool } from './create-pool.js';
+export type { BrowserPoolOptions } from './create-pool.js';
+export { TaskAbortedError, TaskPool, TaskQueue, ValueCloneError, taskTransformStream } from '@twq/core';
+export type { MapOptions, PoolRunOptions, RunOptions, TaskFunction, TaskInput, TaskResult } from '@twq/core';

@@ -1,0 +1,18 @@
+import { valueOps, type TaskFunction } from '@twq/core';
+import { serveOps } from './serve-ops.js';
+
+/**
+ * Serves a pool's tasks in this Web Worker with `task` (a piscina-style
+ * `(input) => output`, possibly async). Call it once, at the top level of the
+ * worker module:
+ *
+ *   import { serveTask } from '@twq/browser/worker';
+ *   import task from './task.js';
+ *   serveTask(task);
+ */
+export function serveTask(task: TaskFunction): void {
+  if (typeof task !== 'function') {
+    throw new TypeError(`serveTask() needs the task function, got ${task === null ? 'null' : typeof task}`);
+  }
+  serveOps(valueOps([task]));
+}
