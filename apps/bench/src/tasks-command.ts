@@ -7,7 +7,7 @@
 import { serialize, deserialize } from 'node:v8';
 import { Packr } from 'msgpackr';
 import { Piscina } from 'piscina';
-import { ValueReader, ValueWriter, type TaskPool } from '@twq/core';
+import { ValueTaskCodec, createValueOpsOptions, resolveValueMode, type TaskPool } from '@twq/core';
 import { createPool, createQueue } from '@twq/node';
 import { formatRate, formatRatio, formatPercent } from './format.js';
 import { median, spread } from './stats.js';
@@ -241,9 +241,13 @@ async function rssPart(o: TasksOptions, threads: number, print: (line: string) =
 function codecPart(o: TasksOptions, print: (line: string) => void): void {
   const sab = new SharedArrayBuffer(1 << 20);
   const u8 = new Uint8Array(sab);
-  const dv = new DataView(sab);
-  const writer = new ValueWriter();
-  const reader = new ValueReader();
+  // twq's submitter-side codec over a stand-in slot whose result region is its
+  // input region, and whose worker's result arena is the input arena: what it
+  // writes, it reads back (both copies a real round trip makes on this side).
+  const inline = new Uint8Array(sab, 0, 1088);
+  const options = createValueOpsOptions(resolveValueMode({ maxArenaBytes: 1 << 24 }), 1);
+  const twq = new ValueTaskCodec<unknown, unknown>({ ...options, resultArenas: [options.inputArena] }, 1, 1);
+  const slot = { slot: 0, worker: 0, input: inline, output: inline, inArena: 0, inAt: 0, outArena: 0, outAt: 0, op: 0 };
   const packr = new Packr({ structuredClone: true, moreTypes: true });
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
@@ -251,19 +255,20 @@ function codecPart(o: TasksOptions, print: (line: string) => void): void {
   const values: Record<string, unknown> = { ...Object.fromEntries(Object.entries(VALUES).map(([k, f]) => [k, f()])), '64 KiB Float64Array': new Float64Array(8192) };
   const codecs: Record<string, (v: unknown) => unknown> = {
     'twq (hand-written, in place)': (v) => {
-      writer.target(u8, dv, 0, sab.byteLength);
-      writer.write(v);
-      return reader.read(u8, dv, 0, false);
+      twq.write(slot, v);
+      slot.outArena = slot.inArena;
+      slot.outAt = slot.inAt;
+      return twq.read(slot);
     },
     'msgpackr (structuredClone)': (v) => {
       const bytes = packr.pack(v);
       u8.set(bytes, 0);
-      return packr.unpack(u8.slice(0, bytes.length));
+      return packr.unpack(u8.slice(0, bytes.length)) as unknown;
     },
     'v8.serialize (Node only)': (v) => {
       const bytes = serialize(v);
       u8.set(bytes, 0);
-      return deserialize(u8.slice(0, bytes.length));
+      return deserialize(u8.slice(0, bytes.length)) as unknown;
     },
     'JSON + TextEncoder': (v) => {
       const text = JSON.stringify(v, (_k, x: unknown) => (ArrayBuffer.isView(x) ? Array.from(x as Uint8Array) : x));

@@ -1,4 +1,4 @@
-import { valueOps, type TaskFunction } from '@twq/core';
+import { describeValue, valueOps, type TaskFunction } from '@twq/core';
 import { serveOps } from './serve-ops.js';
 
 /**
@@ -11,8 +11,8 @@ import { serveOps } from './serve-ops.js';
  *   serveTask(task);
  */
 export function serveTask(task: TaskFunction): void {
-  if (typeof task !== 'function') {
-    throw new TypeError(`serveTask() needs the task function, got ${task === null ? 'null' : typeof task}`);
+  if (typeof (task as unknown) !== 'function') {
+    throw new TypeError(`serveTask() needs the task function, got ${describeValue(task)}`);
   }
   serveOps(valueOps([task]));
 }

@@ -1,11 +1,10 @@
-export { FieldTaskCodec } from './field-codec.js';
-export type { FieldsInput } from './field-codec.js';
-export { SlotArena, createArenaBuffer, hasGrowableSharedMemory } from './slot-arena.js';
 export { TaskAbortedError, ValueCloneError } from './task-errors.js';
 export { MAX_CONCURRENCY, TaskQueue } from './task-queue.js';
 export type { MapOptions, RunOptions, TaskCodec } from './task-queue.js';
+export { TaskPool } from './task-pool.js';
+export type { PoolRunOptions, TaskInput, TaskResult } from './task-pool.js';
 export { taskTransformStream } from './transform-stream.js';
-export { MAX_VALUE_DEPTH, ValueReader, ValueWriter } from './value-codec.js';
+export { MAX_VALUE_DEPTH } from './value-codec.js';
 export {
   DEFAULT_INLINE_BYTES,
   DEFAULT_MAX_ARENA_BYTES,
@@ -17,7 +16,4 @@ export {
 export type { ResolvedValueMode, ValueModeOptions } from './value-codec-task.js';
 export { valueOps } from './value-ops.js';
 export type { TaskFunction, ValueOpsOptions } from './value-ops.js';
-export { valueLayout } from './value-port.js';
 export type { ValueSpec } from './value-port.js';
-export { TaskPool } from './task-pool.js';
-export type { PoolRunOptions, TaskInput, TaskResult } from './task-pool.js';

@@ -48,6 +48,8 @@ function takeResolvers(resolve: (value: unknown) => void, reject: (error: unknow
 
 type Resolve = ((value: unknown) => void) | Collector;
 
+const SUBMIT_TAGGED = Symbol('submitTagged');
+
 /**
  * Promises, collections and streams over a Workqueue: the task API.
  *
@@ -215,8 +217,8 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
     return mapResults(this, iterator, window, ordered, signal);
   }
 
-  /** Enqueues for map(): internal. */
-  submitTagged(input: I, collector: Collector, tag: number): void {
+  /** Enqueues for map() (a symbol-keyed method: not part of the API). */
+  [SUBMIT_TAGGED](input: I, collector: Collector, tag: number): void {
     this.enqueue(input, collector, undefined, tag);
   }
 
@@ -565,7 +567,7 @@ async function* mapResults<I, R, S extends LayoutSpec>(
           exhausted = true;
           break;
         }
-        tasks.submitTagged(step.value, c, next++);
+        tasks[SUBMIT_TAGGED](step.value, c, next++);
         if (signal?.aborted === true) break;
       }
       if (yielded === next) {
@@ -639,7 +641,7 @@ class SyncMapIterator<I, R, S extends LayoutSpec> implements AsyncIterableIterat
           this.exhausted = true;
           break;
         }
-        this.tasks.submitTagged(step.value, c, this.submitted++);
+        this.tasks[SUBMIT_TAGGED](step.value, c, this.submitted++);
       }
     } catch (e) {
       this.close(false);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SlotArena, ValueCloneError, createArenaBuffer } from '../../src/index.js';
+import { ValueCloneError } from '../../src/index.js';
+import { SlotArena, createArenaBuffer } from '../../src/task/slot-arena.js';
 import { ValuePort } from '../../src/task/value-port.js';
 
 /** A region of shared memory as a slot has it: an inline view, plus an overflow arena. */
