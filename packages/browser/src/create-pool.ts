@@ -1,4 +1,5 @@
 import {
+  MAX_THREADS,
   TaskPool,
   ValueTaskCodec,
   createValueOpsOptions,
@@ -46,8 +47,8 @@ export async function createPool<T = (input: unknown) => unknown>(options: Brows
   }
   for (const key of ['threads', 'minThreads', 'maxThreads'] as const) {
     const v = options[key];
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
-      throw new RangeError(`createPool(): ${key} must be an integer >= 1, got ${describeValue(v)}`);
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_THREADS)) {
+      throw new RangeError(`createPool(): ${key} must be an integer in [1, ${MAX_THREADS}], got ${describeValue(v)}`);
     }
   }
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;

@@ -64,9 +64,10 @@ export async function createPool<T = (input: unknown) => unknown>(options: PoolO
   const slotsPerThread = options.slotsPerThread ?? DEFAULT_POOL_SLOTS_PER_THREAD;
   const mode = resolveValueMode(options);
   checkWorkerData(options.workerData);
-  const { filename: _f, name: queueName, minThreads: _min, maxThreads: _max, workerData, inlineBytes: _i, maxValueBytes: _v, maxArenaBytes: _a, ...queueOptions } = options;
+  const { filename: _f, name: _n, minThreads: _min, maxThreads: _max, workerData, inlineBytes: _i, maxValueBytes: _v, maxArenaBytes: _a, ...queueOptions } = options;
   const opsOptions: PoolOpsOptions = { ...createValueOpsOptions(mode, threads), workerData };
-  const name = queueName ?? 'twq-pool';
+  // `name` is the export (piscina's meaning); the queue (and its threads) are named after the pool.
+  const name = 'twq-pool';
   const pool = new TaskPool<TaskInput<T>, TaskResult<T>>(new ValueTaskCodec(opsOptions, threads * (Number.isInteger(slotsPerThread) ? slotsPerThread : 1), 1), name, exportName);
   let queue;
   try {

@@ -1,3 +1,4 @@
+import { describeValue } from '../errors.js';
 import type { MapOptions, TaskQueue } from './task-queue.js';
 
 /** Structural type of a task queue's map(), so this works for any TaskQueue. */
@@ -12,6 +13,11 @@ interface Mappable<I, R> {
  * results are taken, and the writable's writes wait for that.
  */
 export function taskTransformStream<I, R>(tasks: Mappable<I, R> | TaskQueue<I, R>, options: MapOptions = {}): ReadableWritablePair<R, I> {
+  if (typeof (tasks as Partial<Mappable<I, R>> | null)?.map !== 'function') {
+    throw new TypeError(`taskTransformStream(): tasks must be a task queue or pool (an object with map()), got ${describeValue(tasks)}`);
+  }
+  // map() checks the options now, before any stream exists.
+  void (tasks as Mappable<I, R>).map(EMPTY, options);
   const pipe = new TransformStream<I, I>(undefined, { highWaterMark: 1 }, { highWaterMark: 0 });
   const inputs = pipe.readable;
   const results = (tasks as Mappable<I, R>).map(readableIterable(inputs), options);
@@ -31,6 +37,10 @@ export function taskTransformStream<I, R>(tasks: Mappable<I, R> | TaskQueue<I, R
   );
   return { writable: pipe.writable, readable };
 }
+
+const EMPTY: AsyncIterable<never> = {
+  [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ value: undefined, done: true as const }) }),
+};
 
 /** A ReadableStream as an async iterable (Safari lacks ReadableStream's own). */
 async function* readableIterable<T>(stream: ReadableStream<T>): AsyncGenerator<T, void, undefined> {

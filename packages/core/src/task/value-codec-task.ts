@@ -31,6 +31,7 @@ export interface ResolvedValueMode {
 }
 
 export function resolveValueMode(o: ValueModeOptions): ResolvedValueMode {
+  if (typeof o !== 'object' || (o as unknown) === null) throw new TypeError(`the value-mode options must be an object, got ${describeValue(o)}`);
   const inlineBytes = o.inlineBytes ?? DEFAULT_INLINE_BYTES;
   if (!Number.isInteger(inlineBytes) || inlineBytes < 16 || inlineBytes > MAX_INLINE_BYTES) {
     throw new RangeError(`inlineBytes must be an integer in [16, ${MAX_INLINE_BYTES}], got ${describeValue(inlineBytes)}`);
