@@ -21,7 +21,7 @@ const noDefault = new URL('../fixtures/echo-ops.mjs', import.meta.url);
 let shared: Promise<TaskPool<unknown, unknown>> | undefined;
 /** One running pool for the calls on a pool; after each refusal it must still answer. */
 function pool(): Promise<TaskPool<unknown, unknown>> {
-  shared ??= createPool({ filename: taskFile, threads: 1, slotsPerThread: 4, maxValueBytes: 4096 }).then((p) => track(p as TaskPool<unknown, unknown>));
+  shared ??= createPool({ filename: taskFile, threads: 1, slotsPerThread: 4, maxValueBytes: 4096 }).then((p) => track(p));
   return shared;
 }
 async function stillWorks(): Promise<void> {
@@ -33,11 +33,11 @@ async function stillWorks(): Promise<void> {
 async function destroyedPool(): Promise<TaskPool<unknown, unknown>> {
   const p = await createPool({ filename: taskFile, threads: 1, slotsPerThread: 2 });
   await p.destroy();
-  return p as TaskPool<unknown, unknown>;
+  return p;
 }
 
 async function createNode(options: Record<string, unknown>): Promise<unknown> {
-  const p = await createPool({ filename: taskFile, threads: 1, slotsPerThread: 2, unref: false, ...options } as PoolOptions);
+  const p = await createPool({ filename: taskFile, threads: 1, slotsPerThread: 2, unref: false, ...options });
   return track(p);
 }
 
@@ -48,7 +48,7 @@ async function createBrowser(options: Record<string, unknown>): Promise<unknown>
     throw new Error('a Worker was requested: the bad input was not refused first');
   };
   try {
-    return await createBrowserPool({ worker, ...options } as BrowserPoolOptions);
+    return await createBrowserPool({ worker, ...options });
   } finally {
     expect(calls, 'workers started by a refused createPool()').toBe(0);
   }
