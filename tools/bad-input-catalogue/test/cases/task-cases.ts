@@ -6,10 +6,10 @@
  * ValueCloneError naming where they sit; a value over the maximum with a
  * RangeError naming its size and the option.
  */
-import { createPool as createBrowserPool, type BrowserPoolOptions } from '@twq/browser';
+import { createPool as createBrowserPool } from '@twq/browser';
 import { serveTask } from '@twq/browser/worker';
 import { InlineQueue, MAX_CONCURRENCY, QueueDestroyedError, TaskPool, ValueCloneError, resolveValueMode, taskTransformStream } from '@twq/core';
-import { MAX_THREADS, OpsLoadError, createPool, taskDuplex, type PoolOptions } from '@twq/node';
+import { MAX_THREADS, OpsLoadError, createPool, taskDuplex } from '@twq/node';
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type BadValue, type Case, type Sample } from '../support/case.js';
 import { ops, track, type Spec } from '../support/fixtures.js';
