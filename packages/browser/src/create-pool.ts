@@ -1,32 +1,18 @@
 import {
-  MAX_THREADS,
-  TaskPool,
-  ValueTaskCodec,
-  createValueOpsOptions,
-  defaultThreads,
   describeValue,
-  resolveValueMode,
+  preparePool,
   valueOps,
+  type PoolSizing,
   type TaskInput,
+  type TaskPool,
   type TaskResult,
-  type ValueModeOptions,
   type ValueOpsOptions,
   type ValueSpec,
 } from '@twq/core';
 import { createQueue, type BrowserQueueOptions } from './create-queue.js';
 
-/** A pool's slots per thread unless `slotsPerThread` is given (as in @twq/node). */
-const DEFAULT_POOL_SLOTS_PER_THREAD = 256;
-
 /** createPool's options: a worker that calls serveTask(), twq's queue options, and the value sizes. */
-export interface BrowserPoolOptions
-  extends ValueModeOptions,
-    Omit<BrowserQueueOptions<ValueSpec, ValueOpsOptions>, 'onDone' | 'opsOptions'> {
-  /** piscina's; the pool runs exactly this many threads unless `threads` is given. */
-  maxThreads?: number;
-  /** piscina's; only checked (<= the pool's threads). */
-  minThreads?: number;
-}
+export interface BrowserPoolOptions extends PoolSizing, Omit<BrowserQueueOptions<ValueSpec, ValueOpsOptions>, 'onDone' | 'opsOptions' | 'threads' | 'slotsPerThread' | 'policy'> {}
 
 /** What the page's copy of the value ops runs: nothing, the workers run the task. */
 function pageSide(): never {
@@ -45,32 +31,15 @@ export async function createPool<T = (input: unknown) => unknown>(options: Brows
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw new TypeError(`createPool(): options must be an object with at least a worker, got ${describeValue(options)}`);
   }
-  for (const key of ['threads', 'minThreads', 'maxThreads'] as const) {
-    const v = options[key];
-    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_THREADS)) {
-      throw new RangeError(`createPool(): ${key} must be an integer in [1, ${MAX_THREADS}], got ${describeValue(v)}`);
-    }
-  }
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  const threads = options.threads ?? options.maxThreads ?? Math.max(options.minThreads ?? 1, defaultThreads(nav?.hardwareConcurrency ?? 1));
-  if (options.minThreads !== undefined && options.minThreads > threads) {
-    throw new RangeError(`createPool(): minThreads (${options.minThreads}) must be at most the pool's threads (${threads})`);
-  }
-  const slotsPerThread = options.slotsPerThread ?? DEFAULT_POOL_SLOTS_PER_THREAD;
-  const mode = resolveValueMode(options);
-  const opsOptions = createValueOpsOptions(mode, threads);
   const name = options.name ?? 'twq-pool';
-  const pool = new TaskPool<TaskInput<T>, TaskResult<T>>(
-    new ValueTaskCodec(opsOptions, threads * (Number.isInteger(slotsPerThread) ? slotsPerThread : 1), 1),
-    name,
-    'default',
-  );
+  const { threads, slotsPerThread, policy, opsOptions, pool } = preparePool<TaskInput<T>, TaskResult<T>>(options, nav?.hardwareConcurrency ?? 1, name, 'default');
   const queue = await createQueue(PAGE_OPS, {
     ...options,
     name,
     threads,
     slotsPerThread,
-    policy: options.policy ?? 'round-robin',
+    policy,
     opsOptions,
     onDone: pool.onDone,
   });

@@ -1,30 +1,23 @@
 import { availableParallelism } from 'node:os';
 import {
-  MAX_THREADS,
   OpsLoadError,
-  TaskPool,
-  ValueTaskCodec,
   WorkerStartError,
-  createValueOpsOptions,
-  defaultThreads,
   describeValue,
-  resolveValueMode,
+  preparePool,
   type TaskInput,
+  type TaskPool,
   type TaskResult,
-  type ValueModeOptions,
+  type PoolSizing,
   type ValueSpec,
 } from '@twq/core';
 import { createQueue, type NodeQueueOptions } from './create-queue.js';
 import { toModuleSpecifier } from './module-url.js';
 import type { PoolOpsOptions } from './task-module.js';
 
-/** A pool's slots per thread unless `slotsPerThread` is given. */
-export const DEFAULT_POOL_SLOTS_PER_THREAD = 256;
-
 /** createPool's options: piscina's names where they apply, twq's queue options, and the value sizes. */
 export interface PoolOptions
-  extends ValueModeOptions,
-    Omit<NodeQueueOptions<ValueSpec, PoolOpsOptions>, 'threads' | 'onDone' | 'opsOptions' | 'exportName'> {
+  extends PoolSizing,
+    Omit<NodeQueueOptions<ValueSpec, PoolOpsOptions>, 'threads' | 'onDone' | 'opsOptions' | 'exportName' | 'slotsPerThread' | 'policy'> {
   /** The task file: a path, `file:` URL string or URL, whose default export (or `name`) is `(input) => output`. */
   filename: string | URL;
   /** The export to run. Default 'default'. */
@@ -57,18 +50,12 @@ export async function createPool<T = (input: unknown) => unknown>(options: PoolO
   if (typeof exportName !== 'string' || exportName.length === 0) {
     throw new TypeError(`createPool(): name must be a non-empty string, got ${describeValue(exportName)}`);
   }
-  const threads = resolveThreads(options);
-  // More slots than a slot-API queue's default: a promise per task makes the
-  // submitter slower than a no-op worker, and each slot is a task that the
-  // worker can take without waiting for it.
-  const slotsPerThread = options.slotsPerThread ?? DEFAULT_POOL_SLOTS_PER_THREAD;
-  const mode = resolveValueMode(options);
   checkWorkerData(options.workerData);
   const { filename: _f, name: _n, minThreads: _min, maxThreads: _max, workerData, inlineBytes: _i, maxValueBytes: _v, maxArenaBytes: _a, ...queueOptions } = options;
-  const opsOptions: PoolOpsOptions = { ...createValueOpsOptions(mode, threads), workerData };
   // `name` is the export (piscina's meaning); the queue (and its threads) are named after the pool.
   const name = 'twq-pool';
-  const pool = new TaskPool<TaskInput<T>, TaskResult<T>>(new ValueTaskCodec(opsOptions, threads * (Number.isInteger(slotsPerThread) ? slotsPerThread : 1), 1), name, exportName);
+  const { threads, slotsPerThread, policy, opsOptions: valueOptions, pool } = preparePool<TaskInput<T>, TaskResult<T>>(options, availableParallelism(), name, exportName);
+  const opsOptions: PoolOpsOptions = { ...valueOptions, workerData };
   let queue;
   try {
     queue = await createQueue<(o: PoolOpsOptions) => import('@twq/core').Ops<ValueSpec, undefined, PoolOpsOptions>>(poolModule(filename, exportName), {
@@ -76,9 +63,7 @@ export async function createPool<T = (input: unknown) => unknown>(options: PoolO
       name,
       threads,
       slotsPerThread,
-      // Round-robin unless told: a pool's tasks may be long, and 'batch'
-      // would queue a burst of them on one worker while the others idle.
-      policy: options.policy ?? 'round-robin',
+      policy,
       opsOptions,
       onDone: pool.onDone,
     });
@@ -98,20 +83,6 @@ function poolModule(filename: string, exportName: string): string {
     `import { bindTaskModule } from ${JSON.stringify(binder)};\n` +
     `export const ops = await bindTaskModule(import.meta.url, ${JSON.stringify(filename)}, ${JSON.stringify(exportName)});\n`;
   return `data:text/javascript,${encodeURIComponent(source)}`;
-}
-
-function resolveThreads(o: PoolOptions): number {
-  for (const key of ['threads', 'minThreads', 'maxThreads'] as const) {
-    const v = o[key];
-    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_THREADS)) {
-      throw new RangeError(`createPool(): ${key} must be an integer in [1, ${MAX_THREADS}], got ${describeValue(v)}`);
-    }
-  }
-  const threads = o.threads ?? o.maxThreads ?? Math.max(o.minThreads ?? 1, defaultThreads(availableParallelism()));
-  if (o.minThreads !== undefined && o.minThreads > threads) {
-    throw new RangeError(`createPool(): minThreads (${o.minThreads}) must be at most the pool's threads (${threads}, from ${o.threads !== undefined ? 'threads' : 'maxThreads'})`);
-  }
-  return threads;
 }
 
 function checkWorkerData(value: unknown): void {

@@ -17,3 +17,5 @@ export type { ResolvedValueMode, ValueModeOptions } from './value-codec-task.js'
 export { valueOps } from './value-ops.js';
 export type { TaskFunction, ValueOpsOptions } from './value-ops.js';
 export type { ValueSpec } from './value-port.js';
+export { DEFAULT_POOL_SLOTS_PER_THREAD, preparePool } from './pool-setup.js';
+export type { PoolSetup, PoolSizing } from './pool-setup.js';
