@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_POLICY, MAX_SLOTS_PER_THREAD, POLICIES, type PlacementPolicy } from '@twq/core';
-import { COMPARE_DEFAULTS, runCompare } from './compare-command.js';
-import { DATA_SETS, type DataSet } from './data-sets.js';
-import { MIB } from './page-size.js';
+import { COMPARE_DEFAULTS, runCompare } from './commands/compare-command.js';
+import { DATA_SETS, type DataSet } from './data/data-sets.js';
+import { MIB } from './data/page-size.js';
 import {
   defaultThreadCounts,
   integerIn,
@@ -11,14 +11,14 @@ import {
   oneOf,
   parseMemorySize,
   parseThreadList,
-} from './parse-options.js';
-import { DEFAULT_RESULTS_DIR } from './results-dir.js';
-import { runSeed } from './seed-command.js';
-import { runSweep } from './sweep-command.js';
-import { TASKS_DEFAULTS, TASKS_PARTS, runTasks, type TasksPart } from './tasks-command.js';
+} from './commands/parse-options.js';
+import { DEFAULT_RESULTS_DIR } from './report/results-dir.js';
+import { runSeed } from './commands/seed-command.js';
+import { runSweep } from './commands/sweep-command.js';
+import { TASKS_DEFAULTS, TASKS_PARTS, runTasks, type TasksPart } from './commands/tasks-command.js';
 import { AUTO_SPIN, SYSTEM_IDS, type SystemId, type TwqSettings } from './systems/bench-system.js';
-import { formatVariant, parseTwqVariants } from './twq-variant.js';
-import { WORKLOAD_IDS, type WorkloadId } from './workloads.js';
+import { formatVariant, parseTwqVariants } from './measure/twq-variant.js';
+import { WORKLOAD_IDS, type WorkloadId } from './data/workloads.js';
 
 /** Where the commands write: stdout for the report, and how a failed check sets the exit code. */
 export interface ProgramIo {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '@twq/test-support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompareReport } from '../src/compare-results.js';
+import type { CompareReport } from '../src/report/compare-results.js';
 import { renderInChromium, type RenderedSvg } from './helpers/render-svg.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 

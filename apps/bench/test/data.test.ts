@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { deflateRawSync } from 'node:zlib';
-import { fillDataSet, touchPages } from '../src/data-sets.js';
-import { allocateGuestMemory } from '../src/guest-memory.js';
-import { PAGE_SIZE } from '../src/page-size.js';
-import { PageTally, pageOfTask } from '../src/page-tally.js';
-import { ReferenceSizes, noopChecksum, noopInput } from '../src/reference-sizes.js';
-import { compressPage, noop } from '../src/page-codec.js';
+import { fillDataSet, touchPages } from '../src/data/data-sets.js';
+import { allocateGuestMemory } from '../src/data/guest-memory.js';
+import { PAGE_SIZE } from '../src/data/page-size.js';
+import { PageTally, pageOfTask } from '../src/measure/page-tally.js';
+import { ReferenceSizes, noopChecksum, noopInput } from '../src/data/reference-sizes.js';
+import { compressPage, noop } from '../src/data/page-codec.js';
 
 const PAGES = 64;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatMib, formatPercent, formatRate, formatRatio } from '../src/format.js';
-import { formatVariant, parseTwqVariants, variantLabel } from '../src/twq-variant.js';
-import { median, spread } from '../src/stats.js';
+import { formatMib, formatPercent, formatRate, formatRatio } from '../src/report/format.js';
+import { formatVariant, parseTwqVariants, variantLabel } from '../src/measure/twq-variant.js';
+import { median, spread } from '../src/measure/stats.js';
 
 describe('formats', () => {
   it('ratios keep the digits that matter', () => {

@@ -9,7 +9,7 @@ import {
   oneOf,
   parseMemorySize,
   parseThreadList,
-} from '../src/parse-options.js';
+} from '../src/commands/parse-options.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -1,4 +1,4 @@
-import { show } from './show.js';
+import { describeValue } from './describe-value.js';
 import { BITS_PER_WORD, BYTES_PER_WORD, assertBitCount, bytesForBits, wordsForBits } from './sizing.js';
 
 /**
@@ -37,11 +37,11 @@ export class AtomicBitmap {
   constructor(buffer: ArrayBufferLike, byteOffset: number, size: number) {
     assertBitCount(size);
     if (!(buffer instanceof ArrayBuffer) && !(buffer instanceof SharedArrayBuffer)) {
-      throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${show(buffer)}`);
+      throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${describeValue(buffer)}`);
     }
     if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % BYTES_PER_WORD !== 0) {
       throw new RangeError(
-        `byteOffset must be a non-negative integer multiple of ${BYTES_PER_WORD}, got ${show(byteOffset)}`,
+        `byteOffset must be a non-negative integer multiple of ${BYTES_PER_WORD}, got ${describeValue(byteOffset)}`,
       );
     }
     const wordCount = wordsForBits(size);
@@ -65,10 +65,10 @@ export class AtomicBitmap {
   static allocate(size: number, options: { shared?: boolean } = {}): AtomicBitmap {
     const bytes = bytesForBits(size);
     if (typeof options !== 'object' || (options as unknown) === null) {
-      throw new TypeError(`options must be an object or undefined, got ${show(options)}`);
+      throw new TypeError(`options must be an object or undefined, got ${describeValue(options)}`);
     }
     const shared = options.shared ?? true;
-    if (typeof shared !== 'boolean') throw new TypeError(`options.shared must be a boolean, got ${show(shared)}`);
+    if (typeof shared !== 'boolean') throw new TypeError(`options.shared must be a boolean, got ${describeValue(shared)}`);
     const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
     return new AtomicBitmap(buffer, 0, size);
   }
@@ -79,7 +79,7 @@ export class AtomicBitmap {
    */
   static attachShared(buffer: ArrayBufferLike, byteOffset: number, size: number): AtomicBitmap {
     if (!(buffer instanceof SharedArrayBuffer)) {
-      throw new TypeError(`a SharedArrayBuffer is required here, got ${show(buffer)}`);
+      throw new TypeError(`a SharedArrayBuffer is required here, got ${describeValue(buffer)}`);
     }
     return new AtomicBitmap(buffer, byteOffset, size);
   }
@@ -114,7 +114,7 @@ export class AtomicBitmap {
   /** Atomically reads word `wordIndex` (bits `32*wordIndex` .. `32*wordIndex+31`). */
   loadWord(wordIndex: number): number {
     if ((wordIndex >>> 0) !== wordIndex || wordIndex >= this.words.length) {
-      throw new RangeError(`word index must be an integer in [0, ${this.words.length - 1}], got ${show(wordIndex)}`);
+      throw new RangeError(`word index must be an integer in [0, ${this.words.length - 1}], got ${describeValue(wordIndex)}`);
     }
     return Atomics.load(this.words, wordIndex);
   }
@@ -194,7 +194,7 @@ export class AtomicBitmap {
    */
   private scan(from: number, invert: number): number {
     if ((from >>> 0) !== from || from > this.size) {
-      throw new RangeError(`from must be an integer in [0, ${this.size}], got ${show(from)}`);
+      throw new RangeError(`from must be an integer in [0, ${this.size}], got ${describeValue(from)}`);
     }
     if (from === this.size) return -1;
     const words = this.words;
@@ -212,13 +212,13 @@ export class AtomicBitmap {
 
   private check(index: number): void {
     if ((index >>> 0) !== index || index >= this.size) {
-      throw new RangeError(`bit index must be an integer in [0, ${this.size - 1}], got ${show(index)}`);
+      throw new RangeError(`bit index must be an integer in [0, ${this.size - 1}], got ${describeValue(index)}`);
     }
   }
 }
 
 function checkBitmap(name: string, value: unknown): void {
-  if (!(value instanceof AtomicBitmap)) throw new TypeError(`${name} must be an AtomicBitmap, got ${show(value)}`);
+  if (!(value instanceof AtomicBitmap)) throw new TypeError(`${name} must be an AtomicBitmap, got ${describeValue(value)}`);
 }
 
 /** Position (0..31) of the lowest set bit of a non-zero Int32 (or Uint32) word; -1 for 0. */
@@ -236,8 +236,16 @@ export function popcount32(word: number): number {
 /** A word as the bit primitives take it: an integer an Int32 or Uint32 holds (no silent ToInt32 of 2.5 or "12"). */
 function checkWord(word: number): void {
   if (!Number.isInteger(word) || word < -0x8000_0000 || word > 0xffff_ffff) {
-    throw new RangeError(`word must be an integer in [-2147483648, 4294967295] (an Int32 or Uint32), got ${show(word)}`);
+    throw new RangeError(`word must be an integer in [-2147483648, 4294967295] (an Int32 or Uint32), got ${describeValue(word)}`);
   }
+}
+
+/**
+ * Position of the lowest set bit of a non-zero word, unchecked: for the hot
+ * loops of a protocol over Int32Array words (lowestSetBit checks its argument).
+ */
+export function lowestSetBitUnchecked(word: number): number {
+  return 31 - Math.clz32(word & -word);
 }
 
 // The unchecked forms, for the scans (their words come from an Int32Array).

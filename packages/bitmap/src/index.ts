@@ -1,4 +1,5 @@
-export { AtomicBitmap, lowestSetBit, popcount32 } from './atomic-bitmap.js';
+export { AtomicBitmap, lowestSetBit, lowestSetBitUnchecked, popcount32 } from './atomic-bitmap.js';
+export { describeValue } from './describe-value.js';
 export {
   BITS_PER_WORD,
   BYTES_PER_WORD,

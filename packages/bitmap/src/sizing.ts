@@ -1,4 +1,4 @@
-import { show } from './show.js';
+import { describeValue } from './describe-value.js';
 
 /**
  * Storage sizing for bitmaps that live in shared memory.
@@ -22,10 +22,10 @@ export const MAX_BITS = 0x7fff_ffff;
 /** `n` rounded up to a multiple of `alignment` (a positive integer). */
 export function alignUp(n: number, alignment: number = CACHE_LINE_BYTES): number {
   if (!Number.isSafeInteger(n) || n < 0) {
-    throw new RangeError(`alignUp: n must be a non-negative safe integer, got ${show(n)}`);
+    throw new RangeError(`alignUp: n must be a non-negative safe integer, got ${describeValue(n)}`);
   }
   if (!Number.isSafeInteger(alignment) || alignment < 1) {
-    throw new RangeError(`alignUp: alignment must be a positive safe integer, got ${show(alignment)}`);
+    throw new RangeError(`alignUp: alignment must be a positive safe integer, got ${describeValue(alignment)}`);
   }
   return Math.ceil(n / alignment) * alignment;
 }
@@ -47,6 +47,6 @@ export function bytesForBits(bits: number): number {
 /** Throws a RangeError naming `bits` unless it is an integer in [1, MAX_BITS]. */
 export function assertBitCount(bits: number): void {
   if (!Number.isInteger(bits) || bits < 1 || bits > MAX_BITS) {
-    throw new RangeError(`bit count must be an integer in [1, ${MAX_BITS}], got ${show(bits)}`);
+    throw new RangeError(`bit count must be an integer in [1, ${MAX_BITS}], got ${describeValue(bits)}`);
   }
 }

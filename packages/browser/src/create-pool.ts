@@ -1,14 +1,5 @@
-import {
-  describeValue,
-  preparePool,
-  valueOps,
-  type PoolSizing,
-  type TaskInput,
-  type TaskPool,
-  type TaskResult,
-  type ValueOpsOptions,
-  type ValueSpec,
-} from '@twq/core';
+import { describeValue, type PoolSizing, type TaskInput, type TaskPool, type TaskResult } from '@twq/core';
+import { preparePool, valueOps, type ValueOpsOptions, type ValueSpec } from '@twq/core/host';
 import { createQueue, type BrowserQueueOptions } from './create-queue.js';
 
 /** createPool's options: a worker that calls serveTask(), twq's queue options, and the value sizes. */

@@ -1,17 +1,16 @@
 import {
-  OpsLoadError,
   Workqueue,
   describeValue,
-  resolveHostOptions,
-  resolveOps,
   type CreateQueueOptions,
   type HostOptions,
   type LayoutSpec,
   type Ops,
   type OptionsOf,
   type SpecOf,
+  type WorkerExitEvent,
 } from '@twq/core';
-import { BrowserHost, type WorkerExitEvent } from './browser-host.js';
+import { resolveHostOptions, resolveOpsExport } from '@twq/core/host';
+import { BrowserHost } from './browser-host.js';
 import { assertCrossOriginIsolated } from './isolation.js';
 import { toSpawner, type WorkerSource } from './worker-source.js';
 
@@ -49,17 +48,11 @@ export async function createQueue<T = Ops>(
   const spawn = toSpawner(options.worker, name);
   const hostOptions = resolveHostOptions(options);
   assertCrossOriginIsolated();
-  let resolved: Ops<SpecOf<T>, unknown, OptionsOf<T>>;
-  try {
-    resolved = resolveOps(ops, options.opsOptions) as Ops<SpecOf<T>, unknown, OptionsOf<T>>;
-  } catch (e) {
-    throw new OpsLoadError('createQueue(ops)', (e as Error).message, e);
-  }
+  const resolved = resolveOpsExport(ops, options.opsOptions, 'createQueue(ops)') as Ops<SpecOf<T>, unknown, OptionsOf<T>>;
   const host = new BrowserHost({ ...hostOptions, spawn });
   // The Workqueue constructor validates the core options (threads, slots,
   // policy...) before anything is spawned: a bad one leaves nothing behind.
   const queue = new Workqueue<SpecOf<T>, OptionsOf<T>>(resolved, options, host, hardwareConcurrency());
-  host.attach(queue);
   return queue.start();
 }
 

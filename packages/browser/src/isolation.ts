@@ -1,5 +1,4 @@
-import { describeValue } from '@twq/core';
-import { CrossOriginIsolationError } from './errors.js';
+import { CrossOriginIsolationError, describeValue } from '@twq/core';
 
 /** The globals the check reads; a parameter so that a test can pass a non-isolated scope. */
 export interface IsolationScope {

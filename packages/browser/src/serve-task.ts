@@ -1,4 +1,5 @@
-import { describeValue, valueOps, type TaskFunction } from '@twq/core';
+import { describeValue, type TaskFunction } from '@twq/core';
+import { valueOps } from '@twq/core/host';
 import { serveOps } from './serve-ops.js';
 
 /**

@@ -1,4 +1,5 @@
-import { InlineQueue, checkOps, describeValue, resolveOps, type CreateQueueOptions, type LayoutSpec, type Ops, type Workqueue } from '@twq/core';
+import { InlineQueue, describeValue, type CreateQueueOptions, type LayoutSpec, type Ops, type Workqueue } from '@twq/core';
+import { checkOps, resolveOps } from '@twq/core/host';
 
 /**
  * How the helpers of this package get a queue: a twq adapter's `createQueue`

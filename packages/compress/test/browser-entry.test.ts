@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
-import { InlineQueue, resolveOps } from '@twq/core';
+import { InlineQueue } from '@twq/core';
+import { resolveOps } from '@twq/core/host';
 import { compressibleText } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import {

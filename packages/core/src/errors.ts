@@ -4,6 +4,19 @@
  * queue's own states. Each carries a stable `code`.
  */
 
+import {
+  ERR_TWQ_DESTROYED,
+  ERR_TWQ_FAILED,
+  ERR_TWQ_HANDLER_FAILED,
+  ERR_TWQ_OPS_LOAD,
+  ERR_TWQ_REQUEST_STATE,
+  ERR_TWQ_TIMEOUT,
+  ERR_TWQ_WORKER_DIED,
+  ERR_TWQ_WORKER_START,
+} from './error-codes.js';
+
+export { describeValue } from '@twq/bitmap';
+
 export class TwqError extends Error {
   override name = 'TwqError';
   readonly code: string;
@@ -17,7 +30,7 @@ export class TwqError extends Error {
 export class QueueDestroyedError extends TwqError {
   override name = 'QueueDestroyedError';
   constructor(queueName: string, call: string) {
-    super('ERR_TWQ_DESTROYED', `queue "${queueName}" is destroyed: ${call} is not allowed after destroy()`);
+    super(ERR_TWQ_DESTROYED, `queue "${queueName}" is destroyed: ${call} is not allowed after destroy()`);
   }
 }
 
@@ -25,7 +38,7 @@ export class QueueDestroyedError extends TwqError {
 export class QueueFailedError extends TwqError {
   override name = 'QueueFailedError';
   constructor(queueName: string, reason: string, cause?: unknown) {
-    super('ERR_TWQ_FAILED', `queue "${queueName}" has failed and serves no more requests: ${reason}`, { cause });
+    super(ERR_TWQ_FAILED, `queue "${queueName}" has failed and serves no more requests: ${reason}`, { cause });
   }
 }
 
@@ -33,7 +46,7 @@ export class QueueFailedError extends TwqError {
 export class RequestStateError extends TwqError {
   override name = 'RequestStateError';
   constructor(message: string) {
-    super('ERR_TWQ_REQUEST_STATE', message);
+    super(ERR_TWQ_REQUEST_STATE, message);
   }
 }
 
@@ -42,7 +55,7 @@ export class WorkerStartError extends TwqError {
   override name = 'WorkerStartError';
   readonly worker: number;
   constructor(worker: number, message: string, cause?: unknown) {
-    super('ERR_TWQ_WORKER_START', `worker ${worker} failed to start: ${message}`, { cause });
+    super(ERR_TWQ_WORKER_START, `worker ${worker} failed to start: ${message}`, { cause });
     this.worker = worker;
   }
 }
@@ -52,7 +65,7 @@ export class OpsLoadError extends TwqError {
   override name = 'OpsLoadError';
   readonly module: string;
   constructor(module: string, message: string, cause?: unknown) {
-    super('ERR_TWQ_OPS_LOAD', `cannot use ops module ${module}: ${message}`, { cause });
+    super(ERR_TWQ_OPS_LOAD, `cannot use ops module ${module}: ${message}`, { cause });
     this.module = module;
   }
 }
@@ -61,7 +74,7 @@ export class OpsLoadError extends TwqError {
 export class WaitTimeoutError extends TwqError {
   override name = 'WaitTimeoutError';
   constructor(call: string, timeoutMs: number) {
-    super('ERR_TWQ_TIMEOUT', `${call} timed out after ${timeoutMs} ms`);
+    super(ERR_TWQ_TIMEOUT, `${call} timed out after ${timeoutMs} ms`);
   }
 }
 
@@ -85,20 +98,12 @@ export class RemoteError extends TwqError {
   }
 }
 
-/** Code of a RemoteError from a handler that threw or rejected. */
-export const HANDLER_FAILED = 'ERR_TWQ_HANDLER_FAILED';
-/** Code of a RemoteError for a request whose worker died before finishing it. */
-export const WORKER_DIED = 'ERR_TWQ_WORKER_DIED';
+/** Code of a RemoteError from a handler that threw or rejected (the same as ERR_TWQ_HANDLER_FAILED). */
+export const HANDLER_FAILED = ERR_TWQ_HANDLER_FAILED;
+/** Code of a RemoteError for a request whose worker died before finishing it (the same as ERR_TWQ_WORKER_DIED). */
+export const WORKER_DIED = ERR_TWQ_WORKER_DIED;
 
 /** Whether `value` is an error object of the kind the done callback receives. */
 export function isRemoteError(value: unknown): value is RemoteError {
   return value instanceof RemoteError;
-}
-
-/** How an error message shows a bad value: strings quoted, objects by their kind. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return `function ${value.name === '' ? '(anonymous)' : value.name}`;
-  if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value);
-  return String(value);
 }

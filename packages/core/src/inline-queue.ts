@@ -1,3 +1,4 @@
+import { ERR_TWQ_INLINE_ASYNC } from './error-codes.js';
 import { QueueDestroyedError, TwqError, describeValue } from './errors.js';
 import type { WorkerHost, WorkerInit } from './host.js';
 import type { Ops, Request } from './ops.js';
@@ -83,12 +84,12 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
    */
   override getRequestBlocking(timeoutMs = Infinity): Request<S> {
     // A destroyed queue or a bad timeout: the base class throws the error naming this call.
-    if (this.destroyed || typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) return super.getRequestBlocking(timeoutMs);
+    if (this.state !== 'open' || typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) return super.getRequestBlocking(timeoutMs);
     const request = super.getRequest() ?? (this.runPending() > 0 ? super.getRequest() : null);
     if (request !== null) return request;
     if (this.runtimes.some((r) => r.waitInflight() !== undefined)) {
       throw new TwqError(
-        'ERR_TWQ_INLINE_ASYNC',
+        ERR_TWQ_INLINE_ASYNC,
         `inline queue "${this.name}" has an async handler in flight: getRequestBlocking() cannot block for it on the same thread; use getRequestAsync()`,
       );
     }
@@ -127,10 +128,10 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
    * flight on this same thread: that case throws; use drain().
    */
   override waitAll(timeoutMs = Infinity): void {
-    if (!this.destroyed) this.runPending();
+    if (this.state === 'open') this.runPending();
     if (this.runtimes.some((r) => r.waitInflight() !== undefined)) {
       throw new TwqError(
-        'ERR_TWQ_INLINE_ASYNC',
+        ERR_TWQ_INLINE_ASYNC,
         `inline queue "${this.name}" has an async handler in flight: waitAll() cannot block for it on the same thread; use drain()`,
       );
     }

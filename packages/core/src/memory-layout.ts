@@ -15,6 +15,7 @@ import { MAX_REQUEST_BYTES } from './request-layout.js';
  *   slotsBase       slot 0 of worker 0 ... slot S-1 of worker T-1 (SLOT stride each)
  *   errorsBase      one ERROR_BYTES record per slot (failure path only)
  *   deathsBase      one ERROR_BYTES record per worker (why it died)
+ *   failureBase     one ERROR_BYTES record: why the queue failed (written once, before C_FAILED)
  *
  * A worker block, each part starting on its own line:
  *
@@ -37,7 +38,7 @@ export const LINE = CACHE_LINE_BYTES;
 
 /** "twq1" */
 export const MAGIC = 0x74_77_71_31;
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 // HEADER line (Int32 indices).
 export const H_MAGIC = 0;
@@ -52,10 +53,13 @@ export const CONTROL_OFFSET = LINE;
 export const C_DESTROYED = CONTROL_OFFSET >>> 2;
 /**
  * Int32 index of the failure flag: 0 healthy, else 1 + the index of the worker
- * whose replacement could not start (its death record says why). Written once,
- * by whoever starts replacements.
+ * the queue failed over, or FAILED_BY_HOST when the host itself (Node's
+ * supervisor thread) failed. The failure record says why; it is written before
+ * this flag, once, by whoever starts replacements.
  */
 export const C_FAILED = C_DESTROYED + 1;
+/** C_FAILED's value when no worker is to blame: the host (a supervisor thread) failed. */
+export const FAILED_BY_HOST = -1;
 
 /** Byte offset of the doorbell event (its own line: workers set it, the submitter resets it). */
 export const DOORBELL_OFFSET = 2 * LINE;
@@ -131,6 +135,7 @@ export interface Geometry {
   readonly slotsBase: number;
   readonly errorsBase: number;
   readonly deathsBase: number;
+  readonly failureBase: number;
   readonly totalBytes: number;
 }
 
@@ -152,7 +157,8 @@ export function computeGeometry(threads: number, slotsPerThread: number, request
   const slots = threads * slotsPerThread;
   const errorsBase = slotsBase + slots * slotStride;
   const deathsBase = errorsBase + slots * ERROR_BYTES;
-  const totalBytes = deathsBase + threads * ERROR_BYTES;
+  const failureBase = deathsBase + threads * ERROR_BYTES;
+  const totalBytes = failureBase + ERROR_BYTES;
   return {
     threads,
     slotsPerThread,
@@ -169,6 +175,7 @@ export function computeGeometry(threads: number, slotsPerThread: number, request
     slotsBase,
     errorsBase,
     deathsBase,
+    failureBase,
     totalBytes,
   };
 }

@@ -1,4 +1,4 @@
-import { describeValue, type RemoteError } from './errors.js';
+import { OpsLoadError, describeValue, type RemoteError } from './errors.js';
 import type { Layout, LayoutSpec, RequestFields } from './request-layout.js';
 
 /** What a request object offers besides its layout's fields. */
@@ -97,6 +97,18 @@ export function resolveOps(exported: unknown, options: unknown, where = 'ops'): 
   const ops: unknown = typeof exported === 'function' ? (exported as (o: unknown) => unknown)(options) : exported;
   checkOps(ops, where);
   return ops;
+}
+
+/**
+ * resolveOps for a host: any failure (a factory that throws, ops that are not
+ * valid) is an OpsLoadError naming `module`, where the ops came from.
+ */
+export function resolveOpsExport(exported: unknown, options: unknown, module: string, where = 'ops'): Ops {
+  try {
+    return resolveOps(exported, options, where);
+  } catch (e) {
+    throw new OpsLoadError(module, (e as Error).message, e);
+  }
 }
 
 /** The layout spec of an ops object or factory type (for typing a queue created from a module URL). */

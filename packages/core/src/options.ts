@@ -1,4 +1,5 @@
 import { DEFAULT_SPINS, MAX_SPINS } from '@twq/event';
+import { checkMs } from './checks.js';
 import { describeValue } from './errors.js';
 import { MAX_SLOTS_PER_THREAD, MAX_THREADS } from './memory-layout.js';
 
@@ -162,9 +163,4 @@ export function resolveHostOptions<E>(options: HostOptions<E> & { readonly opsOp
   return Object.freeze({ replaceDeadWorkers, startTimeoutMs, stopTimeoutMs, onWorkerExit });
 }
 
-function checkMs(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a finite number of milliseconds > 0, got ${describeValue(value)}`);
-  }
-  return value;
-}
+

@@ -32,13 +32,16 @@ export type RequestFields<S extends LayoutSpec> = {
   -readonly [K in keyof S]: S[K] extends BytesField ? Uint8Array : number;
 };
 
-/** Names a request object keeps for itself; a layout may not use them. */
+/**
+ * Names a layout may not use: the request's own `slot` and `worker`, `then`
+ * (a request with it would be a thenable, which `await` and promises treat as
+ * a promise), and the names every JavaScript object answers to. Every other
+ * identifier is free: the request's own views are keyed by symbols.
+ */
 export const RESERVED_FIELD_NAMES: readonly string[] = Object.freeze([
   'slot',
   'worker',
-  'index',
-  'queue',
-  'error',
+  'then',
   'constructor',
   '__proto__',
   'prototype',
@@ -138,10 +141,10 @@ export function buildRequestPrototype(layout: Layout, base: object): object {
         const i = f.offset >>> 2;
         Object.defineProperty(proto, name, {
           get(this: RequestViews) {
-            return this.i32[i];
+            return this[I32][i];
           },
           set(this: RequestViews, v: number) {
-            this.i32[i] = v;
+            this[I32][i] = v;
           },
           enumerable: true,
         });
@@ -151,10 +154,10 @@ export function buildRequestPrototype(layout: Layout, base: object): object {
         const i = f.offset >>> 2;
         Object.defineProperty(proto, name, {
           get(this: RequestViews) {
-            return this.u32[i];
+            return this[U32][i];
           },
           set(this: RequestViews, v: number) {
-            this.u32[i] = v;
+            this[U32][i] = v;
           },
           enumerable: true,
         });
@@ -164,10 +167,10 @@ export function buildRequestPrototype(layout: Layout, base: object): object {
         const i = f.offset >>> 2;
         Object.defineProperty(proto, name, {
           get(this: RequestViews) {
-            return this.f32[i];
+            return this[F32][i];
           },
           set(this: RequestViews, v: number) {
-            this.f32[i] = v;
+            this[F32][i] = v;
           },
           enumerable: true,
         });
@@ -177,10 +180,10 @@ export function buildRequestPrototype(layout: Layout, base: object): object {
         const i = f.offset >>> 3;
         Object.defineProperty(proto, name, {
           get(this: RequestViews) {
-            return this.f64[i];
+            return this[F64][i];
           },
           set(this: RequestViews, v: number) {
-            this.f64[i] = v;
+            this[F64][i] = v;
           },
           enumerable: true,
         });
@@ -191,21 +194,27 @@ export function buildRequestPrototype(layout: Layout, base: object): object {
   return proto;
 }
 
+// The keys of a request's own views: symbols, so that no field name can collide with them.
+export const I32: unique symbol = Symbol('twq.i32');
+export const U32: unique symbol = Symbol('twq.u32');
+export const F32: unique symbol = Symbol('twq.f32');
+export const F64: unique symbol = Symbol('twq.f64');
+
 /** The per-slot typed views a request object carries (created once per slot). */
 export interface RequestViews {
-  i32: Int32Array;
-  u32: Uint32Array;
-  f32: Float32Array;
-  f64: Float64Array;
+  [I32]: Int32Array;
+  [U32]: Uint32Array;
+  [F32]: Float32Array;
+  [F64]: Float64Array;
 }
 
 /** Attaches the views and byte regions of one slot's data to `target`. */
 export function attachRequestViews(target: RequestViews, layout: Layout, buffer: ArrayBufferLike, dataOffset: number): void {
   const words = layout.byteLength >>> 2;
-  target.i32 = new Int32Array(buffer, dataOffset, words);
-  target.u32 = new Uint32Array(buffer, dataOffset, words);
-  target.f32 = new Float32Array(buffer, dataOffset, words);
-  target.f64 = new Float64Array(buffer, dataOffset, layout.byteLength >>> 3);
+  target[I32] = new Int32Array(buffer, dataOffset, words);
+  target[U32] = new Uint32Array(buffer, dataOffset, words);
+  target[F32] = new Float32Array(buffer, dataOffset, words);
+  target[F64] = new Float64Array(buffer, dataOffset, layout.byteLength >>> 3);
   for (const f of layout.fields) {
     if (f.type === 'bytes') {
       (target as unknown as Record<string, Uint8Array>)[f.name] = new Uint8Array(buffer, dataOffset + f.offset, f.length);

@@ -2,12 +2,15 @@ import { SLOT_HEADER_BYTES, slotOffset, type Geometry } from './memory-layout.js
 import type { Request } from './ops.js';
 import { attachRequestViews, buildRequestPrototype, type Layout, type RequestViews } from './request-layout.js';
 
+/** Key of a request's slot header view: a symbol, so that no field name can collide with it. */
+export const HEADER: unique symbol = Symbol('twq.header');
+
 /** Internal shape of a request object: meta, typed views, then the layout's regions. */
 export interface RequestObject extends RequestViews {
   slot: number;
   worker: number;
   /** Int32 view of the slot header (status, error length). */
-  header: Int32Array;
+  [HEADER]: Int32Array;
 }
 
 const requestBase = Object.freeze(Object.create(null) as object);
@@ -31,7 +34,7 @@ export function createRequests(
     // Every property is assigned in the same order so all requests share a hidden class.
     request.slot = slot;
     request.worker = Math.floor(slot / g.slotsPerThread);
-    request.header = new Int32Array(buffer, offset, SLOT_HEADER_BYTES >>> 2);
+    request[HEADER] = new Int32Array(buffer, offset, SLOT_HEADER_BYTES >>> 2);
     attachRequestViews(request, layout, buffer, offset + SLOT_HEADER_BYTES);
     out.push(request as unknown as Request);
   }

@@ -20,9 +20,19 @@ import {
 } from './memory-layout.js';
 import { describeValue } from './errors.js';
 import { checkOps, type Ops, type Request, type WorkerEnv } from './ops.js';
-import { QueueMemory, toErrorInfo, writeErrorRecord, type WorkerBlock } from './queue-memory.js';
-import { createRequests, type RequestObject } from './requests.js';
+import { toErrorInfo, writeErrorRecord } from './error-record.js';
+import { QueueMemory, type WorkerBlock } from './queue-memory.js';
+import { HEADER, createRequests, type RequestObject } from './requests.js';
 import { readGeometry } from './memory-layout.js';
+
+/** What `WorkerRuntime.handleNext()` did. */
+export type HandleResult = typeof HANDLED | typeof IDLE | typeof WENT_ASYNC;
+/** It handled one request (sync handler): the slot is back with the submitter. */
+export const HANDLED = 1;
+/** Nothing was pending. */
+export const IDLE = 0;
+/** The handler returned a promise: the slot completes when it settles. */
+export const WENT_ASYNC = -1;
 
 /**
  * The worker side of the protocol, for one worker thread (or, in inline mode,
@@ -35,7 +45,8 @@ import { readGeometry } from './memory-layout.js';
  *
  * The steps are public so that a test can drive them one at a time:
  *   `hasWork()`        one Atomics.load of each FILL word
- *   `handleNext()`     takes the lowest pending slot, runs the handler, completes it
+ *   `handleNext()`     takes the next pending slot (scanning round-robin from the
+ *                      slot after the last one handled), runs the handler, completes it
  *   `pass()`           handleNext() until nothing is pending
  *   `prepareToPark()`  reset the wake event, then re-check for work
  *   `parkSync()` / `parkAsync()`
@@ -174,12 +185,12 @@ export class WorkerRuntime {
   }
 
   /**
-   * Handles the lowest pending slot, if any. Returns 1 when it completed one,
-   * 0 when nothing was pending, -1 when the handler went async (the slot
-   * completes when its promise settles; see `waitInflight`).
+   * Handles the next pending slot, if any. Returns HANDLED when it completed
+   * one, IDLE when nothing was pending, WENT_ASYNC when the handler returned a
+   * promise (the slot completes when it settles; see `waitInflight`).
    */
-  handleNext(): number {
-    if (this.inflight !== undefined) return -1;
+  handleNext(): HandleResult {
+    if (this.inflight !== undefined) return WENT_ASYNC;
     const fill = this.fillWords;
     const done = this.doneLocal;
     const last = done.length - 1;
@@ -199,15 +210,14 @@ export class WorkerRuntime {
       mask = -1;
       w = w === last ? 0 : w + 1;
     }
-    return 0;
+    return IDLE;
   }
 
   /** Handles everything pending now; stops early when a handler goes async. Returns the count completed. */
   pass(): number {
     let n = 0;
     for (;;) {
-      const r = this.handleNext();
-      if (r <= 0) break;
+      if (this.handleNext() !== HANDLED) break;
       n++;
     }
     if (n > 0) this.publishCounters();
@@ -293,14 +303,14 @@ export class WorkerRuntime {
   }
 
 
-  private runHandler(s: number): number {
+  private runHandler(s: number): HandleResult {
     const request = this.requests[s];
     let result: void | Promise<void>;
     try {
       result = this.ops.handle(request, this.contexts[s], this.env);
     } catch (e) {
       this.complete(s, e);
-      return 1;
+      return HANDLED;
     }
     if (result !== undefined && typeof (result as { then?: unknown }).then === 'function') {
       this.inflight = Promise.resolve(result).then(
@@ -311,10 +321,10 @@ export class WorkerRuntime {
           this.settle(s, e ?? new Error('handler rejected with no reason'));
         },
       );
-      return -1;
+      return WENT_ASYNC;
     }
     this.complete(s, undefined);
-    return 1;
+    return HANDLED;
   }
 
   private settle(s: number, error: unknown): void {
@@ -332,12 +342,12 @@ export class WorkerRuntime {
   private complete(s: number, error: unknown): void {
     const request = this.requests[s] as unknown as RequestObject;
     if (error === undefined) {
-      request.header[S_STATUS] = SLOT_OK;
+      request[HEADER][S_STATUS] = SLOT_OK;
       this.handled++;
     } else {
       writeErrorRecord(this.memory.errorRecord(request.slot), toErrorInfo(error));
-      request.header[S_ERROR_LENGTH] = 1;
-      request.header[S_STATUS] = SLOT_HANDLER_FAILED;
+      request[HEADER][S_ERROR_LENGTH] = 1;
+      request[HEADER][S_STATUS] = SLOT_HANDLER_FAILED;
       this.failed++;
     }
     const w = s >>> 5;

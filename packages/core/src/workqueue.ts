@@ -1,19 +1,13 @@
 import { BlockingWaitForbiddenError, backoff, canBlock, type SharedEvent } from '@twq/event';
-import {
-  HANDLER_FAILED,
-  QueueDestroyedError,
-  QueueFailedError,
-  RemoteError,
-  RequestStateError,
-  TwqError,
-  WORKER_DIED,
-  WaitTimeoutError,
-  describeValue,
-} from './errors.js';
+import { readQueueFailure } from './death-report.js';
+import { ERR_TWQ_DESTROYED, ERR_TWQ_HANDLER_FAILED, ERR_TWQ_NOT_STARTED, ERR_TWQ_STARTED, ERR_TWQ_WORKER_DIED } from './error-codes.js';
+import { readErrorRecord } from './error-record.js';
+import { QueueDestroyedError, QueueFailedError, RemoteError, RequestStateError, TwqError, WaitTimeoutError, describeValue } from './errors.js';
 import type { WorkerHost, WorkerInit } from './host.js';
+import { CrossOriginIsolationError } from './isolation-error.js';
+import { DESTROYED, DESTROYING, FAILED, LIFECYCLE_NAMES, NEW, OPEN, STARTING, type Lifecycle, type LifecycleName } from './lifecycle.js';
 import {
   C_DESTROYED,
-  C_FAILED,
   COMPLETION_WANT,
   S_STATUS,
   SLOT_HANDLER_FAILED,
@@ -34,26 +28,20 @@ import {
 } from './memory-layout.js';
 import { checkOps, type Ops, type Request } from './ops.js';
 import { resolveOptions, type PlacementPolicy, type QueueOptions } from './options.js';
-import { QueueMemory, readErrorRecord, type WorkerBlock } from './queue-memory.js';
-import { createRequests, type RequestObject } from './requests.js';
+import { QueueMemory, WORKER_STATUS_NAMES, type WorkerBlock, type WorkerStatusName } from './queue-memory.js';
+import { HEADER, createRequests, type RequestObject } from './requests.js';
 import type { LayoutSpec } from './request-layout.js';
+import { SlotBook } from './slot-book.js';
 
 /** Longest a blocking wait parks before it re-checks for dead workers. */
 export const WAIT_SLICE_MS = 50;
-
-const OPEN = 0;
-const CLOSING = 1;
-const DESTROYED = 2;
-/** Constructed, start() not yet done: nothing may be submitted. */
-const NEW = 3;
 
 const WAIT_FREE = 0;
 const WAIT_IDLE = 1;
 
 export interface WorkerStats {
   readonly worker: number;
-  /** 'starting' | 'ready' | 'dead' | 'reclaimed' | 'stopped'. */
-  readonly status: string;
+  readonly status: WorkerStatusName;
   /** Replacements so far (0 for the first worker of this partition). */
   readonly generation: number;
   readonly handled: number;
@@ -83,22 +71,15 @@ export interface CreateQueueOptions<S extends LayoutSpec, O> extends QueueOption
   onDone?: (request: Request<S>, error: RemoteError | undefined) => void;
 }
 
-const STATUS_NAMES = ['starting', 'ready', 'dead', 'reclaimed', 'stopped'];
-
 /**
  * The submitter side of a queue. There is exactly one submitter: the thread
  * that created the queue; the object cannot be used from another thread (it
  * holds the submitter's private bookkeeping), and nothing in the API attaches
  * a second submitter to the same memory.
  *
- * Ownership (per slot): `fill` bit == `done` bit means the slot is the
- * submitter's; they differ while the worker owns it. The submitter is the only
- * writer of FILL, so it keeps a plain mirror of it (`fillLocal`) and writes the
- * shared word with one Atomics.store per submit.
- *
- * Submitter-private state per slot, all plain memory:
- *   claimed  handed out by getRequest*, not yet submitted
- *   pending  submitted, done callback not yet run
+ * Its parts: the lifecycle (lifecycle.ts), the slot bookkeeping (SlotBook:
+ * which slot is free, claimed, pending), waiting (spin, then park on an event
+ * in bounded slices), the reporting of results to the done callback, and stats.
  */
 export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   readonly name: string;
@@ -106,23 +87,20 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   readonly slotsPerThread: number;
   readonly policy: PlacementPolicy;
   readonly spinBudget: number;
-  readonly memory: QueueMemory;
+  /** The shared memory: the host seam's (see memoryOf), not the user's. */
+  protected readonly memory: QueueMemory;
   protected readonly host: WorkerHost;
   private readonly opsOptions: O | undefined;
   private readonly done: ((request: Request<S>, error: RemoteError | undefined) => void) | undefined;
   private readonly requests: Request<S>[];
   private readonly blocks: readonly WorkerBlock[];
-  private readonly wordsPerThread: number;
-  private readonly lastWordMask: number;
-  private readonly fillLocal: Int32Array;
-  private readonly claimed: Int32Array;
-  private readonly pending: Int32Array;
+  private readonly book: SlotBook;
   private readonly deathErrors: (RemoteError | undefined)[];
   private readonly batching: boolean;
   /** Free slots a submitter waiting for one asks to be woken for (half the slots). */
   private readonly wakeBatch: number;
   private cursor = 0;
-  private state = NEW;
+  private lifecycle: Lifecycle = NEW;
   private submitted = 0;
   private completed = 0;
   private destroyPromise: Promise<void> | undefined;
@@ -141,6 +119,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       throw new TypeError(`host must be a WorkerHost, an object with start() and stop() methods, got ${describeValue(host)}`);
     }
     const g = computeGeometry(o.threads, o.slotsPerThread, ops.layout.byteLength);
+    if (typeof SharedArrayBuffer !== 'function') throw new CrossOriginIsolationError('SharedArrayBuffer is not defined here');
     let buffer: SharedArrayBuffer;
     try {
       buffer = new SharedArrayBuffer(g.totalBytes);
@@ -169,12 +148,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.done = onDone ?? ops.done;
     this.requests = createRequests(buffer, g, ops.layout, 0, o.threads * o.slotsPerThread) as Request<S>[];
     this.blocks = this.memory.blocks;
-    const first = this.blocks[0];
-    this.wordsPerThread = first.fill.words.length;
-    this.lastWordMask = first.fill.lastWordMask;
-    this.fillLocal = new Int32Array(o.threads * this.wordsPerThread);
-    this.claimed = new Int32Array(o.threads * this.wordsPerThread);
-    this.pending = new Int32Array(o.threads * this.wordsPerThread);
+    this.book = new SlotBook(this.blocks, o.slotsPerThread);
     this.deathErrors = new Array<RemoteError | undefined>(this.requests.length).fill(undefined);
   }
 
@@ -192,25 +166,26 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
   /** Starts the workers through the host; on failure the queue is left destroyed. */
   async start(): Promise<this> {
-    if (this.state !== NEW) throw new TwqError('ERR_TWQ_STARTED', `queue "${this.name}": start() was already called`);
-    this.state = CLOSING; // until the workers are up
+    if (this.lifecycle !== NEW) throw new TwqError(ERR_TWQ_STARTED, `queue "${this.name}": start() was already called`);
+    this.lifecycle = STARTING;
     try {
       // A host whose event loop hears of a death (Node's supervisor messages, a
       // page's worker events) reports it here, so that the dead worker's slots
       // are reclaimed at once, not at the submitter's next wait.
       await this.host.start(this.workerInit(), { workerDied: () => { this.onWorkerDied(); } });
     } catch (e) {
-      this.state = DESTROYED;
+      this.lifecycle = DESTROYED;
       Atomics.store(this.memory.i32, C_DESTROYED, 1);
       throw e;
     }
-    this.state = OPEN;
+    // A destroy() during start() has moved the lifecycle on: it stays there.
+    if ((this.lifecycle as Lifecycle) === STARTING) this.lifecycle = OPEN;
     return this;
   }
 
   /** A host's report of a death: reclaim now (a failure is kept for the next call to throw). */
   private onWorkerDied(): void {
-    if (this.state !== OPEN) return;
+    if (this.lifecycle !== OPEN) return;
     try {
       this.checkHealth();
     } catch {
@@ -224,11 +199,11 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * runs first. Fill the request's fields, then `submit` it.
    */
   getRequest(): Request<S> | null {
-    if (this.state !== OPEN) this.throwClosed('getRequest()');
+    if (this.lifecycle !== OPEN) this.throwClosed('getRequest()');
     const threads = this.threads;
     let t = this.cursor;
     for (let k = 0; k < threads; k++) {
-      const s = this.findFree(t);
+      const s = this.book.findFree(t);
       if (s >= 0) {
         this.cursor = this.batching ? t : t + 1 === threads ? 0 : t + 1;
         return this.claim(t, s);
@@ -242,7 +217,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
   /** Waits (blocking the thread, in bounded slices) until a request is free. */
   getRequestBlocking(timeoutMs = Infinity): Request<S> {
-    if (this.state !== OPEN) this.throwClosed('getRequestBlocking()');
+    if (this.lifecycle !== OPEN) this.throwClosed('getRequestBlocking()');
     if (!canBlock()) throw new BlockingWaitForbiddenError('getRequestBlocking()', 'getRequestAsync()');
     const deadline = deadlineOf(timeoutMs, 'getRequestBlocking()');
     for (;;) {
@@ -254,7 +229,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
   /** Resolves with a free request; never blocks the thread. Rejects when `signal` aborts. */
   async getRequestAsync(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Request<S>> {
-    if (this.state !== OPEN) this.throwClosed('getRequestAsync()');
+    if (this.lifecycle !== OPEN) this.throwClosed('getRequestAsync()');
     checkWaitOptions(options, 'getRequestAsync()');
     const { signal, timeoutMs = Infinity } = options;
     const deadline = deadlineOf(timeoutMs, 'getRequestAsync()');
@@ -278,7 +253,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * then a wake-up that costs a notify only if the worker is parked.
    */
   submit(request: Request<S>): void {
-    if (this.state !== OPEN) this.throwClosed('submit()');
+    if (this.lifecycle !== OPEN) this.throwClosed('submit()');
     const slot = (request as Partial<Request> | null)?.slot;
     if (slot === undefined || this.requests[slot] !== request) {
       throw new RequestStateError(
@@ -287,21 +262,13 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     }
     const t = request.worker;
     const s = slot - t * this.slotsPerThread;
-    const i = t * this.wordsPerThread + (s >>> 5);
-    const mask = 1 << (s & 31);
-    const claimed = this.claimed[i];
-    if ((claimed & mask) === 0) {
+    if (!this.book.isClaimed(t, s)) {
       throw new RequestStateError(
         `request in slot ${slot} of queue "${this.name}" is not held by the submitter (already submitted, or not obtained from getRequest())`,
       );
     }
-    this.claimed[i] = claimed & ~mask;
-    this.pending[i] = this.pending[i] | mask;
-    const fill = this.fillLocal[i] ^ mask;
-    this.fillLocal[i] = fill;
+    this.book.submit(t, s);
     const block = this.blocks[t];
-    // Publishes the plain writes to the slot; pairs with the worker's Atomics.load of FILL.
-    Atomics.store(block.fill.words, s >>> 5, fill);
     this.submitted++;
     if (block.wake.set()) block.submitter64[U_WAKES_SENT]++;
   }
@@ -313,18 +280,19 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * BlockingWaitForbiddenError on a browser's main thread: use `drain()` there.
    */
   waitAll(timeoutMs = Infinity): void {
-    if (this.state !== OPEN) this.throwClosed('waitAll()');
+    if (this.lifecycle !== OPEN) this.throwClosed('waitAll()');
     if (!canBlock()) throw new BlockingWaitForbiddenError('waitAll()', 'drain()');
     const deadline = deadlineOf(timeoutMs, 'waitAll()');
     for (let t = 0; t < this.threads; t++) {
-      while (this.isBusy(t)) this.waitSync(WAIT_IDLE, t, deadline, timeoutMs, 'waitAll()');
+      while (this.book.isBusy(t)) this.waitSync(WAIT_IDLE, t, deadline, timeoutMs, 'waitAll()');
     }
     this.reapAll();
   }
 
   /** Resolves when every submitted request is handled and its done callback has run. Never blocks. */
   async drain(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
-    if (this.state === DESTROYED || this.state === NEW || this.failure !== undefined) this.throwClosed('drain()');
+    // Open, or destroying (destroy() drains through here: an inline queue runs its handlers in drain()).
+    if ((this.lifecycle !== OPEN && this.lifecycle !== DESTROYING) || this.failure !== undefined) this.throwClosed('drain()');
     checkWaitOptions(options, 'drain()');
     await this.drainInternal(options.signal, options.timeoutMs ?? Infinity);
   }
@@ -351,16 +319,21 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     await this.destroy();
   }
 
-  /** True once destroy() has been called. */
+  /** True once destroy() has been called, or start() failed (which leaves the queue destroyed). */
   get destroyed(): boolean {
-    return this.state !== OPEN;
+    return this.lifecycle >= DESTROYING;
+  }
+
+  /** Where the queue is in its life: 'new', 'starting', 'open', 'failed', 'destroying' or 'destroyed'. */
+  get state(): LifecycleName {
+    return LIFECYCLE_NAMES[this.lifecycle];
   }
 
   /** A snapshot of the counters; worker counters are published per batch and may lag slightly. */
   stats(): QueueStats {
     const workers: WorkerStats[] = this.blocks.map((b, worker) => ({
       worker,
-      status: STATUS_NAMES[Atomics.load(b.state32, W_STATUS)] ?? 'unknown',
+      status: WORKER_STATUS_NAMES[b.status()],
       generation: Atomics.load(b.state32, W_GENERATION),
       handled: b.state64[W_HANDLED],
       failed: b.state64[W_FAILED],
@@ -386,7 +359,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * Returns how many ran. With `settle()`, the task layer's completion pump.
    */
   collect(): number {
-    if (this.state !== OPEN) this.throwClosed('collect()');
+    if (this.lifecycle !== OPEN) this.throwClosed('collect()');
     const before = this.completed;
     this.reapAll();
     return this.completed - before;
@@ -401,7 +374,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * how many done callbacks ran (0 when nothing was in flight).
    */
   async settle(options: { signal?: AbortSignal; timeoutMs?: number; wakeBatch?: number } = {}): Promise<number> {
-    if (this.state !== OPEN) this.throwClosed('settle()');
+    if (this.lifecycle !== OPEN) this.throwClosed('settle()');
     checkWaitOptions(options, 'settle()');
     const { signal, timeoutMs = Infinity, wakeBatch = 1 } = options;
     if (!Number.isInteger(wakeBatch) || wakeBatch < 1) {
@@ -436,7 +409,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
         const remaining = deadline - performance.now();
         if (remaining <= 0) throw new WaitTimeoutError('settle()', timeoutMs);
         await this.memory.doorbell.waitAsync(Math.min(WAIT_SLICE_MS, remaining), signal);
-        if ((this.state as number) === DESTROYED) this.throwClosed('settle()');
+        if ((this.lifecycle as Lifecycle) === DESTROYED) this.throwClosed('settle()');
         this.reapAll();
       }
     } finally {
@@ -447,46 +420,18 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
   /** Slots worker `t` owns now (submitted, not handled). */
   private busySlots(t: number): number {
-    const done = (this.blocks[t]).done.words;
-    const base = t * this.wordsPerThread;
     let busy = 0;
-    for (let w = 0; w < this.wordsPerThread; w++) {
-      let x = this.fillLocal[base + w] ^ Atomics.load(done, w);
-      while (x !== 0) {
-        x &= x - 1;
-        busy++;
-      }
-    }
+    for (let s = this.book.nextInFlight(t, 0); s >= 0; s = s + 1 < this.slotsPerThread ? this.book.nextInFlight(t, s + 1) : -1) busy++;
     return busy;
   }
 
   // ---- internals -----------------------------------------------------------
 
-  /** Lowest free slot of worker `t` (in the submitter's hands, not claimed), or -1. */
-  private findFree(t: number): number {
-    const done = (this.blocks[t]).done.words;
-    const base = t * this.wordsPerThread;
-    const last = this.wordsPerThread - 1;
-    for (let w = 0; w <= last; w++) {
-      const i = base + w;
-      // Pairs with the worker's Atomics.store of DONE: its result writes come before.
-      let free = ~(this.fillLocal[i] ^ Atomics.load(done, w)) & ~this.claimed[i];
-      if (w === last) free &= this.lastWordMask;
-      if (free !== 0) return (w << 5) + 31 - Math.clz32(free & -free);
-    }
-    return -1;
-  }
-
   private claim(t: number, s: number): Request<S> {
-    const i = t * this.wordsPerThread + (s >>> 5);
-    const mask = 1 << (s & 31);
-    this.claimed[i] = this.claimed[i] | mask;
-    const pending = this.pending[i];
-    if ((pending & mask) !== 0) {
-      this.pending[i] = pending & ~mask;
-      this.reap(t * this.slotsPerThread + s);
-    }
-    return this.requests[t * this.slotsPerThread + s];
+    const slot = t * this.slotsPerThread + s;
+    // The book marks the slot claimed and no longer pending before the done callback runs.
+    if (this.book.claim(t, s)) this.reap(slot);
+    return this.requests[slot];
   }
 
   /** Runs the done callback of a slot that is back in the submitter's hands. Bookkeeping first: exactly once. */
@@ -494,10 +439,10 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.completed++;
     const request = this.requests[slot];
     const done = this.done;
-    const status = (request as unknown as RequestObject).header[S_STATUS];
+    const status = (request as unknown as RequestObject)[HEADER][S_STATUS];
     if (status === SLOT_HANDLER_FAILED) {
       const info = readErrorRecord(this.memory.errorRecord(slot));
-      const error = new RemoteError(HANDLER_FAILED, info.name, info.message, request.worker, info.stack);
+      const error = new RemoteError(ERR_TWQ_HANDLER_FAILED, info.name, info.message, request.worker, info.stack);
       if (done !== undefined) done(request, error);
     } else if (status === SLOT_WORKER_DIED) {
       const error = this.deathErrors[slot];
@@ -510,35 +455,13 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
   /** Runs the done callback of every submitted request that is back. */
   private reapAll(): void {
-    for (let t = 0; t < this.threads; t++) {
-      const done = (this.blocks[t]).done.words;
-      for (let w = 0; w < this.wordsPerThread; w++) {
-        const i = t * this.wordsPerThread + w;
-        let ready = this.pending[i] & ~(this.fillLocal[i] ^ Atomics.load(done, w));
-        while (ready !== 0) {
-          const bit = 31 - Math.clz32(ready & -ready);
-          ready &= ready - 1;
-          this.pending[i] = this.pending[i] & ~(1 << bit);
-          this.reap(t * this.slotsPerThread + (w << 5) + bit);
-        }
-      }
-    }
-  }
-
-  /** True while worker `t` owns at least one slot (submitted, not handled). */
-  private isBusy(t: number): boolean {
-    const done = (this.blocks[t]).done.words;
-    const base = t * this.wordsPerThread;
-    for (let w = 0; w < this.wordsPerThread; w++) {
-      if (((this.fillLocal[base + w]) ^ Atomics.load(done, w)) !== 0) return true;
-    }
-    return false;
+    for (let slot = this.book.takeReady(0); slot >= 0; slot = this.book.takeReady(slot + 1)) this.reap(slot);
   }
 
   /** WAIT_FREE: some worker has a free slot. WAIT_IDLE: worker `t` has nothing in flight. */
   private isReady(kind: number, t: number): boolean {
-    if (kind === WAIT_IDLE) return !this.isBusy(t);
-    for (let u = 0; u < this.threads; u++) if (this.findFree(u) >= 0) return true;
+    if (kind === WAIT_IDLE) return !this.book.isBusy(t);
+    for (let u = 0; u < this.threads; u++) if (this.book.findFree(u) >= 0) return true;
     return false;
   }
 
@@ -599,7 +522,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     const remaining = deadline - performance.now();
     if (remaining <= 0) throw new WaitTimeoutError(call, timeoutMs);
     await completion.waitAsync(Math.min(WAIT_SLICE_MS, remaining), signal);
-    if (this.state === DESTROYED) this.throwClosed(call);
+    if (this.lifecycle === DESTROYED) this.throwClosed(call);
   }
 
   private async drainInternal(signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
@@ -608,7 +531,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.host.hold?.();
     try {
       for (let t = 0; t < this.threads; t++) {
-        while (this.isBusy(t)) await this.waitAsync(WAIT_IDLE, t, deadline, timeoutMs, 'drain()', signal);
+        while (this.book.isBusy(t)) await this.waitAsync(WAIT_IDLE, t, deadline, timeoutMs, 'drain()', signal);
       }
     } finally {
       this.host.release?.();
@@ -621,18 +544,16 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * of any worker reported dead. Costs one load per worker; never on the hot path.
    */
   private checkHealth(): void {
-    const failed = Atomics.load(this.memory.i32, C_FAILED);
-    if (failed !== 0) {
-      const info = readErrorRecord(this.memory.deathRecord(failed - 1));
-      this.failure ??= new QueueFailedError(
-        this.name,
-        `worker ${failed - 1} is gone and was not replaced: ${info.name}: ${info.message}`,
-      );
-      if (this.state === OPEN) this.state = CLOSING;
+    const failed = readQueueFailure(this.memory);
+    if (failed !== undefined) {
+      const { worker, reason } = failed;
+      const what = worker === undefined ? 'the host failed' : `worker ${worker} is gone and was not replaced`;
+      this.failure ??= new QueueFailedError(this.name, `${what}: ${reason.name}: ${reason.message}`);
+      if (this.lifecycle === OPEN) this.lifecycle = FAILED;
       throw this.failure;
     }
     for (let t = 0; t < this.threads; t++) {
-      if (Atomics.load((this.blocks[t]).state32, W_STATUS) === WORKER_DEAD) this.reclaim(t);
+      if (this.blocks[t].status() === WORKER_DEAD) this.reclaim(t);
     }
   }
 
@@ -645,40 +566,35 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     const block = this.blocks[t];
     const info = readErrorRecord(this.memory.deathRecord(t));
     const exitCode = block.state32[W_EXIT_CODE];
-    const base = t * this.wordsPerThread;
     let lost = 0;
-    for (let w = 0; w < this.wordsPerThread; w++) {
-      const i = base + w;
-      const inflight = this.fillLocal[i] ^ Atomics.load(block.done.words, w);
-      let bits = inflight;
-      while (bits !== 0) {
-        const bit = 31 - Math.clz32(bits & -bits);
-        bits &= bits - 1;
-        const slot = t * this.slotsPerThread + (w << 5) + bit;
-        const request = this.requests[slot] as unknown as RequestObject;
-        request.header[S_STATUS] = SLOT_WORKER_DIED;
-        this.deathErrors[slot] = new RemoteError(
-          WORKER_DIED,
+    for (let s = this.book.nextInFlight(t, 0); s >= 0; s = this.book.nextInFlight(t, s + 1)) {
+      const slot = t * this.slotsPerThread + s;
+      this.failSlot(
+        slot,
+        new RemoteError(
+          ERR_TWQ_WORKER_DIED,
           'WorkerDiedError',
           `worker ${t} of queue "${this.name}" died (exit code ${exitCode}) before finishing the request in slot ${slot}: ${info.name}: ${info.message}`,
           t,
-        );
-        lost++;
-      }
-      if (inflight !== 0) {
-        const fill = this.fillLocal[i] ^ inflight;
-        this.fillLocal[i] = fill;
-        Atomics.store(block.fill.words, w, fill);
-      }
+        ),
+      );
+      lost++;
     }
+    this.book.takeBack(t);
     block.submitter64[U_LOST_TO_DEATH] = block.submitter64[U_LOST_TO_DEATH] + lost;
     Atomics.store(block.state32, W_STATUS, WORKER_RECLAIMED);
     Atomics.notify(block.state32, W_STATUS);
   }
 
+  /** Marks a slot the submitter takes back as failed with `error` (reported by reap). */
+  private failSlot(slot: number, error: RemoteError): void {
+    (this.requests[slot] as unknown as RequestObject)[HEADER][S_STATUS] = SLOT_WORKER_DIED;
+    this.deathErrors[slot] = error;
+  }
+
   private async destroyOnce(force: boolean): Promise<void> {
-    const wasOpen = this.state === OPEN;
-    this.state = CLOSING;
+    const wasOpen = this.lifecycle === OPEN;
+    this.lifecycle = DESTROYING;
     let drainError: unknown;
     if (wasOpen && !force) {
       try {
@@ -693,7 +609,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     try {
       await this.host.stop(force || drainError !== undefined);
     } finally {
-      this.state = DESTROYED;
+      this.lifecycle = DESTROYED;
       this.failOutstanding();
     }
   }
@@ -701,32 +617,26 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   /** After the workers are gone: reports every request still outstanding, exactly once. */
   private failOutstanding(): void {
     for (let t = 0; t < this.threads; t++) {
-      const done = (this.blocks[t]).done.words;
-      for (let w = 0; w < this.wordsPerThread; w++) {
-        const i = t * this.wordsPerThread + w;
-        const inflight = (this.fillLocal[i] ^ Atomics.load(done, w)) & this.pending[i];
-        let bits = inflight;
-        while (bits !== 0) {
-          const bit = 31 - Math.clz32(bits & -bits);
-          bits &= bits - 1;
-          const slot = t * this.slotsPerThread + (w << 5) + bit;
-          (this.requests[slot] as unknown as RequestObject).header[S_STATUS] = SLOT_WORKER_DIED;
-          this.deathErrors[slot] = new RemoteError(
-            'ERR_TWQ_DESTROYED',
+      for (let s = this.book.nextInFlight(t, 0); s >= 0; s = this.book.nextInFlight(t, s + 1)) {
+        const slot = t * this.slotsPerThread + s;
+        this.failSlot(
+          slot,
+          new RemoteError(
+            ERR_TWQ_DESTROYED,
             'QueueDestroyedError',
             `queue "${this.name}" was destroyed with force before the request in slot ${slot} was handled`,
             t,
-          );
-        }
-        this.fillLocal[i] = this.fillLocal[i] ^ inflight;
+          ),
+        );
       }
+      this.book.takeBack(t);
     }
     this.reapAll();
   }
 
   private throwClosed(call: string): never {
-    if (this.state === NEW) {
-      throw new TwqError('ERR_TWQ_NOT_STARTED', `queue "${this.name}" is not started: ${call} needs await queue.start() first (createQueue() and InlineQueue.create() do it)`);
+    if (this.lifecycle === NEW || this.lifecycle === STARTING) {
+      throw new TwqError(ERR_TWQ_NOT_STARTED, `queue "${this.name}" is not started: ${call} needs await queue.start() first (createQueue() and InlineQueue.create() do it)`);
     }
     if (this.failure !== undefined && this.destroyPromise === undefined) throw this.failure;
     throw new QueueDestroyedError(this.name, call);
@@ -755,4 +665,10 @@ function describeRequest(value: unknown): string {
   if (value === null || typeof value !== 'object') return String(value);
   const slot = (value as { slot?: unknown }).slot;
   return slot === undefined ? 'an object that is not a twq request' : `a request for slot ${String(slot)} of another queue`;
+}
+
+/** The shared memory of a queue, for a host or a test of the protocol (not for applications). */
+export function memoryOf<S extends LayoutSpec, O>(queue: Workqueue<S, O>): QueueMemory {
+  if (!(queue instanceof Workqueue)) throw new TypeError(`queue must be a Workqueue, got ${describeValue(queue)}`);
+  return queue['memory'];
 }

@@ -2,20 +2,8 @@
 // and what is allowed, and nothing is left corrupted (the queue still works).
 import { expectError, expectRejection } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_POLICY,
-  DEFAULT_SLOTS_PER_THREAD,
-  InlineQueue,
-  MAX_REQUEST_BYTES,
-  QueueDestroyedError,
-  RequestStateError,
-  WaitTimeoutError,
-  defineLayout,
-  defineOps,
-  resolveOptions,
-  type InlineQueueOptions,
-  type Request,
-} from '../src/index.js';
+import { DEFAULT_POLICY, DEFAULT_SLOTS_PER_THREAD, InlineQueue, MAX_REQUEST_BYTES, QueueDestroyedError, RequestStateError, WaitTimeoutError, defineLayout, defineOps, type InlineQueueOptions, type Request } from '../src/index.js';
+import { resolveOptions } from '../src/host-entry.js';
 import { mix } from './helpers.js';
 
 const layout = defineLayout({ seq: 'u32', out: 'u32' });

@@ -1,18 +1,7 @@
 import { expectError, expectRejection } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
-import {
-  ERROR_BYTES,
-  HANDLER_FAILED,
-  InlineQueue,
-  QueueDestroyedError,
-  RemoteError,
-  TwqError,
-  defineLayout,
-  defineOps,
-  isRemoteError,
-  type Request,
-  type WorkerEnv,
-} from '../src/index.js';
+import { HANDLER_FAILED, InlineQueue, QueueDestroyedError, RemoteError, TwqError, defineLayout, defineOps, isRemoteError, type Request, type WorkerEnv } from '../src/index.js';
+import { ERROR_BYTES } from '../src/host-entry.js';
 import { withTimeout } from '@twq/test-support/worker';
 import { mix } from './helpers.js';
 

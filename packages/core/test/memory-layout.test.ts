@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_BYTES, computeGeometry, readErrorRecord, readGeometry, toErrorInfo, writeErrorRecord } from '../src/index.js';
+import { ERROR_BYTES, computeGeometry, readErrorRecord, readGeometry, toErrorInfo, writeErrorRecord } from '../src/host-entry.js';
 import { BLOCKS_OFFSET, LINE } from '../src/memory-layout.js';
 
 describe('geometry: nothing written by two threads shares a 128-byte line', () => {
@@ -30,7 +30,8 @@ describe('geometry: nothing written by two threads shares a 128-byte line', () =
     expect(g.slotStride - (16 + bytes)).toBeLessThan(LINE);
     expect(g.errorsBase).toBe(g.slotsBase + threads * slots * g.slotStride);
     expect(g.deathsBase).toBe(g.errorsBase + threads * slots * ERROR_BYTES);
-    expect(g.totalBytes).toBe(g.deathsBase + threads * ERROR_BYTES);
+    expect(g.failureBase).toBe(g.deathsBase + threads * ERROR_BYTES);
+    expect(g.totalBytes).toBe(g.failureBase + ERROR_BYTES);
   });
 
   it('readGeometry refuses a buffer that is not a queue', () => {

@@ -1,6 +1,7 @@
 import { expectError } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
-import { checkOps, defineLayout, defineOps, resolveOps, type Ops } from '../src/index.js';
+import { defineLayout, defineOps, type Ops } from '../src/index.js';
+import { checkOps, resolveOps } from '../src/host-entry.js';
 
 const layout = defineLayout({ a: 'i32' });
 const handle = (): void => undefined;

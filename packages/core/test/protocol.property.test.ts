@@ -5,16 +5,7 @@
 // / drain must do exactly what the model says, call by call.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  InlineQueue,
-  RequestStateError,
-  WaitTimeoutError,
-  defineLayout,
-  defineOps,
-  type PlacementPolicy,
-  type RemoteError,
-  type Request,
-} from '../src/index.js';
+import { InlineQueue, RequestStateError, WaitTimeoutError, defineLayout, defineOps, type PlacementPolicy, type RemoteError, type Request } from '../src/index.js';
 import { mix } from './helpers.js';
 
 const layout = defineLayout({ seq: 'u32', out: 'u32' });

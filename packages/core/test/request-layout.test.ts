@@ -1,13 +1,6 @@
 import { expectError } from '@twq/test-support/expect-error';
 import { describe, expect, it } from 'vitest';
-import {
-  InlineQueue,
-  MAX_REQUEST_BYTES,
-  RESERVED_FIELD_NAMES,
-  defineLayout,
-  defineOps,
-  type LayoutSpec,
-} from '../src/index.js';
+import { InlineQueue, MAX_REQUEST_BYTES, RESERVED_FIELD_NAMES, defineLayout, defineOps, type LayoutSpec } from '../src/index.js';
 
 /** Calls defineLayout with a spec the types would refuse. */
 function define(spec: unknown): unknown {

@@ -1,6 +1,6 @@
 import { BlockingWaitForbiddenError } from './errors.js';
 import { canBlock, nativeWaitAsync } from './platform.js';
-import { show } from './show.js';
+import { describeValue } from '@twq/bitmap';
 
 /**
  * A futex-like event on one Int32 of shared memory, after QEMU's QemuEvent.
@@ -60,10 +60,10 @@ export class SharedEvent {
   /** Attaches to the event word at `array[index]`. Nothing is written. */
   constructor(array: Int32Array, index = 0) {
     if (!(array instanceof Int32Array)) {
-      throw new TypeError(`an Int32Array is required, got ${show(array)}`);
+      throw new TypeError(`an Int32Array is required, got ${describeValue(array)}`);
     }
     if ((index >>> 0) !== index || index >= array.length) {
-      throw new RangeError(`event index must be an integer in [0, ${array.length - 1}], got ${show(index)}`);
+      throw new RangeError(`event index must be an integer in [0, ${array.length - 1}], got ${describeValue(index)}`);
     }
     this.array = array;
     this.index = index;
@@ -83,11 +83,11 @@ export class SharedEvent {
   /** Attaches to the event word at `byteOffset` of a SharedArrayBuffer. */
   static attach(buffer: SharedArrayBuffer, byteOffset: number): SharedEvent {
     if (!(buffer instanceof SharedArrayBuffer)) {
-      throw new TypeError(`a SharedArrayBuffer is required, got ${show(buffer)}`);
+      throw new TypeError(`a SharedArrayBuffer is required, got ${describeValue(buffer)}`);
     }
     if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 4 !== 0 || byteOffset + 4 > buffer.byteLength) {
       throw new RangeError(
-        `byteOffset must be a multiple of 4 in [0, ${buffer.byteLength - 4}], got ${show(byteOffset)}`,
+        `byteOffset must be a multiple of 4 in [0, ${buffer.byteLength - 4}], got ${describeValue(byteOffset)}`,
       );
     }
     return new SharedEvent(new Int32Array(buffer, byteOffset, 1), 0);
@@ -199,19 +199,19 @@ export class SharedEvent {
 /** Throws a RangeError naming `timeoutMs` unless it is a number in [0, Infinity]. Internal. */
 export function checkTimeout(timeoutMs: number): void {
   if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
-    throw new RangeError(`timeoutMs must be a number in [0, Infinity], got ${show(timeoutMs)}`);
+    throw new RangeError(`timeoutMs must be a number in [0, Infinity], got ${describeValue(timeoutMs)}`);
   }
 }
 
 /** Throws a TypeError naming `signal` unless it is an AbortSignal or undefined. Internal. */
 export function checkSignal(signal: unknown): void {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`signal must be an AbortSignal or undefined, got ${show(signal)}`);
+    throw new TypeError(`signal must be an AbortSignal or undefined, got ${describeValue(signal)}`);
   }
 }
 
 function checkBoolean(value: unknown, name: string): void {
-  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${show(value)}`);
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describeValue(value)}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { backoff } from './backoff.js';
 import { SharedEvent, checkSignal, checkTimeout } from './shared-event.js';
-import { show } from './show.js';
+import { describeValue } from '@twq/bitmap';
 
 /** Default number of polls before parking; see the package README for the measurement. */
 export const DEFAULT_SPINS = 64;
@@ -79,15 +79,15 @@ export async function spinThenParkAsync(
 
 /** Checked before the first poll: a bad `ready` or event would otherwise only fail once the spins ran out. */
 function checkArguments(event: unknown, ready: unknown, options: unknown): void {
-  if (!(event instanceof SharedEvent)) throw new TypeError(`event must be a SharedEvent, got ${show(event)}`);
-  if (typeof ready !== 'function') throw new TypeError(`ready must be a function returning a boolean, got ${show(ready)}`);
-  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object or undefined, got ${show(options)}`);
+  if (!(event instanceof SharedEvent)) throw new TypeError(`event must be a SharedEvent, got ${describeValue(event)}`);
+  if (typeof ready !== 'function') throw new TypeError(`ready must be a function returning a boolean, got ${describeValue(ready)}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object or undefined, got ${describeValue(options)}`);
 }
 
 /** Throws a RangeError naming `spins` unless it is an integer in [0, MAX_SPINS]. */
 export function checkSpins(spins: number): number {
   if (!Number.isInteger(spins) || spins < 0 || spins > MAX_SPINS) {
-    throw new RangeError(`spins must be an integer in [0, ${MAX_SPINS}], got ${show(spins)}`);
+    throw new RangeError(`spins must be an integer in [0, ${MAX_SPINS}], got ${describeValue(spins)}`);
   }
   return spins;
 }

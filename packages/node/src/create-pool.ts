@@ -1,15 +1,6 @@
 import { availableParallelism } from 'node:os';
-import {
-  OpsLoadError,
-  WorkerStartError,
-  describeValue,
-  preparePool,
-  type TaskInput,
-  type TaskPool,
-  type TaskResult,
-  type PoolSizing,
-  type ValueSpec,
-} from '@twq/core';
+import { OpsLoadError, WorkerStartError, describeValue, type PoolSizing, type TaskInput, type TaskPool, type TaskResult } from '@twq/core';
+import { preparePool, type ValueSpec } from '@twq/core/host';
 import { createQueue, type NodeQueueOptions } from './create-queue.js';
 import { toModuleSpecifier } from './module-url.js';
 import type { PoolOpsOptions } from './task-module.js';

@@ -3,17 +3,18 @@ import type { ResourceLimits } from 'node:worker_threads';
 import {
   Workqueue,
   describeValue,
-  resolveHostOptions,
   type CreateQueueOptions,
   type HostOptions,
   type LayoutSpec,
   type Ops,
   type OptionsOf,
   type SpecOf,
+  type WorkerExitEvent,
 } from '@twq/core';
+import { resolveHostOptions } from '@twq/core/host';
 import { loadOps } from './load-ops.js';
 import { toModuleSpecifier } from './module-url.js';
-import { NodeHost, type WorkerExitEvent } from './node-host.js';
+import { NodeHost } from './node-host.js';
 
 export interface NodeQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown>
   extends CreateQueueOptions<S, O>,

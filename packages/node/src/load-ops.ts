@@ -1,4 +1,5 @@
-import { OpsLoadError, resolveOps, type Ops } from '@twq/core';
+import { OpsLoadError, type Ops } from '@twq/core';
+import { resolveOpsExport } from '@twq/core/host';
 
 /** Imports the ops module and resolves its export; every failure is an OpsLoadError naming the module. */
 export async function loadOps(specifier: string, exportName: string, options: unknown): Promise<Ops> {
@@ -13,9 +14,5 @@ export async function loadOps(specifier: string, exportName: string, options: un
     const names = Object.keys(mod).join(', ') || 'none';
     throw new OpsLoadError(specifier, `it has no export named "${exportName}" (its exports: ${names})`);
   }
-  try {
-    return resolveOps(exported, options, `export "${exportName}"`);
-  } catch (e) {
-    throw new OpsLoadError(specifier, (e as Error).message, e);
-  }
+  return resolveOpsExport(exported, options, specifier, `export "${exportName}"`);
 }

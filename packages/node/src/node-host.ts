@@ -1,33 +1,22 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { WorkerStartError, type WorkerExitEvent } from '@twq/core';
 import {
   QueueMemory,
-  WorkerStartError,
   readGeometry,
-  recordQueueFailure,
+  recordHostFailure,
+  StartOutcome,
   type HostEvents,
+  type ResolvedHostOptions,
   type WorkerHost,
   type WorkerInit,
-} from '@twq/core';
+} from '@twq/core/host';
 import type { FromSupervisor, SupervisorData, ToSupervisor } from './protocol.js';
 
-export interface NodeHostOptions {
+export interface NodeHostOptions extends ResolvedHostOptions<WorkerExitEvent> {
   readonly opsModule: string;
   readonly exportName: string;
   readonly resourceLimits: ResourceLimits | undefined;
-  readonly replaceDeadWorkers: boolean;
   readonly unref: boolean;
-  readonly startTimeoutMs: number;
-  readonly stopTimeoutMs: number;
-  readonly onWorkerExit: ((event: WorkerExitEvent) => void) | undefined;
-}
-
-/** What `onWorkerExit` learns when a worker dies while the queue runs. */
-export interface WorkerExitEvent {
-  readonly worker: number;
-  readonly exitCode: number;
-  readonly error: { readonly name: string; readonly message: string };
-  /** Whether a replacement is being started. */
-  readonly replaced: boolean;
 }
 
 const supervisorEntry = new URL('./supervisor-entry.js', import.meta.url);
@@ -50,68 +39,41 @@ export class NodeHost implements WorkerHost {
   }
 
   start(init: WorkerInit, events: HostEvents): Promise<void> {
-    const data: SupervisorData = {
-      init,
-      opsModule: this.options.opsModule,
-      exportName: this.options.exportName,
-      workerEntry: workerEntry.href,
-      resourceLimits: this.options.resourceLimits,
-      replaceDeadWorkers: this.options.replaceDeadWorkers,
-      stopTimeoutMs: this.options.stopTimeoutMs,
-    };
+    const { opsModule, exportName, resourceLimits, replaceDeadWorkers, stopTimeoutMs } = this.options;
+    const data: SupervisorData = { init, opsModule, exportName, workerEntry: workerEntry.href, resourceLimits, replaceDeadWorkers, stopTimeoutMs };
     const supervisor = new Worker(supervisorEntry, { workerData: data, name: `${init.name}:supervisor` });
     this.supervisor = supervisor;
     this.stopped = new Promise<void>((resolve) => {
       this.resolveStopped = resolve;
     });
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const fail = (error: Error): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        void supervisor.terminate().then(() => {
-          reject(error);
-        });
-      };
-      const timer = setTimeout(() => {
-        fail(new WorkerStartError(-1, `the workers did not all start within ${this.options.startTimeoutMs} ms`));
-      }, this.options.startTimeoutMs);
-      supervisor.on('message', (m: FromSupervisor) => {
-        switch (m.type) {
-          case 'ready':
-            if (!settled) {
-              settled = true;
-              clearTimeout(timer);
-              this.applyRef();
-              resolve();
-            }
-            break;
-          case 'start-failed':
-            fail(new WorkerStartError(m.worker, `${m.error.name}: ${m.error.message}`, m.error));
-            break;
-          case 'worker-died':
-            events.workerDied(m.worker);
-            this.options.onWorkerExit?.({ worker: m.worker, exitCode: m.exitCode, error: m.error, replaced: m.replaced });
-            break;
-          case 'replacement-failed':
-            events.workerDied(m.worker);
-            this.options.onWorkerExit?.({ worker: m.worker, exitCode: 1, error: m.error, replaced: false });
-            break;
-          case 'stopped':
-            this.resolveStopped?.();
-            break;
-        }
-      });
-      supervisor.on('error', (e: Error) => {
-        fail(new WorkerStartError(-1, `the supervisor thread failed: ${e.message}`, e));
-        failQueue(init, e);
-      });
-      supervisor.on('exit', () => {
-        fail(new WorkerStartError(-1, 'the supervisor thread exited before the workers started'));
-        this.resolveStopped?.();
-      });
+    const outcome = new StartOutcome(this.options.startTimeoutMs, '', () => supervisor.terminate());
+    supervisor.on('message', (m: FromSupervisor) => {
+      switch (m.type) {
+        case 'ready':
+          this.applyRef();
+          outcome.succeed();
+          break;
+        case 'start-failed':
+          outcome.fail(new WorkerStartError(m.worker, `${m.error.name}: ${m.error.message}`, m.error));
+          break;
+        case 'worker-exit':
+          events.workerDied(m.event.worker);
+          this.options.onWorkerExit?.(m.event);
+          break;
+        case 'stopped':
+          this.resolveStopped?.();
+          break;
+      }
     });
+    supervisor.on('error', (e: Error) => {
+      outcome.fail(new WorkerStartError(-1, `the supervisor thread failed: ${e.message}`, e));
+      failQueue(init, e);
+    });
+    supervisor.on('exit', () => {
+      outcome.fail(new WorkerStartError(-1, 'the supervisor thread exited before the workers started'));
+      this.resolveStopped?.();
+    });
+    return outcome.promise;
   }
 
   async stop(force: boolean): Promise<void> {
@@ -142,8 +104,8 @@ export class NodeHost implements WorkerHost {
   }
 }
 
-/** The supervisor itself failed (a bug or an out-of-memory process): fail the queue through shared memory. */
+/** The supervisor itself failed (a bug or an out-of-memory process): fail the queue through shared memory, blaming no worker. */
 function failQueue(init: WorkerInit, e: Error): void {
   const memory = new QueueMemory(init.buffer, readGeometry(init.buffer));
-  recordQueueFailure(memory, 0, { name: e.name, message: `the supervisor thread failed: ${e.message}` });
+  recordHostFailure(memory, { name: e.name, message: `the supervisor thread failed: ${e.message}` });
 }

@@ -2,12 +2,13 @@
  * Message shapes between the three kinds of thread of a Node queue:
  *
  *   main (submitter) --SupervisorData / ToSupervisor--> supervisor --WorkerData--> worker
- *   main <--FromSupervisor-- supervisor <--FromWorker-- worker
+ *   main <--FromSupervisor-- supervisor <--WorkerMessage (core)-- worker
  *
  * Only the rare events travel as messages (start, ready, death, stop). Requests
  * never do: they move through the shared memory.
  */
-import type { ErrorInfo, WorkerInit } from '@twq/core';
+import type { WorkerExitEvent } from '@twq/core';
+import type { ErrorInfo, WorkerInit } from '@twq/core/host';
 
 export interface WorkerData {
   readonly init: WorkerInit;
@@ -27,13 +28,10 @@ export interface SupervisorData {
   readonly stopTimeoutMs: number;
 }
 
-export type FromWorker = { readonly type: 'ready' } | { readonly type: 'start-failed'; readonly error: ErrorInfo };
-
 export type ToSupervisor = { readonly type: 'stop'; readonly force: boolean };
 
 export type FromSupervisor =
   | { readonly type: 'ready' }
   | { readonly type: 'start-failed'; readonly worker: number; readonly error: ErrorInfo }
-  | { readonly type: 'worker-died'; readonly worker: number; readonly exitCode: number; readonly error: ErrorInfo; readonly replaced: boolean }
-  | { readonly type: 'replacement-failed'; readonly worker: number; readonly error: ErrorInfo }
+  | { readonly type: 'worker-exit'; readonly event: WorkerExitEvent }
   | { readonly type: 'stopped' };

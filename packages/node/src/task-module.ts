@@ -9,7 +9,8 @@
  */
 import { syncBuiltinESMExports } from 'node:module';
 import workerThreads from 'node:worker_threads';
-import { valueOps, type Ops, type TaskFunction, type ValueOpsOptions } from '@twq/core';
+import type { Ops, TaskFunction } from '@twq/core';
+import { valueOps, type ValueOpsOptions } from '@twq/core/host';
 import type { WorkerData } from './protocol.js';
 
 /** What a pool adds to the value ops' options. */

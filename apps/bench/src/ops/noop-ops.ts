@@ -1,6 +1,6 @@
 /** The twq ops of the no-op workload: the per-request cost of the queue alone. */
 import { defineLayout, defineOps } from '@twq/core';
-import { noop } from '../page-codec.js';
+import { noop } from '../data/page-codec.js';
 
 export const ops = defineOps({
   layout: defineLayout({ value: 'i32', result: 'i32' }),

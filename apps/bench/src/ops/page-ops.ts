@@ -4,7 +4,7 @@
  * submitter (for the layout) and by every worker (for the handler).
  */
 import { defineLayout, defineOps } from '@twq/core';
-import { COMPRESSED_PAGE_BOUND, compressPageInto } from '../page-codec.js';
+import { COMPRESSED_PAGE_BOUND, compressPageInto } from '../data/page-codec.js';
 
 export interface PageOpsOptions {
   /**

@@ -4,7 +4,7 @@
  * index, the result the compressed length (a number: the cheapest result to
  * send back through postMessage).
  */
-import { COMPRESSED_PAGE_BOUND, compressPageInto, noop as noopValue } from '../page-codec.js';
+import { COMPRESSED_PAGE_BOUND, compressPageInto, noop as noopValue } from '../data/page-codec.js';
 import { workerMemory } from './worker-memory.js';
 
 /** This worker's output buffer: the result sent back is only the length. */

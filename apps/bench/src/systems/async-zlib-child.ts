@@ -7,10 +7,10 @@
  * checks it against its reference like any other system's.
  */
 import { deflateRaw, type ZlibOptions } from 'node:zlib';
-import { fillDataSet } from '../data-sets.js';
-import { allocateGuestMemory } from '../guest-memory.js';
-import { COMPRESSION_LEVEL, PAGE_SIZE } from '../page-size.js';
-import { PageTally, pageOfTask } from '../page-tally.js';
+import { fillDataSet } from '../data/data-sets.js';
+import { allocateGuestMemory } from '../data/guest-memory.js';
+import { COMPRESSION_LEVEL, PAGE_SIZE } from '../data/page-size.js';
+import { PageTally, pageOfTask } from '../measure/page-tally.js';
 import type { FromZlibChild, ToZlibChild } from './async-zlib-protocol.js';
 import { runWindow } from './task-window.js';
 

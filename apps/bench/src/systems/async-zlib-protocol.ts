@@ -1,4 +1,4 @@
-import type { DataSet } from '../data-sets.js';
+import type { DataSet } from '../data/data-sets.js';
 
 /** Parent to child. */
 export type ToZlibChild =

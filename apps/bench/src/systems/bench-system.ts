@@ -1,5 +1,5 @@
-import type { GuestMemory } from '../guest-memory.js';
-import type { Workload } from '../workloads.js';
+import type { GuestMemory } from '../data/guest-memory.js';
+import type { Workload } from '../data/workloads.js';
 import type { PlacementPolicy } from '@twq/core';
 
 /** The systems that `compare` runs side by side. */

@@ -1,6 +1,6 @@
-import { COMPRESSED_PAGE_BOUND, compressPageInto, noop } from '../page-codec.js';
-import { PageTally, pageOfTask } from '../page-tally.js';
-import { noopInput } from '../reference-sizes.js';
+import { COMPRESSED_PAGE_BOUND, compressPageInto, noop } from '../data/page-codec.js';
+import { PageTally, pageOfTask } from '../measure/page-tally.js';
+import { noopInput } from '../data/reference-sizes.js';
 import type { BenchSystem, RunOutcome, SystemSetup } from './bench-system.js';
 
 /**

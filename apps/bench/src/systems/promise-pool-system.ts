@@ -1,5 +1,5 @@
-import { PageTally, pageOfTask } from '../page-tally.js';
-import { noopInput } from '../reference-sizes.js';
+import { PageTally, pageOfTask } from '../measure/page-tally.js';
+import { noopInput } from '../data/reference-sizes.js';
 import type { BenchSystem, RunOutcome, SystemId, SystemSetup } from './bench-system.js';
 import { runWindow } from './task-window.js';
 

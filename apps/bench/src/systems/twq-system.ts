@@ -1,8 +1,8 @@
 import { createQueue } from '@twq/node';
-import type { QueueStats, RemoteError } from '@twq/core';
-import { PageTally, pageOfTask } from '../page-tally.js';
-import { noopInput } from '../reference-sizes.js';
-import { processCpuMs, threadCpuMs } from '../thread-cpu.js';
+import type { LayoutSpec, QueueStats, RemoteError, Request, Workqueue } from '@twq/core';
+import { PageTally, pageOfTask } from '../measure/page-tally.js';
+import { noopInput } from '../data/reference-sizes.js';
+import { processCpuMs, threadCpuMs } from '../measure/thread-cpu.js';
 import { AUTO_SPIN, type BenchSystem, type CpuTime, type RunOutcome, type SystemSetup, type TwqCounters } from './bench-system.js';
 
 const PAGE_OPS = new URL('../ops/page-ops.js', import.meta.url);
@@ -33,41 +33,15 @@ export async function startTwq(setup: SystemSetup): Promise<BenchSystem> {
         sum += request.result;
       },
     });
-    return {
-      id: 'twq',
-      threads,
-      run(tasks: number): Promise<RunOutcome> {
+    return twqSystem(queue, threads, nap, (request, i) => {
+      request.value = noopInput(i);
+    }, {
+      reset: () => {
         sum = 0;
-        const before = snapshot(queue, 0);
-        const cpu0 = cpuNow();
-        let waits = 0;
-        const t0 = performance.now();
-        for (let i = 0; i < tasks; i++) {
-          let request = queue.getRequest();
-          if (request === null) {
-            waits++;
-            if (nap !== undefined) {
-              nap();
-              request = queue.getRequest();
-            }
-            request ??= queue.getRequestBlocking();
-          }
-          request.value = noopInput(i);
-          queue.submit(request);
-        }
-        queue.waitAll();
-        const ms = performance.now() - t0;
-        return Promise.resolve({
-          tasks,
-          ms,
-          total: sum,
-          problem: failure?.message,
-          counters: since(before, snapshot(queue, waits)),
-          cpu: cpuSince(cpu0),
-        });
       },
-      close: () => queue.destroy(),
-    };
+      total: () => sum,
+      problem: () => failure?.message,
+    });
   }
 
   if (memory === undefined) throw new TypeError('twq: a page workload needs guest memory');
@@ -81,6 +55,35 @@ export async function startTwq(setup: SystemSetup): Promise<BenchSystem> {
       tally.add(request.page, request.length);
     },
   });
+  return twqSystem(queue, threads, nap, (request, i) => {
+    request.page = pageOfTask(i, pages);
+  }, {
+    reset: () => {
+      tally.reset();
+    },
+    total: () => tally.bytes,
+    problem: (tasks) => failure?.message ?? tally.verify(tasks),
+  });
+}
+
+/** How a workload's results are tallied by its done callback. */
+interface Tally {
+  reset(): void;
+  total(): number;
+  problem(tasks: number): string | undefined;
+}
+
+/**
+ * The one submit loop, for every workload: take a free request (blocking
+ * until one is), `fill` it with task `i`, submit; waitAll() at the end.
+ */
+function twqSystem<S extends LayoutSpec>(
+  queue: Workqueue<S>,
+  threads: number,
+  nap: (() => void) | undefined,
+  fill: (request: Request<S>, i: number) => void,
+  tally: Tally,
+): BenchSystem {
   return {
     id: 'twq',
     threads,
@@ -100,7 +103,7 @@ export async function startTwq(setup: SystemSetup): Promise<BenchSystem> {
           }
           request ??= queue.getRequestBlocking();
         }
-        request.page = pageOfTask(i, pages);
+        fill(request, i);
         queue.submit(request);
       }
       queue.waitAll();
@@ -108,8 +111,8 @@ export async function startTwq(setup: SystemSetup): Promise<BenchSystem> {
       return Promise.resolve({
         tasks,
         ms,
-        total: tally.bytes,
-        problem: failure?.message ?? tally.verify(tasks),
+        total: tally.total(),
+        problem: tally.problem(tasks),
         counters: since(before, snapshot(queue, waits)),
         cpu: cpuSince(cpu0),
       });

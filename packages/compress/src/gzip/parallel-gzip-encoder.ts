@@ -1,4 +1,5 @@
-import { MAX_THREADS, TwqError, WaitTimeoutError, describeValue, resolveOptions, type RemoteError, type Request, type Workqueue } from '@twq/core';
+import { MAX_THREADS, TwqError, WaitTimeoutError, describeValue, type RemoteError, type Request, type Workqueue } from '@twq/core';
+import { resolveOptions } from '@twq/core/host';
 import { BusyError, GzipBlockError } from '../errors.js';
 import type { CompressionLevel } from '../level.js';
 import { nextMacrotask } from '../next-macrotask.js';

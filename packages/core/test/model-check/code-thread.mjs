@@ -10,7 +10,7 @@ import { AUDIT_SUBMITTED, assertOwner, makeChecks, makeOps, plantBug } from './s
 const { role, index, control, scenario } = workerData;
 installGate(control, index);
 // Imported only now: @twq/event captures Atomics.waitAsync when it loads.
-const core = await import('../../dist/index.js');
+const core = { ...(await import('../../dist/index.js')), ...(await import('../../dist/host-entry.js')) };
 const event = await import('@twq/event');
 plantBug(core, event, scenario.bug);
 
@@ -144,7 +144,7 @@ async function runSubmitter(audit) {
   };
   const options = { threads: scenario.threads, slotsPerThread: scenario.slots, policy: scenario.policy, spinBudget: 0, name: 'mc' };
   const queue = new core.Workqueue(ops, options, host, 2);
-  memory = queue.memory;
+  memory = core.memoryOf(queue);
   await queue.start();
   gateStart();
   const a = new Int32Array(audit);

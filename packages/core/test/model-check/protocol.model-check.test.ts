@@ -9,7 +9,7 @@
  * every wake and completion event word, and the doorbell, holds one of its three states.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DOORBELL_OFFSET, computeGeometry, type Geometry } from '../../src/index.js';
+import { DOORBELL_OFFSET, computeGeometry, type Geometry } from '../../src/host-entry.js';
 import { budget, PREEMPTION_BOUND } from './budget.js';
 import { Explorer, type Buffers } from './explorer.mjs';
 import { record } from './report.js';
@@ -113,6 +113,7 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
         seconds: (performance.now() - t0) / 1000,
         harnessRestarts: result.harnessRestarts,
       });
+      expect(result.steps, 'the harness ran no step: it failed to start').toBeGreaterThan(0);
       expect(result.failure, `${result.failure ?? ''}\ntrace (last 40 steps): ${(result.trace ?? []).slice(-40).join(' ')}`).toBeUndefined();
     }, 1_800_000);
   }

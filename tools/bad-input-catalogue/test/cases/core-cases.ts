@@ -3,44 +3,14 @@
  * over a host that records whether anything was started), the worker side
  * (WorkerRuntime, QueueMemory, WorkerBlock) and the memory helpers.
  */
-import {
-  InlineQueue,
-  MAX_REQUEST_BYTES,
-  MAX_SLOTS_PER_THREAD,
-  MAX_THREADS,
-  QueueDestroyedError,
-  QueueFailedError,
-  QueueMemory,
-  RequestStateError,
-  TwqError,
-  WaitTimeoutError,
-  WorkerBlock,
-  WorkerRuntime,
-  Workqueue,
-  checkCloneable,
-  checkOps,
-  computeGeometry,
-  defineLayout,
-  defineOps,
-  readErrorRecord,
-  readGeometry,
-  recordQueueFailure,
-  recordWorkerDeath,
-  resolveHostOptions,
-  resolveOps,
-  resolveOptions,
-  writeErrorRecord,
-  type ErrorInfo,
-  type Geometry,
-  type Ops,
-  type Request,
-  type WorkerHost,
-} from '@twq/core';
+import { InlineQueue, MAX_REQUEST_BYTES, MAX_SLOTS_PER_THREAD, MAX_THREADS, QueueDestroyedError, QueueFailedError, RequestStateError, TwqError, WaitTimeoutError, Workqueue, defineLayout, defineOps, type Ops, type Request } from '@twq/core';
+import { QueueMemory, WorkerBlock, WorkerRuntime, memoryOf, checkCloneable, checkOps, computeGeometry, readErrorRecord, readGeometry, recordQueueFailure, recordWorkerDeath, resolveHostOptions, resolveOps, resolveOptions, writeErrorRecord, type ErrorInfo, type Geometry, type WorkerHost } from '@twq/core/host';
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type BadValue, type Case, type Sample } from '../support/case.js';
 import { expectStillWorks, inlineQueue, layout, ops, spyHost, track, type Spec } from '../support/fixtures.js';
 
 const entry = '@twq/core';
+const hostEntry = '@twq/core/host';
 const TIMEOUT_RANGE = 'timeoutMs must be a number in [0, Infinity]';
 
 const BAD_TIMEOUTS: Sample[] = [
@@ -167,7 +137,7 @@ async function destroyedQueue(): Promise<{ q: InlineQueue<Spec>; held: Request<S
 /** A queue whose failure has been recorded (a replacement worker could not start): every call throws QueueFailedError. */
 async function failedQueue(): Promise<InlineQueue<Spec>> {
   const { q } = await inlineQueue({ name: 'failing', slotsPerThread: 1, autoRun: false });
-  recordQueueFailure(q.memory, 0, { name: 'Error', message: 'replacement failed' });
+  recordQueueFailure(memoryOf(q), 0, { name: 'Error', message: 'replacement failed' });
   expect(q.getRequest()).not.toBeNull();
   return q;
 }
@@ -175,7 +145,7 @@ async function failedQueue(): Promise<InlineQueue<Spec>> {
 /** A started queue's memory, for the worker-side classes and helpers. */
 const memory = (() => {
   const q = new Workqueue(ops, { threads: 2, slotsPerThread: 4 }, spyHost(), 2);
-  return q.memory;
+  return memoryOf(q);
 })();
 const geometry: Geometry = memory.geometry;
 
@@ -184,6 +154,7 @@ function memoryUntouched(): void {
   expect(readGeometry(memory.buffer)).toEqual(geometry);
   expect(Atomics.load(memory.i32, (128 >>> 2) + 1), 'failure flag').toBe(0);
   expect(readErrorRecord(memory.deathRecord(0))).toEqual({ name: 'Error', message: 'unknown error' });
+  expect(readErrorRecord(memory.failureRecord())).toEqual({ name: 'Error', message: 'unknown error' });
 }
 
 const REASON: ErrorInfo = { name: 'Error', message: 'died' };
@@ -191,8 +162,8 @@ const REASON: ErrorInfo = { name: 'Error', message: 'died' };
 const runtimeEnv = { threads: 2, slotsPerThread: 4, name: 'twq', options: undefined };
 
 export const coreCases: Case[] = [
-  ...casesFor({ entry, subject: 'resolveOptions' }, queueOptionValues((o) => resolveOptions(o, 2), false)),
-  ...casesFor({ entry, subject: 'resolveHostOptions' }, [
+  ...casesFor({ entry: hostEntry, subject: 'resolveOptions' }, queueOptionValues((o) => resolveOptions(o, 2), false)),
+  ...casesFor({ entry: hostEntry, subject: 'resolveHostOptions' }, [
     ...each('options', NOT_AN_OBJECT, TypeError, (v) => resolveHostOptions(v as object), { range: 'options must be an object' }),
     ...each('options.replaceDeadWorkers', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => resolveHostOptions({ replaceDeadWorkers: v as boolean }), { range: 'must be a boolean' }),
     ...each('options.onWorkerExit', [{ label: 'a number', value: 5 }, { label: 'a string', value: 'log' }], TypeError, (v) => resolveHostOptions({ onWorkerExit: v as () => void }), { range: 'function or undefined' }),
@@ -203,7 +174,7 @@ export const coreCases: Case[] = [
       names: (v) => (typeof v === 'symbol' ? ['Symbol(o)'] : ['f() {}', 'f(){}', 'could not be cloned']),
     }),
   ]),
-  ...casesFor({ entry, subject: 'checkCloneable' }, [
+  ...casesFor({ entry: hostEntry, subject: 'checkCloneable' }, [
     ...each(
       'value',
       [
@@ -218,7 +189,7 @@ export const coreCases: Case[] = [
       { range: 'structured-cloneable', names: (v) => (typeof v === 'symbol' ? ['Symbol(o)'] : v instanceof WeakMap ? ['WeakMap'] : ['f() {}', 'f(){}', 'could not be cloned']) },
     ),
   ]),
-  ...casesFor({ entry, subject: 'computeGeometry' }, [
+  ...casesFor({ entry: hostEntry, subject: 'computeGeometry' }, [
     ...each('threads', badIntegers({ below: 0, above: MAX_THREADS + 1, positional: true }), RangeError, (v) => computeGeometry(v as number, 4, 8), { range: `[1, ${MAX_THREADS}]` }),
     ...each('slotsPerThread', badIntegers({ below: 0, above: MAX_SLOTS_PER_THREAD + 1, positional: true }), RangeError, (v) => computeGeometry(1, v as number, 8), {
       range: `[1, ${MAX_SLOTS_PER_THREAD}]`,
@@ -227,7 +198,7 @@ export const coreCases: Case[] = [
       range: `[0, ${MAX_REQUEST_BYTES}]`,
     }),
   ]),
-  ...casesFor({ entry, subject: 'readGeometry' }, [
+  ...casesFor({ entry: hostEntry, subject: 'readGeometry' }, [
     ...each(
       'buffer',
       [
@@ -294,9 +265,9 @@ export const coreCases: Case[] = [
       (v) => defineLayout({ [v as string]: 'u32' }),
     ),
   ]),
-  ...casesFor({ entry, subject: 'checkOps' }, each('ops', BAD_OPS, TypeError, (v) => { checkOps(v); }, { names: opsNames })),
+  ...casesFor({ entry: hostEntry, subject: 'checkOps' }, each('ops', BAD_OPS, TypeError, (v) => { checkOps(v); }, { names: opsNames })),
   ...casesFor({ entry, subject: 'defineOps' }, each('ops', BAD_OPS, TypeError, (v) => defineOps(v as Ops), { names: opsNames })),
-  ...casesFor({ entry, subject: 'resolveOps' }, [
+  ...casesFor({ entry: hostEntry, subject: 'resolveOps' }, [
     ...each('exported', BAD_OPS, TypeError, (v) => resolveOps(v, undefined), { names: opsNames }),
     ...each('exported', [{ label: 'a factory returning a number', value: () => 42 }], TypeError, (v) => resolveOps(v, undefined), { names: () => ['42'] }),
   ]),
@@ -422,7 +393,7 @@ export const coreCases: Case[] = [
   ]),
 
   // ---- worker side and memory helpers ----
-  ...casesFor({ entry, subject: 'QueueMemory', member: 'new' }, [
+  ...casesFor({ entry: hostEntry, subject: 'QueueMemory', member: 'new' }, [
     ...each(
       'buffer',
       [
@@ -446,16 +417,16 @@ export const coreCases: Case[] = [
       range: 'computeGeometry()',
     }),
   ]),
-  ...casesFor({ entry, subject: 'QueueMemory', member: '#errorRecord' }, each('slot', badIntegers({ below: -1, above: 8, positional: true }), RangeError, (v) => memory.errorRecord(v as number), { range: '[0, 7]', check: memoryUntouched })),
-  ...casesFor({ entry, subject: 'QueueMemory', member: '#deathRecord' }, each('worker', badIntegers({ below: -1, above: 2, positional: true }), RangeError, (v) => memory.deathRecord(v as number), { range: '[0, 1]', check: memoryUntouched })),
-  ...casesFor({ entry, subject: 'WorkerBlock', member: 'new' }, [
+  ...casesFor({ entry: hostEntry, subject: 'QueueMemory', member: '#errorRecord' }, each('slot', badIntegers({ below: -1, above: 8, positional: true }), RangeError, (v) => memory.errorRecord(v as number), { range: '[0, 7]', check: memoryUntouched })),
+  ...casesFor({ entry: hostEntry, subject: 'QueueMemory', member: '#deathRecord' }, each('worker', badIntegers({ below: -1, above: 2, positional: true }), RangeError, (v) => memory.deathRecord(v as number), { range: '[0, 1]', check: memoryUntouched })),
+  ...casesFor({ entry: hostEntry, subject: 'WorkerBlock', member: 'new' }, [
     ...each('buffer', [{ label: 'null', value: null }, { label: 'a plain ArrayBuffer', value: new ArrayBuffer(geometry.totalBytes) }], TypeError, (v) => new WorkerBlock(v as SharedArrayBuffer, geometry, 0), {
       range: 'SharedArrayBuffer',
     }),
     ...each('g', [{ label: 'null', value: null }, { label: 'an object without totalBytes', value: {} }], TypeError, (v) => new WorkerBlock(memory.buffer, v as Geometry, 0), { range: 'computeGeometry()' }),
     ...each('worker', badIntegers({ below: -1, above: 2, positional: true }), RangeError, (v) => new WorkerBlock(memory.buffer, geometry, v as number), { range: '[0, 1]' }),
   ]),
-  ...casesFor({ entry, subject: 'WorkerRuntime', member: 'new' }, [
+  ...casesFor({ entry: hostEntry, subject: 'WorkerRuntime', member: 'new' }, [
     ...each(
       'buffer',
       [
@@ -487,7 +458,7 @@ export const coreCases: Case[] = [
       check: memoryUntouched,
     }),
   ]),
-  ...casesFor({ entry, subject: 'WorkerRuntime', member: '#waitStatusChange' }, each(
+  ...casesFor({ entry: hostEntry, subject: 'WorkerRuntime', member: '#waitStatusChange' }, each(
     'timeoutMs',
     BAD_POSITIONAL_TIMEOUTS,
     RangeError,
@@ -497,7 +468,7 @@ export const coreCases: Case[] = [
     },
     { range: TIMEOUT_RANGE, check: memoryUntouched },
   )),
-  ...casesFor({ entry, subject: 'readErrorRecord' }, [
+  ...casesFor({ entry: hostEntry, subject: 'readErrorRecord' }, [
     ...each(
       'record',
       [
@@ -511,7 +482,7 @@ export const coreCases: Case[] = [
     ),
     { param: 'record', label: 'shorter than its length prefix', value: 2, error: RangeError, call: () => readErrorRecord(new Uint8Array(2)), names: ['2 bytes'], range: 'at least 4' },
   ]),
-  ...casesFor({ entry, subject: 'writeErrorRecord' }, [
+  ...casesFor({ entry: hostEntry, subject: 'writeErrorRecord' }, [
     ...each('record', [{ label: 'null', value: null }, { label: 'a DataView', value: new DataView(new ArrayBuffer(64)) }], TypeError, (v) => { writeErrorRecord(v as Uint8Array, REASON); }, { range: 'Uint8Array' }),
     { param: 'record', label: 'too short for any record', value: 3, error: RangeError, call: () => { writeErrorRecord(new Uint8Array(3), REASON); }, names: ['3 bytes'], range: 'at least' },
     ...each(
@@ -526,7 +497,7 @@ export const coreCases: Case[] = [
       { range: 'an object with name and message' },
     ),
   ]),
-  ...casesFor({ entry, subject: 'recordWorkerDeath' }, [
+  ...casesFor({ entry: hostEntry, subject: 'recordWorkerDeath' }, [
     ...each('memory', [{ label: 'null', value: null }, { label: 'a SharedArrayBuffer', value: memory.buffer }], TypeError, (v) => { recordWorkerDeath(v as QueueMemory, 0, 1, REASON); }, { range: 'QueueMemory', check: memoryUntouched }),
     ...each('worker', badIntegers({ below: -1, above: 2, positional: true }), RangeError, (v) => { recordWorkerDeath(memory, v as number, 1, REASON); }, { range: '[0, 1]', check: memoryUntouched }),
     ...each('exitCode', [{ label: 'a string', value: '1' }, { label: 'a fraction', value: 1.5 }, { label: 'NaN', value: Number.NaN }, { label: 'above Int32', value: 2 ** 31 }], RangeError, (v) => { recordWorkerDeath(memory, 0, v as number, REASON); }, {
@@ -535,7 +506,7 @@ export const coreCases: Case[] = [
     }),
     ...each('reason', [{ label: 'null', value: null }, { label: 'a number', value: 7 }], TypeError, (v) => { recordWorkerDeath(memory, 0, 1, v as ErrorInfo); }, { range: 'an object with name and message', check: memoryUntouched }),
   ]),
-  ...casesFor({ entry, subject: 'recordQueueFailure' }, [
+  ...casesFor({ entry: hostEntry, subject: 'recordQueueFailure' }, [
     ...each('memory', [{ label: 'null', value: null }, { label: 'an object', value: {} }], TypeError, (v) => { recordQueueFailure(v as QueueMemory, 0, REASON); }, { range: 'QueueMemory', check: memoryUntouched }),
     ...each('worker', badIntegers({ below: -1, above: 2, positional: true }), RangeError, (v) => { recordQueueFailure(memory, v as number, REASON); }, { range: '[0, 1]', check: memoryUntouched }),
     ...each('reason', [{ label: 'null', value: null }, { label: 'a string', value: 'died' }], TypeError, (v) => { recordQueueFailure(memory, 0, v as ErrorInfo); }, { range: 'an object with name and message', check: memoryUntouched }),

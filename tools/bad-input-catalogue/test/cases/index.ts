@@ -4,6 +4,7 @@ import { bitmapCases } from './bitmap-cases.js';
 import { browserCases } from './browser-cases.js';
 import { compressCases } from './compress-cases.js';
 import { coreCases } from './core-cases.js';
+import { coreHostCases } from './core-host-cases.js';
 import { eventCases } from './event-cases.js';
 import { nodeCases } from './node-cases.js';
 import { pgzipCases } from './pgzip-cases.js';
@@ -18,7 +19,7 @@ export interface Table {
 export const API_TABLES: readonly Table[] = [
   { name: '@twq/bitmap', cases: bitmapCases },
   { name: '@twq/event', cases: eventCases },
-  { name: '@twq/core', cases: [...coreCases, ...taskCoreCases] },
+  { name: '@twq/core', cases: [...coreCases, ...coreHostCases, ...taskCoreCases] },
   { name: '@twq/node', cases: [...nodeCases, ...taskNodeCases] },
   { name: '@twq/browser', cases: [...browserCases, ...taskBrowserCases] },
   { name: '@twq/compress', cases: compressCases },

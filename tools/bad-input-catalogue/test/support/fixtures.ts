@@ -3,7 +3,8 @@
  * destroyed after the run), and the checks that a refused call left a queue
  * working.
  */
-import { InlineQueue, defineLayout, defineOps, type InlineQueueOptions, type Request, type WorkerHost } from '@twq/core';
+import { InlineQueue, defineLayout, defineOps, type InlineQueueOptions, type Request } from '@twq/core';
+import { type WorkerHost } from '@twq/core/host';
 import { expect } from 'vitest';
 
 export const layout = defineLayout({ seq: 'u32', out: 'u32' });

@@ -1,9 +1,9 @@
-import { PEER_IDS, type SystemId, type TwqCounters, type TwqSettings } from './systems/bench-system.js';
+import { PEER_IDS, type SystemId, type TwqCounters, type TwqSettings } from '../systems/bench-system.js';
 import type { MachineInfo } from './machine-info.js';
-import type { CpuShare } from './measure-group.js';
-import { MIB, PAGE_SIZE } from './page-size.js';
-import { median, spread } from './stats.js';
-import type { WorkloadId } from './workloads.js';
+import type { CpuShare } from '../measure/measure-group.js';
+import { MIB, PAGE_SIZE } from '../data/page-size.js';
+import { median, spread } from '../measure/stats.js';
+import type { WorkloadId } from '../data/workloads.js';
 
 /** One system at one thread count on one workload: what the table, the JSON and the chart show. */
 export interface ResultRow {

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { CompareReport } from './compare-results.js';
 import { formatMib, formatRate } from './format.js';
-import type { SystemId } from './systems/bench-system.js';
+import type { SystemId } from '../systems/bench-system.js';
 
 /** One point of the chart: one system at one thread count on one workload. */
 export interface ChartPoint {

@@ -1,4 +1,4 @@
-import type { BenchSystem, CpuTime, RunOutcome, TwqCounters } from './systems/bench-system.js';
+import type { BenchSystem, CpuTime, RunOutcome, TwqCounters } from '../systems/bench-system.js';
 
 /** One system (or one configuration of twq) in a group measured together. */
 export interface GroupEntry {

@@ -1,21 +1,21 @@
 import { DEFAULT_POLICY, DEFAULT_SLOTS_PER_THREAD } from '@twq/core';
-import { compareChartSpec } from './compare-chart.js';
-import { groupRows, type CompareReport, type ResultRow, type WorkloadInfo } from './compare-results.js';
-import { compareTable, headline } from './compare-table.js';
-import { fillDataSet } from './data-sets.js';
-import { allocateGuestMemory, type GuestMemory } from './guest-memory.js';
-import { busyWarning, describeMachine, machineInfo, otherCpuUse } from './machine-info.js';
-import { measureGroup } from './measure-group.js';
-import { MIB } from './page-size.js';
-import { createProgress } from './progress.js';
-import { ReferenceSizes, noopChecksum } from './reference-sizes.js';
-import { renderSvg } from './render-svg.js';
-import { writeResults } from './results-dir.js';
-import { SYSTEM_LABELS, type BenchSystem, type RunOutcome, type SystemId, type SystemSetup, type TwqSettings } from './systems/bench-system.js';
-import { startSystem, supports } from './systems/start-system.js';
-import { formatVariant, variantLabel } from './twq-variant.js';
-import { AUTO_SPIN } from './systems/bench-system.js';
-import { workloadOf, type Workload, type WorkloadId } from './workloads.js';
+import { compareChartSpec } from '../report/compare-chart.js';
+import { groupRows, type CompareReport, type ResultRow, type WorkloadInfo } from '../report/compare-results.js';
+import { compareTable, headline } from '../report/compare-table.js';
+import { fillDataSet } from '../data/data-sets.js';
+import { allocateGuestMemory, type GuestMemory } from '../data/guest-memory.js';
+import { busyWarning, describeMachine, machineInfo, otherCpuUse } from '../report/machine-info.js';
+import { measureGroup } from '../measure/measure-group.js';
+import { MIB } from '../data/page-size.js';
+import { createProgress } from '../report/progress.js';
+import { ReferenceSizes, noopChecksum } from '../data/reference-sizes.js';
+import { renderSvg } from '../report/render-svg.js';
+import { writeResults } from '../report/results-dir.js';
+import { SYSTEM_LABELS, type BenchSystem, type RunOutcome, type SystemId, type SystemSetup, type TwqSettings } from '../systems/bench-system.js';
+import { startSystem, supports } from '../systems/start-system.js';
+import { formatVariant, variantLabel } from '../measure/twq-variant.js';
+import { AUTO_SPIN } from '../systems/bench-system.js';
+import { workloadOf, type Workload, type WorkloadId } from '../data/workloads.js';
 
 export interface CompareOptions {
   readonly threads: readonly number[];

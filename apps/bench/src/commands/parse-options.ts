@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
-import { PAGE_SIZE } from './page-size.js';
+import { PAGE_SIZE } from '../data/page-size.js';
 
 /**
  * Parsers for the command-line values. Each throws commander's

@@ -1,13 +1,13 @@
 import { createQueue } from '@twq/node';
 import type { PlacementPolicy, RemoteError } from '@twq/core';
-import { fillDataSet, touchPages, type DataSet } from './data-sets.js';
-import { allocateGuestMemory } from './guest-memory.js';
-import { describeMachine, machineInfo } from './machine-info.js';
-import { MIB, PAGE_SIZE } from './page-size.js';
-import { PageTally } from './page-tally.js';
-import { AUTO_SPIN } from './systems/bench-system.js';
+import { fillDataSet, touchPages, type DataSet } from '../data/data-sets.js';
+import { allocateGuestMemory } from '../data/guest-memory.js';
+import { describeMachine, machineInfo } from '../report/machine-info.js';
+import { MIB, PAGE_SIZE } from '../data/page-size.js';
+import { PageTally } from '../measure/page-tally.js';
+import { AUTO_SPIN } from '../systems/bench-system.js';
 
-const PAGE_OPS = new URL('./ops/page-ops.js', import.meta.url);
+const PAGE_OPS = new URL('../ops/page-ops.js', import.meta.url);
 
 export interface SeedOptions {
   /** -t: worker threads. */
@@ -54,7 +54,7 @@ export async function runSeed(options: SeedOptions, print: (line: string) => voi
   if (data !== 'seed') fillDataSet(memory.bytes, data);
   const tally = new PageTally(memory.pages);
   let failure: RemoteError | undefined;
-  const queue = await createQueue<typeof import('./ops/page-ops.js').ops>(PAGE_OPS, {
+  const queue = await createQueue<typeof import('../ops/page-ops.js').ops>(PAGE_OPS, {
     threads,
     slotsPerThread: requests,
     policy,

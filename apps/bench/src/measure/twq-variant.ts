@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { MAX_SLOTS_PER_THREAD, POLICIES } from '@twq/core';
-import { AUTO_SPIN, type TwqSettings } from './systems/bench-system.js';
+import { AUTO_SPIN, type TwqSettings } from '../systems/bench-system.js';
 
 /** twq settings as `policy/slots/spin[/napUs]`, e.g. `batch/16/64` (the library's defaults). */
 export function formatVariant(s: TwqSettings): string {

@@ -1,12 +1,8 @@
-import { nodePageCodec } from '@twq/compress';
+import { deflateBound, nodePageCodec } from '@twq/compress';
 import { COMPRESSION_LEVEL, PAGE_SIZE } from './page-size.js';
 
-/**
- * Room for one compressed page: raw deflate's worst case with fixed Huffman
- * codes (9-bit literals, +1/8) plus block headers. zlib falls back to stored
- * blocks long before that, so a page always fits.
- */
-export const COMPRESSED_PAGE_BOUND = PAGE_SIZE + (PAGE_SIZE >>> 3) + 64;
+/** Room for one compressed page: @twq/compress's bound for raw deflate, which any page fits. */
+export const COMPRESSED_PAGE_BOUND = deflateBound(PAGE_SIZE, 'deflate-raw');
 
 /**
  * The one unit of work: raw deflate, level 1, of page `page` of `memory`, read

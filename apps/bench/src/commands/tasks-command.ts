@@ -7,15 +7,16 @@
 import { serialize, deserialize } from 'node:v8';
 import { Packr } from 'msgpackr';
 import { Piscina } from 'piscina';
-import { ValueTaskCodec, createValueOpsOptions, resolveValueMode, type TaskPool } from '@twq/core';
+import type { TaskPool } from '@twq/core';
+import { ValueTaskCodec, createValueOpsOptions, resolveValueMode } from '@twq/core/host';
 import { createPool, createQueue } from '@twq/node';
-import { formatRate, formatRatio, formatPercent } from './format.js';
-import { median, spread } from './stats.js';
-import { runWindow } from './systems/task-window.js';
+import { formatRate, formatRatio, formatPercent } from '../report/format.js';
+import { median, spread } from '../measure/stats.js';
+import { runWindow } from '../systems/task-window.js';
 
-const VALUE_TASK = new URL('./peers/value-task.js', import.meta.url);
-const PAGE_TASK = new URL('./peers/page-task.js', import.meta.url);
-const NOOP_OPS = new URL('./ops/noop-ops.js', import.meta.url);
+const VALUE_TASK = new URL('../peers/value-task.js', import.meta.url);
+const PAGE_TASK = new URL('../peers/page-task.js', import.meta.url);
+const NOOP_OPS = new URL('../ops/noop-ops.js', import.meta.url);
 
 export interface TasksOptions {
   readonly threads: readonly number[];
