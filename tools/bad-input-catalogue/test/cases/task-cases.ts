@@ -8,7 +8,8 @@
  */
 import { createPool as createBrowserPool } from '@twq/browser';
 import { serveTask } from '@twq/browser/worker';
-import { InlineQueue, MAX_CONCURRENCY, QueueDestroyedError, TaskPool, ValueCloneError, resolveValueMode, taskTransformStream } from '@twq/core';
+import { InlineQueue, MAX_CONCURRENCY, QueueDestroyedError, TaskPool, ValueCloneError, taskTransformStream } from '@twq/core';
+import { resolveValueMode } from '@twq/core/host';
 import { MAX_THREADS, OpsLoadError, createPool, taskDuplex } from '@twq/node';
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type BadValue, type Case, type Sample } from '../support/case.js';
@@ -150,7 +151,7 @@ export const taskCoreCases: Case[] = [
       range: `[1, ${MAX_CONCURRENCY}]`,
     }),
   ]),
-  ...casesFor({ entry: '@twq/core', subject: 'resolveValueMode' }, [
+  ...casesFor({ entry: '@twq/core/host', subject: 'resolveValueMode' }, [
     ...each('o', NOT_AN_OBJECT, TypeError, (v) => resolveValueMode(v as never), { range: 'must be an object' }),
     ...each('o', [{ label: 'inlineBytes below 16', value: 8 }], RangeError, (v) => resolveValueMode({ inlineBytes: v as number }), { range: '[16, ' }),
   ]),
