@@ -15,6 +15,7 @@ import {
 import { DEFAULT_RESULTS_DIR } from './report/results-dir.js';
 import { runSeed } from './commands/seed-command.js';
 import { runSweep } from './commands/sweep-command.js';
+import { TASKS_DEFAULTS, TASKS_PARTS, runTasks, type TasksPart } from './commands/tasks-command.js';
 import { AUTO_SPIN, SYSTEM_IDS, type SystemId, type TwqSettings } from './systems/bench-system.js';
 import { formatVariant, parseTwqVariants } from './measure/twq-variant.js';
 import { WORKLOAD_IDS, type WorkloadId } from './data/workloads.js';
@@ -127,6 +128,20 @@ export function createProgram(io: ProgramIo): Command {
         },
         io.print,
       );
+    });
+
+  program
+    .command('tasks')
+    .description("the task API (createPool run(), map()) beside piscina on the same task file, and beside twq's slot API; plus the value codecs and map()'s memory")
+    .addOption(new Option('-t, --threads <list>', 'worker thread counts').argParser((v) => parseThreadList(v)).default([1, 2], '1,2'))
+    .addOption(new Option('--parts <list>', `parts among ${TASKS_PARTS.join(', ')}`).argParser(listOf(TASKS_PARTS)).default([...TASKS_PARTS], 'all'))
+    .addOption(new Option('--rounds <n>', 'interleaved measured rounds').argParser(integerIn(1, 1000)).default(TASKS_DEFAULTS.rounds))
+    .addOption(new Option('--peer-tasks <n>', 'tasks per round for piscina').argParser(integerIn(1, 100_000_000)).default(TASKS_DEFAULTS.peerTasks))
+    .addOption(new Option('--run-tasks <n>', "tasks per round for twq's run()").argParser(integerIn(1, 100_000_000)).default(TASKS_DEFAULTS.runTasks))
+    .addOption(new Option('--map-items <n>', 'numbers per map() round').argParser(integerIn(1, 1_000_000_000)).default(TASKS_DEFAULTS.mapItems))
+    .addOption(new Option('--rss-items <n>', 'items of the memory run (0: skip)').argParser(integerIn(0, 1_000_000_000)).default(TASKS_DEFAULTS.rssItems))
+    .action(async (o: { threads: number[]; parts: TasksPart[]; rounds: number; peerTasks: number; runTasks: number; mapItems: number; rssItems: number }) => {
+      await runTasks(o, io.print);
     });
 
   return program;

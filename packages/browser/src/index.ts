@@ -5,3 +5,5 @@ export type { BrowserQueueOptions } from './create-queue.js';
 export type { WorkerSource } from './worker-source.js';
 export { assertCrossOriginIsolated } from './isolation.js';
 export type { IsolationScope } from './isolation.js';
+export { createPool } from './create-pool.js';
+export type { BrowserPoolOptions } from './create-pool.js';

@@ -46,3 +46,4 @@ export { WORKER_MESSAGE_TAG, WorkerMain, isWorkerMessage, isWorkerStart } from '
 export type { WorkerMainOptions, WorkerMessage, WorkerScopeEvents, WorkerSeam, WorkerStart } from './worker-main.js';
 export { WorkerRuntime } from './worker-runtime.js';
 export { WAIT_SLICE_MS, memoryOf } from './workqueue.js';
+export * from './task/host-index.js';

@@ -37,3 +37,4 @@ export { SUBMITTER_WORKER } from './submitter-helper.js';
 export type { HandleResult } from './worker-runtime.js';
 export { Workqueue } from './workqueue.js';
 export type { CreateQueueOptions, QueueStats, SubmitOptions, WorkerStats } from './workqueue.js';
+export * from './task/index.js';

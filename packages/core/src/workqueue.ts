@@ -491,6 +491,77 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     };
   }
 
+  /**
+   * Runs the done callback of every request already handled; never waits.
+   * Returns how many ran. With `settle()`, the task layer's completion pump.
+   */
+  collect(): number {
+    if (this.lifecycle !== OPEN) this.throwClosed('collect()');
+    const before = this.completed;
+    this.reapAll();
+    return this.completed - before;
+  }
+
+  /**
+   * Like `collect()`, but when nothing is handled yet and some requests are in
+   * flight, waits (never blocking the thread) until some are, then runs those.
+   * `wakeBatch`: completions a worker makes before it wakes this wait (default
+   * 1; larger trades latency for fewer wake-ups when the queue is saturated).
+   * Unlike drain(), it returns while other requests still run. Resolves with
+   * how many done callbacks ran (0 when nothing was in flight).
+   */
+  async settle(options: { signal?: AbortSignal; timeoutMs?: number; wakeBatch?: number } = {}): Promise<number> {
+    if (this.lifecycle !== OPEN) this.throwClosed('settle()');
+    checkWaitOptions(options, 'settle()');
+    const { signal, timeoutMs = Infinity, wakeBatch = 1 } = options;
+    if (!Number.isInteger(wakeBatch) || wakeBatch < 1) {
+      throw new RangeError(`settle(): options.wakeBatch must be an integer >= 1, got ${describeValue(wakeBatch)}`);
+    }
+    const deadline = deadlineOf(timeoutMs, 'settle()');
+    const before = this.completed;
+    this.reapAll();
+    if (this.completed !== before || this.submitted === this.completed) return this.completed - before;
+    signal?.throwIfAborted();
+    for (let i = 0; i < this.spinBudget; i++) {
+      backoff(i);
+      this.reapAll();
+      if (this.completed !== before) return this.completed - before;
+    }
+    this.host.hold?.();
+    try {
+      while (this.completed === before && this.submitted !== this.completed) {
+        // Ask every worker to ring the doorbell after `wakeBatch` more
+        // completions (an idle one: once idle again, so that a request
+        // submitted meanwhile rings too).
+        for (let t = 0; t < this.threads; t++) {
+          const want = Math.min(this.slotsPerThread, this.slotsPerThread - this.busySlots(t) + wakeBatch);
+          Atomics.store((this.blocks[t]).completionLine, COMPLETION_WANT, want);
+        }
+        this.memory.doorbell.reset();
+        this.reapAll();
+        if (this.completed !== before) break;
+        this.checkHealth();
+        this.reapAll();
+        if (this.completed !== before) break;
+        const remaining = deadline - performance.now();
+        if (remaining <= 0) throw new WaitTimeoutError('settle()', timeoutMs);
+        await this.memory.doorbell.waitAsync(Math.min(WAIT_SLICE_MS, remaining), signal);
+        if ((this.lifecycle as Lifecycle) === DESTROYED) this.throwClosed('settle()');
+        this.reapAll();
+      }
+    } finally {
+      this.host.release?.();
+    }
+    return this.completed - before;
+  }
+
+  /** Slots worker `t` owns now (submitted, not handled). */
+  private busySlots(t: number): number {
+    let busy = 0;
+    for (let s = this.book.nextInFlight(t, 0); s >= 0; s = s + 1 < this.slotsPerThread ? this.book.nextInFlight(t, s + 1) : -1) busy++;
+    return busy;
+  }
+
   // ---- internals -----------------------------------------------------------
 
   private claim(t: number, s: number): Request<S> {

@@ -3,3 +3,6 @@ export * from '@twq/core';
 export { createQueue } from './create-queue.js';
 export type { NodeQueueOptions } from './create-queue.js';
 export { toModuleSpecifier } from './module-url.js';
+export { createPool } from './create-pool.js';
+export type { PoolOptions } from './create-pool.js';
+export { taskDuplex } from './task-stream.js';

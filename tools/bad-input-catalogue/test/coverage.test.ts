@@ -35,6 +35,11 @@ const NO_CALLER_INPUT: Readonly<Record<string, string>> = {
   '@twq/core/host:defaultThreads': "a host's parallelism hint (navigator.hardwareConcurrency may be missing): anything but a positive integer counts as 1, by design",
   '@twq/compress [node]:GzipBlockError': 'an error class for a block that failed on its worker, not a refusal of caller input',
   '@twq/pgzip:describeError': 'formats whatever was thrown, by design',
+  '@twq/core:TaskAbortedError': "an error class for a run() whose signal aborted or timeout ran out: an outcome the caller asked for, asserted in packages/node's task-pool tests",
+  '@twq/core/host:ValueTaskCodec': "the adapters' value-mode seam (createPool's internals), built from createValueOpsOptions' output; its inputs are checked through createPool's cases",
+  '@twq/core/host:createValueOpsOptions': "the adapters' value-mode seam: takes resolveValueMode's checked output and a thread count createPool checked",
+  '@twq/core/host:preparePool': "the adapters' seam: createPool's first half (thread counts, value sizes), reached through the createPool cases of @twq/node and @twq/browser",
+  '@twq/core/host:valueOps': "the adapters' value-mode seam: wraps the task function a worker imported (createPool's options.filename / serveTask cases refuse what is not one)",
 };
 
 /** Parameters exempt from needing a case: key `entry id:subject:member:param` ('' member for a function). */
@@ -56,6 +61,14 @@ const PARAMS_WITHOUT_CASES: Readonly<Record<string, string>> = {
   '@twq/core:InlineQueue:static create:options.opsOptions': 'any value: handed to the ops as is, on this thread',
   '@twq/compress [node]:ParallelGzipEncoder:#abort:reason': 'any value: the reason an abort records',
   '@twq/compress [browser]:browserQueueFactory::worker': "handed to the adapter as options.worker, which checks it (@twq/browser createQueue's options.worker cases)",
+  '@twq/core:TaskQueue:new:codec': "the adapters' seam: createPool builds the task queue with its own codec",
+  '@twq/core:TaskQueue:new:name': "the adapters' seam: the queue's name, checked by createQueue (options.name cases)",
+  '@twq/core:TaskQueue:#onDone:request': 'the done callback createPool hands to the queue: the queue calls it with its own requests',
+  '@twq/core:TaskQueue:#onDone:error': 'the done callback createPool hands to the queue: the queue calls it with its own errors',
+  '@twq/core:TaskQueue:#attach:queue': "the adapters' seam: createPool attaches the queue it created",
+  '@twq/core:TaskPool:new:codec': "the adapters' seam: createPool builds the pool with its own codec",
+  '@twq/core:TaskPool:new:name': "the adapters' seam: the queue's name, checked by createQueue (options.name cases)",
+  '@twq/core:TaskPool:new:exportName': "the adapters' seam: createPool's options.name, checked there",
   '@twq/browser/worker:serveOps::ops':
     "checked in the worker when the page's init message arrives, and reported to createQueue as OpsLoadError: asserted in Chromium (packages/browser/test/faults.test.ts)",
 };

@@ -10,8 +10,8 @@ import type { CliCase } from '../support/cli.js';
 const cli = 'twq-bench';
 
 /** commander's words for a refused value: the option as defined, the value, and the parser's reason. */
-function refused(command: 'seed' | 'compare' | 'sweep', option: string, flags: string, value: string, reason: string, extra: readonly string[] = []): CliCase {
-  const out = command === 'seed' ? [] : ['-o', 'results'];
+function refused(command: 'seed' | 'compare' | 'sweep' | 'tasks', option: string, flags: string, value: string, reason: string, extra: readonly string[] = []): CliCase {
+  const out = command === 'seed' || command === 'tasks' ? [] : ['-o', 'results'];
   return {
     cli,
     flag: `${command} ${option}`,
@@ -22,12 +22,12 @@ function refused(command: 'seed' | 'compare' | 'sweep', option: string, flags: s
 }
 
 /** An option given without its value. */
-function missing(command: 'seed' | 'compare' | 'sweep', option: string, flags: string): CliCase {
+function missing(command: 'seed' | 'compare' | 'sweep' | 'tasks', option: string, flags: string): CliCase {
   return { cli, flag: `${command} ${option}`, label: 'missing its value', args: [command, option], stderr: [`error: option '${flags}' argument missing`] };
 }
 
 /** A flag with a value it does not take (commander reads `--flag=1` as an unknown option, named). */
-function noValue(command: 'seed' | 'compare' | 'sweep', option: string): CliCase {
+function noValue(command: 'seed' | 'compare' | 'sweep' | 'tasks', option: string): CliCase {
   return { cli, flag: `${command} ${option}`, label: `${option}=1 (takes no value)`, args: [command, `${option}=1`], stderr: [`error: unknown option '${option}=1'`] };
 }
 
@@ -106,6 +106,16 @@ export const benchCliCases: CliCase[] = [
   },
   noValue('sweep', '--no-progress'),
   noValue('sweep', '--help'),
+
+  // ---- tasks ----
+  refused('tasks', '--threads', '-t, --threads <list>', 'max-1', '"max-1" in "max-1" is not a thread count'),
+  refused('tasks', '--parts', '--parts <list>', 'gpu', '"gpu" in "gpu" is not allowed'),
+  refused('tasks', '--rounds', '--rounds <n>', '0', '0 is out of range'),
+  refused('tasks', '--peer-tasks', '--peer-tasks <n>', 'x', '"x" is not an integer'),
+  refused('tasks', '--run-tasks', '--run-tasks <n>', '-5', '"-5" is not an integer'),
+  refused('tasks', '--map-items', '--map-items <n>', '1.5', '"1.5" is not an integer'),
+  refused('tasks', '--rss-items', '--rss-items <n>', '-1', '"-1" is not an integer'),
+  noValue('tasks', '--help'),
 
   // ---- the program ----
   { cli, flag: '--help', label: '--help=1 (takes no value)', args: ['--help=1'], stderr: ["error: unknown option '--help=1'"] },

@@ -8,6 +8,7 @@ import { coreHostCases } from './core-host-cases.js';
 import { eventCases } from './event-cases.js';
 import { nodeCases } from './node-cases.js';
 import { pgzipCases } from './pgzip-cases.js';
+import { taskBrowserCases, taskCoreCases, taskNodeCases } from './task-cases.js';
 
 export interface Table {
   /** The package (or CLI) the cases belong to, as the summary counts them. */
@@ -18,9 +19,9 @@ export interface Table {
 export const API_TABLES: readonly Table[] = [
   { name: '@twq/bitmap', cases: bitmapCases },
   { name: '@twq/event', cases: eventCases },
-  { name: '@twq/core', cases: [...coreCases, ...coreHostCases] },
-  { name: '@twq/node', cases: nodeCases },
-  { name: '@twq/browser', cases: browserCases },
+  { name: '@twq/core', cases: [...coreCases, ...coreHostCases, ...taskCoreCases] },
+  { name: '@twq/node', cases: [...nodeCases, ...taskNodeCases] },
+  { name: '@twq/browser', cases: [...browserCases, ...taskBrowserCases] },
   { name: '@twq/compress', cases: compressCases },
   { name: '@twq/pgzip', cases: pgzipCases },
 ];
