@@ -51,3 +51,38 @@ declare const console: { error(...data: unknown[]): void };
 /** A worker polls the cancel flag of an async handler while it runs (claims): both hosts have timers. */
 declare function setInterval(callback: () => void, ms?: number): unknown;
 declare function clearInterval(id: unknown): void;
+
+// WHATWG streams, as much as taskTransformStream uses: Node (>= 18) and browsers have them.
+interface ReadableStreamDefaultReader<R> {
+  read(): Promise<{ done: true; value?: undefined } | { done: false; value: R }>;
+  releaseLock(): void;
+}
+interface ReadableStream<R> {
+  getReader(): ReadableStreamDefaultReader<R>;
+  cancel(reason?: unknown): Promise<void>;
+}
+interface ReadableStreamDefaultController<R> {
+  close(): void;
+  enqueue(chunk: R): void;
+}
+declare const ReadableStream: {
+  new <R>(
+    source: {
+      pull?(controller: ReadableStreamDefaultController<R>): void | Promise<void>;
+      cancel?(reason: unknown): void | Promise<void>;
+    },
+    strategy?: { highWaterMark?: number },
+  ): ReadableStream<R>;
+};
+interface WritableStream<W> {
+  abort(reason?: unknown): Promise<void>;
+  /** Never read: keeps W in the type. */
+  readonly __chunk?: W;
+}
+interface TransformStream<I, O> {
+  readonly readable: ReadableStream<O>;
+  readonly writable: WritableStream<I>;
+}
+declare const TransformStream: {
+  new <I, O>(transformer?: undefined, writableStrategy?: { highWaterMark?: number }, readableStrategy?: { highWaterMark?: number }): TransformStream<I, O>;
+};

@@ -12,7 +12,7 @@ interface Mappable<I, R> {
  * readable is pulled only as its reader asks, map() reads inputs only as
  * results are taken, and the writable's writes wait for that.
  */
-export function taskTransformStream<I, R>(tasks: Mappable<I, R> | TaskQueue<I, R>, options: MapOptions = {}): ReadableWritablePair<R, I> {
+export function taskTransformStream<I, R>(tasks: Mappable<I, R> | TaskQueue<I, R>, options: MapOptions = {}): { readonly writable: WritableStream<I>; readonly readable: ReadableStream<R> } {
   if (typeof (tasks as Partial<Mappable<I, R>> | null)?.map !== 'function') {
     throw new TypeError(`taskTransformStream(): tasks must be a task queue or pool (an object with map()), got ${describeValue(tasks)}`);
   }
