@@ -141,11 +141,11 @@ describe('claims: cancel', () => {
     const remove = signal.removeEventListener.bind(signal);
     signal.addEventListener = (type: string, listener: unknown, options?: unknown) => {
       added.push(listener);
-      add(type, listener as EventListener, options as AddEventListenerOptions);
+      add(type, listener as Parameters<typeof add>[1], options as Parameters<typeof add>[2]);
     };
     signal.removeEventListener = (type: string, listener: unknown) => {
       removed.push(listener);
-      remove(type, listener as EventListener);
+      remove(type, listener as Parameters<typeof remove>[1]);
     };
     submitSeq(q, 1, { signal });
     q.waitAll(5_000);
