@@ -367,7 +367,11 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
     } else {
       // Graceful: let the pump hand every waiting input to a worker first.
       while (this.pumping && this.head < this.bInput.length) {
-        await new Promise((resolve) => setTimeout(() => resolve(undefined), 1));
+        await new Promise((resolve) => {
+          setTimeout(() => {
+            resolve(undefined);
+          }, 1);
+        });
       }
     }
     await this.queue.destroy({ force });
