@@ -8,6 +8,7 @@ import {
   CLAIM_SEQ_SHIFT,
   CLAIM_STATE_MASK,
   S_CLAIM,
+  WORKER_READY,
 } from './memory-layout.js';
 import type { WorkerBlock } from './queue-memory.js';
 import { HEADER, type RequestObject } from './requests.js';
@@ -64,13 +65,18 @@ export function inflightCount(block: WorkerBlock): number {
 /**
  * The partition with the most requests in flight, at least `atLeast`, other
  * than `exclude`; -1 if none. Where a thief or the helping submitter looks.
+ * A partition whose worker is not serving (dead, or its replacement not
+ * started) has nobody to run its queue, so even one request there counts: its
+ * replacement may wait on a submitter that is itself blocked on that request
+ * (a browser's nested submitter hears of the death only when it yields).
  */
 export function mostLoaded(blocks: readonly WorkerBlock[], exclude: number, atLeast: number): number {
   let victim = -1;
   let most = atLeast - 1;
   for (let t = 0; t < blocks.length; t++) {
     if (t === exclude) continue;
-    const load = inflightCount(blocks[t]);
+    let load = inflightCount(blocks[t]);
+    if (load !== 0 && blocks[t].status() !== WORKER_READY) load += atLeast;
     if (load > most) {
       most = load;
       victim = t;

@@ -229,6 +229,8 @@ describe('a worker that dies', () => {
     expectOnlyDeaths(checksum, dead, 'exit code 7');
     await eventually(() => q.stats().workers[dead].generation === 1, 10_000, 'generation 1');
     await expectServes(q, checksum, 8, 100, 'drain');
+    // Idle thieves may serve the partition before its replacement is up: wait for it.
+    await eventually(() => q.stats().workers.every((w) => w.status === 'ready'), 10_000, 'the replacement ready');
     expect(q.stats().workers.map((w) => [w.status, w.generation])).toEqual([
       ['ready', dead === 0 ? 1 : 0],
       ['ready', dead === 1 ? 1 : 0],
