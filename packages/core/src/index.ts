@@ -34,4 +34,4 @@ export type { BytesField, FieldInfo, FieldSpec, Layout, LayoutSpec, RequestField
 export { HANDLED, IDLE, WENT_ASYNC } from './worker-runtime.js';
 export type { HandleResult } from './worker-runtime.js';
 export { Workqueue } from './workqueue.js';
-export type { CreateQueueOptions, QueueStats, WorkerStats } from './workqueue.js';
+export type { CreateQueueOptions, HostedQueueOptions, QueueStats, WorkerStats } from './workqueue.js';
