@@ -41,3 +41,17 @@ export function checkInt(value: unknown, name: string, min: number, max: number)
   }
   return value;
 }
+
+/**
+ * What is wrong with destroy()'s options (Workqueue and TaskQueue take the
+ * same ones), or undefined: callers reject with it before anything happens.
+ */
+export function destroyOptionsError(options: { force?: boolean }): TypeError | undefined {
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    return new TypeError(`destroy(): options must be an object or undefined, got ${describeValue(options)}`);
+  }
+  if (options.force !== undefined && typeof options.force !== 'boolean') {
+    return new TypeError(`destroy(): options.force must be a boolean, got ${describeValue(options.force)}`);
+  }
+  return undefined;
+}

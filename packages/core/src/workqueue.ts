@@ -1,3 +1,4 @@
+import { destroyOptionsError } from './checks.js';
 // The emitted .d.ts names Symbol.asyncDispose: this keeps the library that declares it
 // in the .d.ts, for consumers whose lib has no esnext.disposable (e.g. es2022 + dom, no @types/node).
 /// <reference lib="esnext.disposable" preserve="true" />
@@ -435,13 +436,9 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * callback (code ERR_TWQ_DESTROYED) instead of awaited.
    */
   destroy(options: { force?: boolean } = {}): Promise<void> {
-    // Refused before anything happens: the queue stays open (a rejection, like the call's other failures).
-    if (typeof options !== 'object' || (options as unknown) === null) {
-      return Promise.reject(new TypeError(`destroy(): options must be an object or undefined, got ${describeValue(options)}`));
-    }
-    if (options.force !== undefined && typeof options.force !== 'boolean') {
-      return Promise.reject(new TypeError(`destroy(): options.force must be a boolean, got ${describeValue(options.force)}`));
-    }
+    // Refused before anything happens: the queue stays open.
+    const refused = destroyOptionsError(options);
+    if (refused !== undefined) return Promise.reject(refused);
     this.destroyPromise ??= this.destroyOnce(options.force === true);
     return this.destroyPromise;
   }

@@ -1,3 +1,4 @@
+import { destroyOptionsError } from '../checks.js';
 import { QueueDestroyedError, describeValue, type RemoteError } from '../errors.js';
 import type { Request } from '../ops.js';
 import type { LayoutSpec } from '../request-layout.js';
@@ -228,12 +229,9 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
    * and those in flight as the queue reports them. Idempotent.
    */
   destroy(options: { force?: boolean } = {}): Promise<void> {
-    if (typeof options !== 'object' || (options as unknown) === null) {
-      return Promise.reject(new TypeError(`destroy(): options must be an object or undefined, got ${describeValue(options)}`));
-    }
-    if (options.force !== undefined && typeof options.force !== 'boolean') {
-      return Promise.reject(new TypeError(`destroy(): options.force must be a boolean, got ${describeValue(options.force)}`));
-    }
+    // Refused before anything happens: the queue stays open.
+    const refused = destroyOptionsError(options);
+    if (refused !== undefined) return Promise.reject(refused);
     this.destroyPromise ??= this.destroyOnce(options.force === true);
     return this.destroyPromise;
   }
