@@ -73,22 +73,7 @@ export function createProgram(io: ProgramIo): Command {
     .addOption(new Option('-o, --out <dir>', 'where compare.json and compare.svg go').default(DEFAULT_RESULTS_DIR, 'apps/bench/results'))
     .option('--no-progress', 'no progress bar')
     .action(async (o: CompareCli) => {
-      await runCompare(
-        {
-          threads: o.threads ?? defaultThreadCounts(),
-          workloads: o.workloads,
-          systems: o.systems,
-          memory: o.memory,
-          runs: o.runs,
-          warmup: o.warmup,
-          runMs: o.runMs,
-          window: o.window,
-          twq: o.twq,
-          out: o.out,
-          progress: o.progress,
-        },
-        io.print,
-      );
+      await runCompare({ ...o, threads: o.threads ?? defaultThreadCounts() }, io.print);
     });
 
   program
@@ -111,23 +96,7 @@ export function createProgram(io: ProgramIo): Command {
     .addOption(new Option('-o, --out <dir>', 'where sweep.json and sweep.svg go').default(DEFAULT_RESULTS_DIR, 'apps/bench/results'))
     .option('--no-progress', 'no progress bar')
     .action(async (o: SweepCli) => {
-      await runSweep(
-        {
-          threads: o.threads ?? defaultThreadCounts(),
-          policies: o.policies,
-          slots: o.slots,
-          spins: o.spins,
-          naps: o.naps,
-          workload: o.workload,
-          memory: o.memory,
-          runs: o.runs,
-          warmup: o.warmup,
-          runMs: o.runMs,
-          out: o.out,
-          progress: o.progress,
-        },
-        io.print,
-      );
+      await runSweep({ ...o, threads: o.threads ?? defaultThreadCounts() }, io.print);
     });
 
   program

@@ -1,23 +1,11 @@
-import {
-  Workqueue,
-  describeValue,
-  type CreateQueueOptions,
-  type HostOptions,
-  type LayoutSpec,
-  type Ops,
-  type OptionsOf,
-  type SpecOf,
-  type WorkerExitEvent,
-} from '@twq/core';
+import { Workqueue, describeValue, type HostedQueueOptions, type LayoutSpec, type Ops, type OptionsOf, type SpecOf } from '@twq/core';
 import { resolveHostOptions, resolveOpsExport } from '@twq/core/host';
 import { BrowserHost } from './browser-host.js';
 import { assertCrossOriginIsolated } from './isolation.js';
 import { toSpawner, type WorkerSource } from './worker-source.js';
 
 /** Options of `createQueue` in a browser: the queue's and the host's options, plus `worker`, the factory (or script URL) that starts one module Web Worker. */
-export interface BrowserQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown>
-  extends CreateQueueOptions<S, O>,
-    HostOptions<WorkerExitEvent> {
+export interface BrowserQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown> extends HostedQueueOptions<S, O> {
   /**
    * How to start a worker: `(index) => new Worker(new URL('./my-worker.js', import.meta.url), { type: 'module' })`
    * (what bundlers follow), or the URL of a module worker script (no bundler).

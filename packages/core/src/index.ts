@@ -36,5 +36,5 @@ export { CANCEL_POLL_MS, HANDLED, IDLE, WENT_ASYNC } from './worker-runtime.js';
 export { SUBMITTER_WORKER } from './submitter-helper.js';
 export type { HandleResult } from './worker-runtime.js';
 export { Workqueue } from './workqueue.js';
-export type { CreateQueueOptions, QueueStats, SubmitOptions, WorkerStats } from './workqueue.js';
+export type { CreateQueueOptions, HostedQueueOptions, QueueStats, SubmitOptions, WorkerStats } from './workqueue.js';
 export * from './task/index.js';

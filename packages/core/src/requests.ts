@@ -2,8 +2,8 @@ import { SLOT_HEADER_BYTES, slotOffset, type Geometry } from './memory-layout.js
 import type { Request } from './ops.js';
 import { attachRequestViews, buildRequestPrototype, type Layout, type RequestViews } from './request-layout.js';
 
-/** Key of a request's slot header view: a symbol, so that no field name can collide with it. */
-export const HEADER: unique symbol = Symbol('twq.header');
+/** Key of a request's slot header view: not an identifier, so that no field name can collide with it. */
+export const HEADER = '#header';
 
 /** Internal shape of a request object: meta, typed views, then the layout's regions. */
 export interface RequestObject extends RequestViews {

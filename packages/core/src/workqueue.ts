@@ -4,7 +4,7 @@ import { destroyOptionsError } from './checks.js';
 /// <reference lib="esnext.disposable" preserve="true" />
 import { BlockingWaitForbiddenError, backoff, canBlock, type SharedEvent } from '@twq/event';
 import { claimState, claimedBy, inflightCount, queuedClaim, requestCancel } from './claims.js';
-import { readQueueFailure } from './death-report.js';
+import { readQueueFailure, type WorkerExitEvent } from './death-report.js';
 import {
   ERR_TWQ_CANCELLED,
   ERR_TWQ_DESTROYED,
@@ -46,7 +46,7 @@ import {
   writeHeader,
 } from './memory-layout.js';
 import { checkOps, type Ops, type Request } from './ops.js';
-import { resolveOptions, type HelpMode, type PlacementPolicy, type QueueOptions } from './options.js';
+import { resolveOptions, type HelpMode, type HostOptions, type PlacementPolicy, type QueueOptions } from './options.js';
 import { QueueMemory, WORKER_STATUS_NAMES, type WorkerBlock, type WorkerStatusName } from './queue-memory.js';
 import { HEADER, createRequests, type RequestObject } from './requests.js';
 import type { LayoutSpec } from './request-layout.js';
@@ -114,6 +114,9 @@ export interface CreateQueueOptions<S extends LayoutSpec, O> extends QueueOption
   /** Done callback on the submitter; overrides the ops module's `done`. */
   onDone?: (request: Request<S>, error: RemoteError | undefined) => void;
 }
+
+/** The options of a queue on threads (@twq/node's and @twq/browser's createQueue): the queue's own and the host's. */
+export interface HostedQueueOptions<S extends LayoutSpec, O> extends CreateQueueOptions<S, O>, HostOptions<WorkerExitEvent> {}
 
 /**
  * The submitter side of a queue. There is exactly one submitter: the thread
@@ -642,14 +645,23 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     }
     // Rather than park: run a queued request here (the caller's loop looks again).
     if (this.helpBlocking && (this.helper as SubmitterHelper).runOne(this.handBack, true) >= 0) return;
+    this.eventToPark(kind, t, deadline, timeoutMs, call)?.wait(sliceBefore(deadline));
+  }
+
+  /**
+   * Prepares to park (see prepareToWait), re-checks, reclaims the slots of any
+   * dead worker, re-checks, wakes idle thieves: the event to park on, or
+   * undefined when the wait is over. Throws WaitTimeoutError once the deadline
+   * has passed.
+   */
+  private eventToPark(kind: number, t: number, deadline: number, timeoutMs: number, call: string): SharedEvent | undefined {
     const completion = this.prepareToWait(kind, t);
-    if (this.isReady(kind, t)) return;
+    if (this.isReady(kind, t)) return undefined;
     this.checkHealth();
-    if (this.isReady(kind, t)) return;
-    const remaining = deadline - performance.now();
-    if (remaining <= 0) throw new WaitTimeoutError(call, timeoutMs);
+    if (this.isReady(kind, t)) return undefined;
+    if (deadline - performance.now() <= 0) throw new WaitTimeoutError(call, timeoutMs);
     this.kickThieves();
-    completion.wait(Math.min(WAIT_SLICE_MS, remaining));
+    return completion;
   }
 
   /**
@@ -683,14 +695,9 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     if (this.helpAsync && (this.helper as SubmitterHelper).runOne(this.handBack, false) >= 0) return;
-    const completion = this.prepareToWait(kind, t);
-    if (this.isReady(kind, t)) return;
-    this.checkHealth();
-    if (this.isReady(kind, t)) return;
-    const remaining = deadline - performance.now();
-    if (remaining <= 0) throw new WaitTimeoutError(call, timeoutMs);
-    this.kickThieves();
-    await completion.waitAsync(Math.min(WAIT_SLICE_MS, remaining), signal);
+    const completion = this.eventToPark(kind, t, deadline, timeoutMs, call);
+    if (completion === undefined) return;
+    await completion.waitAsync(sliceBefore(deadline), signal);
     if (this.lifecycle === DESTROYED) this.throwClosed(call);
   }
 
@@ -761,6 +768,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     const block = this.blocks[t];
     const info = readErrorRecord(this.memory.deathRecord(t));
     const exitCode = block.state32[W_EXIT_CODE];
+    const errorOf = (slot: number): RemoteError => new RemoteError(
+      ERR_TWQ_WORKER_DIED,
+      'WorkerDiedError',
+      `worker ${t} of queue "${this.name}" died (exit code ${exitCode}) before finishing the request in slot ${slot}: ${info.name}: ${info.message}`,
+      t,
+    );
     let lost = 0;
     for (let u = 0; u < this.threads; u++) {
       for (let s = this.book.nextInFlight(u, 0); s >= 0; s = this.book.nextInFlight(u, s + 1)) {
@@ -768,15 +781,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
         // The dead thread writes nothing more: its RUNNING claims are final.
         const c = Atomics.load((this.requests[slot] as unknown as RequestObject)[HEADER], S_CLAIM);
         if (claimState(c) !== CLAIM_RUNNING || claimedBy(c) !== t) continue;
-        this.failSlot(
-        slot,
-        new RemoteError(
-          ERR_TWQ_WORKER_DIED,
-          'WorkerDiedError',
-          `worker ${t} of queue "${this.name}" died (exit code ${exitCode}) before finishing the request in slot ${slot}: ${info.name}: ${info.message}`,
-          t,
-        ),
-      );
+        this.failSlot(slot, errorOf(slot));
         this.book.handBack(u, s >>> 5, 1 << (s & 31));
         lost++;
       }
@@ -786,7 +791,23 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     Atomics.notify(block.state32, W_STATUS);
   }
 
-  /** Marks a slot the submitter takes back as failed with `error` (reported by reap). */
+  /**
+   * Takes back every slot worker `t` owns (it is dead, or every worker is
+   * gone), each marked failed with its `errorOf(slot)` for reap to report.
+   * Returns how many. Slow path only.
+   */
+  private takeBackFailed(t: number, errorOf: (slot: number) => RemoteError): number {
+    let n = 0;
+    for (let s = this.book.nextInFlight(t, 0); s >= 0; s = this.book.nextInFlight(t, s + 1)) {
+      const slot = t * this.slotsPerThread + s;
+      this.failSlot(slot, errorOf(slot));
+      n++;
+    }
+    this.book.takeBack(t);
+    return n;
+  }
+
+  /** Marks a slot failed with `error`, for reap to report. */
   private failSlot(slot: number, error: RemoteError): void {
     (this.requests[slot] as unknown as RequestObject)[HEADER][S_STATUS] = SLOT_WORKER_DIED;
     this.deathErrors[slot] = error;
@@ -818,19 +839,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   /** After the workers are gone: reports every request still outstanding, exactly once. */
   private failOutstanding(): void {
     for (let t = 0; t < this.threads; t++) {
-      for (let s = this.book.nextInFlight(t, 0); s >= 0; s = this.book.nextInFlight(t, s + 1)) {
-        const slot = t * this.slotsPerThread + s;
-        this.failSlot(
-          slot,
-          new RemoteError(
-            ERR_TWQ_DESTROYED,
-            'QueueDestroyedError',
-            `queue "${this.name}" was destroyed with force before the request in slot ${slot} was handled`,
-            t,
-          ),
-        );
-      }
-      this.book.takeBack(t);
+      this.takeBackFailed(t, (slot) => new RemoteError(
+        ERR_TWQ_DESTROYED,
+        'QueueDestroyedError',
+        `queue "${this.name}" was destroyed with force before the request in slot ${slot} was handled`,
+        t,
+      ));
     }
     this.reapAll();
   }
@@ -842,6 +856,11 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (this.failure !== undefined && this.destroyPromise === undefined) throw this.failure;
     throw new QueueDestroyedError(this.name, call);
   }
+}
+
+/** How long one park may last: a slice, or less when the deadline comes first. */
+function sliceBefore(deadline: number): number {
+  return Math.min(WAIT_SLICE_MS, deadline - performance.now());
 }
 
 /** Clears a claim's state and cooperative flag; keeps claimer and sequence (the CAS keeps the sequence number). */

@@ -200,3 +200,61 @@ describe('defineLayout: bad specs', () => {
     expectError(() => define(spec), TypeError, 'a layout must be an object of fields', `got ${typeof spec === 'string' ? JSON.stringify(spec) : Array.isArray(spec) ? '[object Array]' : String(spec)}`);
   });
 });
+
+describe('field names: every name but the reserved few is free (issue 12)', () => {
+  it('refuses each reserved name, and only those', () => {
+    expect([...RESERVED_FIELD_NAMES].sort()).toEqual(
+      ['__proto__', 'constructor', 'hasOwnProperty', 'prototype', 'slot', 'then', 'toString', 'valueOf', 'worker'].sort(),
+    );
+    for (const name of RESERVED_FIELD_NAMES) {
+      expect(() => define({ [name]: 'u32' }), name).toThrow(TypeError);
+    }
+  });
+
+  it('the names a request once used for its own views are plain fields, each with its own storage', async () => {
+    const spec = { header: 'i32', i32: { bytes: 8 }, u32: 'f64', f32: 'u32', f64: 'u32', x: 'i32', y: 'f64', index: 'i32', queue: 'f32', error: 'u32' } as const;
+    const ops = defineOps({
+      layout: defineLayout(spec),
+      handle(r) {
+        r.header = r.x + 1;
+        r.u32 = r.y * 2;
+        r.f32 = r.f64 + 3;
+        r.i32.set([r.index, r.error]);
+      },
+    });
+    const seen: number[][] = [];
+    const q = await InlineQueue.create(ops, {
+      slotsPerThread: 2,
+      onDone(r) {
+        seen.push([r.header, r.u32, r.f32, r.i32[0], r.i32[1], r.queue]);
+      },
+    });
+    const r = q.getRequest();
+    if (r === null) throw new Error('no free request');
+    r.x = 41;
+    r.y = 1.25;
+    r.f64 = 7;
+    r.index = 5;
+    r.error = 6;
+    r.queue = 0.5;
+    q.submit(r);
+    q.waitAll();
+    await q.destroy();
+    expect(seen).toEqual([[42, 2.5, 10, 5, 6, 0.5]]);
+  });
+});
+
+describe('Workqueue.destroyed and state (issue 12)', () => {
+  it('is false before start(), true from destroy() on; state names each step', async () => {
+    const ops = defineOps({ layout: defineLayout({ v: 'u32' }), handle() {} });
+    const q = new InlineQueue(ops);
+    expect(q.destroyed).toBe(false);
+    expect(q.state).toBe('new');
+    await q.start();
+    expect(q.state).toBe('open');
+    const destroying = q.destroy();
+    expect(q.destroyed).toBe(true);
+    await destroying;
+    expect(q.state).toBe('destroyed');
+  });
+});

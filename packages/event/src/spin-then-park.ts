@@ -32,16 +32,12 @@ export function spinThenPark(event: SharedEvent, ready: () => boolean, options: 
   // Checked up front: a string would turn `now + timeoutMs` into a concatenation,
   // and a negative value would silently mean 0.
   checkTimeout(timeoutMs);
-  for (let i = 0; i < spins; i++) {
-    if (ready()) return true;
-    backoff(i);
-  }
-  const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+  if (spin(ready, spins)) return true;
+  const deadline = deadlineOf(timeoutMs);
   for (;;) {
     event.reset();
     if (ready()) return true;
-    const remaining = deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
-    event.wait(remaining);
+    event.wait(remainingOf(deadline));
     if (ready()) return true;
     if (performance.now() >= deadline) return false;
   }
@@ -63,16 +59,12 @@ export async function spinThenParkAsync(
   const signal = options.signal;
   checkSignal(signal);
   signal?.throwIfAborted();
-  for (let i = 0; i < spins; i++) {
-    if (ready()) return true;
-    backoff(i);
-  }
-  const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+  if (spin(ready, spins)) return true;
+  const deadline = deadlineOf(timeoutMs);
   for (;;) {
     event.reset();
     if (ready()) return true;
-    const remaining = deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
-    await event.waitAsync(remaining, signal);
+    await event.waitAsync(remainingOf(deadline), signal);
     if (ready()) return true;
     if (performance.now() >= deadline) return false;
   }
@@ -91,4 +83,21 @@ export function checkSpins(spins: number): number {
     throw new RangeError(`spins must be an integer in [0, ${MAX_SPINS}], got ${describeValue(spins)}`);
   }
   return spins;
+}
+
+/** Polls `ready` up to `spins` times with back-off; true as soon as it holds. */
+function spin(ready: () => boolean, spins: number): boolean {
+  for (let i = 0; i < spins; i++) {
+    if (ready()) return true;
+    backoff(i);
+  }
+  return false;
+}
+
+function deadlineOf(timeoutMs: number): number {
+  return timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+}
+
+function remainingOf(deadline: number): number {
+  return deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
 }

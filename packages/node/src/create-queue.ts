@@ -1,25 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import {
-  Workqueue,
-  describeValue,
-  type CreateQueueOptions,
-  type HostOptions,
-  type LayoutSpec,
-  type Ops,
-  type OptionsOf,
-  type SpecOf,
-  type WorkerExitEvent,
-} from '@twq/core';
+import { Workqueue, describeValue, type HostedQueueOptions, type LayoutSpec, type Ops, type OptionsOf, type SpecOf } from '@twq/core';
 import { resolveHostOptions } from '@twq/core/host';
 import { loadOps } from './load-ops.js';
 import { toModuleSpecifier } from './module-url.js';
 import { NodeHost } from './node-host.js';
 
 /** Options of `createQueue` on Node.js: the queue's and the host's options, plus the ops module's export name, `resourceLimits` and `unref`. */
-export interface NodeQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown>
-  extends CreateQueueOptions<S, O>,
-    HostOptions<WorkerExitEvent> {
+export interface NodeQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown> extends HostedQueueOptions<S, O> {
   /** Name of the ops module's export to use. Default 'ops'. */
   exportName?: string;
   /** Limits for each worker (e.g. maxOldGenerationSizeMb); a worker that exceeds them dies and is replaced. */

@@ -5,14 +5,14 @@ import { threadsAxis } from '../report/compare-chart.js';
 import { fillDataSet } from '../data/data-sets.js';
 import { formatMib, formatPercent, formatRate, formatRatio } from '../report/format.js';
 import { allocateGuestMemory } from '../data/guest-memory.js';
-import { busyWarning, describeMachine, machineInfo, otherCpuUse, type MachineInfo } from '../report/machine-info.js';
+import { busyWarning, describeMachine, machineInfo, otherCpuUse } from '../report/machine-info.js';
 import { measureGroup, type CpuShare } from '../measure/measure-group.js';
 import { MIB, PAGE_SIZE } from '../data/page-size.js';
 import { createProgress } from '../report/progress.js';
 import { ReferenceSizes, noopChecksum } from '../data/reference-sizes.js';
 import { renderSvg } from '../report/render-svg.js';
 import { writeResults } from '../report/results-dir.js';
-import { pairedRatio } from '../report/compare-results.js';
+import { pairedRatio, type RateFigures, type ReportHeader } from '../report/compare-results.js';
 import { median, spread } from '../measure/stats.js';
 import type { BenchSystem, RunOutcome, SystemSetup, TwqCounters } from '../systems/bench-system.js';
 import { startInline } from '../systems/inline-system.js';
@@ -35,32 +35,21 @@ export interface SweepOptions {
   readonly progress: boolean;
 }
 
-export interface SweepRow {
-  readonly threads: number;
+export interface SweepRow extends RateFigures {
   /** 'inline' for the baseline, else the twq configuration. */
   readonly config: string;
   readonly policy: PlacementPolicy | null;
   readonly slotsPerThread: number | null;
   readonly spinBudget: number | null;
   readonly napUs: number | null;
-  readonly tasksPerRun: number;
-  readonly rates: readonly number[];
-  readonly requestsPerSecond: number;
-  readonly mibPerSecond: number | null;
-  readonly spread: number;
-  readonly ratioToInline: number | null;
   /** Submitter waits, worker parks and wake-ups sent, per 1000 requests. */
   readonly perThousand: TwqCounters | null;
   /** Cores kept busy during the runs: the submitter's thread, the whole process. */
   readonly cores: CpuShare | null;
 }
 
-export interface SweepReport {
+export interface SweepReport extends ReportHeader {
   readonly tool: 'twq-bench sweep';
-  readonly date: string;
-  readonly machine: MachineInfo;
-  readonly otherCpuAfter: number | null;
-  readonly settings: Record<string, unknown>;
   readonly results: readonly SweepRow[];
 }
 

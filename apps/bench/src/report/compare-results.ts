@@ -5,14 +5,8 @@ import { MIB, PAGE_SIZE } from '../data/page-size.js';
 import { median, spread } from '../measure/stats.js';
 import type { WorkloadId } from '../data/workloads.js';
 
-/** One system at one thread count on one workload: what the table, the JSON and the chart show. */
-export interface ResultRow {
-  readonly workload: WorkloadId;
-  readonly kind: 'pages' | 'noop';
-  readonly system: SystemId;
-  /** twq's settings (twq rows only: compare may run several). */
-  readonly twq: TwqSettings | null;
-  readonly label: string;
+/** The figures of one measured configuration, in compare's and sweep's rows alike. */
+export interface RateFigures {
   /** Worker threads given to the system (inline always runs on the submitter's one thread, measured beside each). */
   readonly threads: number;
   readonly tasksPerRun: number;
@@ -26,6 +20,16 @@ export interface ResultRow {
   readonly spread: number;
   /** Over the inline baseline: the median of the per-round ratios (each round runs every system once). */
   readonly ratioToInline: number | null;
+}
+
+/** One system at one thread count on one workload: what the table, the JSON and the chart show. */
+export interface ResultRow extends RateFigures {
+  readonly workload: WorkloadId;
+  readonly kind: 'pages' | 'noop';
+  readonly system: SystemId;
+  /** twq's settings (twq rows only: compare may run several). */
+  readonly twq: TwqSettings | null;
+  readonly label: string;
   /** Over the best (by median) of piscina / tinypool / workerpool / async zlib at the same thread count; per-round ratios' median. */
   readonly ratioToBestPeer: number | null;
   readonly bestPeer: SystemId | null;
@@ -46,13 +50,17 @@ export interface WorkloadInfo {
   readonly compressionRatio: number | null;
 }
 
-export interface CompareReport {
-  readonly tool: 'twq-bench compare';
+/** What every report of the bench starts with: when, where, how loaded, with what settings. */
+export interface ReportHeader {
   readonly date: string;
   readonly machine: MachineInfo;
   /** Like machine.otherCpuBefore, measured right after the runs. */
   readonly otherCpuAfter: number | null;
   readonly settings: Record<string, unknown>;
+}
+
+export interface CompareReport extends ReportHeader {
+  readonly tool: 'twq-bench compare';
   readonly workloads: readonly WorkloadInfo[];
   readonly results: readonly ResultRow[];
 }
