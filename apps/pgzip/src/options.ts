@@ -190,6 +190,7 @@ function parseBlockSize(text: string | undefined): number {
   return bytes;
 }
 
+/** The `--help` text. */
 export const USAGE = `Usage: twq-gzip [OPTION]... [FILE]...
 Compress or decompress FILEs (by default, compress FILES in-place), as gzip
 does, compressing blocks in parallel on worker threads (pigz's method).

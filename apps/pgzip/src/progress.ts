@@ -6,8 +6,11 @@ export const PROGRESS_MIN_BYTES = 16 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 100;
 const MIB = 1024 * 1024;
 
+/** A stream a progress bar can be drawn on (process.stderr, or a test's stand-in). */
 export interface ProgressTarget {
+  /** Whether it is a terminal: no bar is drawn otherwise. */
   readonly isTTY?: boolean;
+  /** Writes text (as a Writable's write()). */
   write(text: string): boolean;
 }
 

@@ -2,7 +2,7 @@
  * How an error message shows a bad value, as the user wrote it: strings quoted
  * (a "7" must not read as the number 7, which may well be allowed), BigInts with
  * their `n` (a 2n must not read as the valid 2), functions by name, objects by
- * their kind. The one copy every @twq package uses: it sits in the lowest layer.
+ * their kind. The one copy every twq package uses: it sits in the lowest layer.
  */
 export function describeValue(value: unknown): string {
   switch (typeof value) {

@@ -17,6 +17,8 @@ const PAGE_OPS = valueOps([pageSide]);
  * `pool.all(...)`. Never blocks: made for a page's main thread.
  *
  * Type it from the task: `createPool<typeof import('./task.js')>(...)`.
+ *
+ * @typeParam T - the task function's type, or the task module's type (its default export is used).
  */
 export async function createPool<T = (input: unknown) => unknown>(options: BrowserPoolOptions): Promise<TaskPool<TaskInput<T>, TaskResult<T>>> {
   if (typeof options !== 'object' || (options as unknown) === null) {

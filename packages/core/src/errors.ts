@@ -8,6 +8,7 @@ import { ERR_TWQ_CANCELLED, ERR_TWQ_DESTROYED, ERR_TWQ_FAILED, ERR_TWQ_HANDLER_F
 
 export { describeValue } from '@twq/bitmap';
 
+/** The base of every error twq throws or reports: `code` is one of the `ERR_TWQ_*` constants. */
 export class TwqError extends Error {
   override name = 'TwqError';
   readonly code: string;

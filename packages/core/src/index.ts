@@ -23,6 +23,7 @@ export type { WorkerExitEvent } from './death-report.js';
 export { InlineQueue } from './inline-queue.js';
 export { CrossOriginIsolationError, ISOLATION_HEADERS } from './isolation-error.js';
 export type { InlineQueueOptions } from './inline-queue.js';
+export { LIFECYCLE_NAMES } from './lifecycle.js';
 export type { LifecycleName } from './lifecycle.js';
 export { MAX_SLOTS_PER_THREAD, MAX_THREADS } from './memory-layout.js';
 export { defineOps } from './ops.js';

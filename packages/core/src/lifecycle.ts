@@ -21,4 +21,5 @@ export type Lifecycle = typeof NEW | typeof STARTING | typeof OPEN | typeof FAIL
 
 /** The states' names, as `Workqueue.state` reports them. */
 export const LIFECYCLE_NAMES = Object.freeze(['new', 'starting', 'open', 'failed', 'destroying', 'destroyed'] as const);
+/** A lifecycle state's name: `Workqueue.state`. */
 export type LifecycleName = (typeof LIFECYCLE_NAMES)[number];

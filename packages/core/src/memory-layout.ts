@@ -124,6 +124,7 @@ export const CLAIM_RUNNING = 2;
 export const CLAIM_CANCELLED = 3;
 /** Cooperative flag: the submitter asked the running handler to stop. */
 export const CLAIM_CANCEL_REQUESTED = 0b100;
+/** Bit position of the claimer id in a CLAIM word. */
 export const CLAIM_BY_SHIFT = 3;
 /** Nine bits of claimer: a worker index (< MAX_THREADS = 256) or CLAIM_BY_SUBMITTER. */
 export const CLAIM_BY_MASK = 0x1ff;

@@ -18,6 +18,7 @@ export const DEFAULT_POLICY: PlacementPolicy = 'batch';
 /** When the submitter runs queued requests itself rather than parking (see the core README). */
 export type HelpMode = 'auto' | 'always' | 'never';
 
+/** The values `help` accepts (see `HelpMode`). */
 export const HELP_MODES: readonly HelpMode[] = Object.freeze(['auto', 'always', 'never']);
 
 /**

@@ -15,6 +15,7 @@ import {
 
 /** A worker's status word as `stats()` names it (index: WORKER_* value). */
 export const WORKER_STATUS_NAMES = Object.freeze(['starting', 'ready', 'dead', 'reclaimed', 'stopped'] as const);
+/** A worker's status as `stats().workers[i].status` names it. */
 export type WorkerStatusName = (typeof WORKER_STATUS_NAMES)[number];
 
 /** The views of one worker's block, attached once per thread. */

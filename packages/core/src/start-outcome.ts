@@ -34,6 +34,7 @@ export class StartOutcome {
     return !this.settled;
   }
 
+  /** Every worker is ready: start() resolves (once; later calls do nothing). */
   succeed(): void {
     if (this.settled) return;
     this.settled = true;
@@ -41,6 +42,7 @@ export class StartOutcome {
     this.resolve();
   }
 
+  /** start() failed: cleans up, then rejects with `error` (once; later calls do nothing). */
   fail(error: Error): void {
     if (!(error instanceof Error)) throw new TypeError(`error must be an Error, got ${describeValue(error)}`);
     if (this.settled) return;

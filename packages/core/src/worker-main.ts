@@ -47,6 +47,7 @@ export function isWorkerMessage(data: unknown): data is WorkerMessage {
 
 /** How a worker thread talks to its host and ends: all an adapter provides. */
 export interface WorkerSeam {
+  /** Sends a lifecycle message (ready, failed, stopped) to the host: never per request. */
   post(message: WorkerMessage): void;
   /** Ends the thread (a browser worker closes itself; a Node worker simply returns). */
   close(): void;
@@ -56,6 +57,7 @@ export interface WorkerSeam {
   warn?(message: string, error: unknown): void;
 }
 
+/** What `WorkerMain` serves: the queue, the partition, how to load the ops and how its death is told. */
 export interface WorkerMainOptions {
   readonly init: WorkerInit;
   /** The partition this worker serves. */
@@ -79,7 +81,9 @@ export interface WorkerMainOptions {
  * has them (a Web Worker's `self`): passed in, so that core reads no global.
  */
 export interface WorkerScopeEvents {
+  /** Where uncaught errors and unhandled rejections are heard. */
   addEventListener(type: 'error' | 'unhandledrejection', listener: (event: unknown) => void): void;
+  /** The scope's own close(): wrapped, so that a handler calling it is reported as a death. */
   close(): void;
 }
 
@@ -133,6 +137,7 @@ export class WorkerMain {
     this.options = options;
   }
 
+  /** Runs the worker: set up, say READY, serve until the queue is destroyed, tear down, say STOPPED. */
   async serve(): Promise<void> {
     const { init, worker } = this.options;
     let runtime: WorkerRuntime;

@@ -31,6 +31,8 @@ export interface PoolOptions
  * has imported the task file.
  *
  * Type it from the task file: `createPool<typeof import('./task.js')>(...)`.
+ *
+ * @typeParam T - the task function's type, or the task module's type (its default export is used).
  */
 export async function createPool<T = (input: unknown) => unknown>(options: PoolOptions): Promise<TaskPool<TaskInput<T>, TaskResult<T>>> {
   if (typeof options !== 'object' || (options as unknown) === null) {

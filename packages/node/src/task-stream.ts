@@ -1,9 +1,5 @@
 import { Duplex } from 'node:stream';
-import { describeValue, type MapOptions } from '@twq/core';
-
-interface Mappable<I, R> {
-  map(source: AsyncIterable<I>, options?: MapOptions): AsyncIterableIterator<R>;
-}
+import { describeValue, type Mappable, type MapOptions } from '@twq/core';
 
 const EMPTY: AsyncIterable<never> = {
   [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ value: undefined, done: true as const }) }),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm docs`: the API reference of every public package (TypeDoc, one site,
+ * `pnpm docs:api`: the API reference of every public package (TypeDoc, one site,
  * docs/api/), after building them (TypeDoc maps each package's exports map
  * back to its sources through the build's source maps). Validation is an
  * error (typedoc.json): an undocumented export, a broken {@link} or a type

@@ -29,8 +29,10 @@ const FLAGS_OFFSET = 3;
 const SYNC_FLUSH_ROOM = 5;
 
 /** Each slot's own input copy (a CompressionStream takes no view of shared memory), and room for the header or trailer of its member. */
-interface NativeSlot {
+export interface NativeSlot {
+  /** The block's bytes, copied out of shared memory. */
   readonly input: Uint8Array<ArrayBuffer>;
+  /** Room for the member's header or trailer. */
   readonly edge: Uint8Array;
 }
 
@@ -66,6 +68,11 @@ function copyRange(chunks: readonly Uint8Array[], from: number, to: number, outp
   }
 }
 
+/**
+ * The ops factory of `@twq/compress/native-gzip-block-ops`: each block is compressed by
+ * the platform's own `CompressionStream('deflate-raw')` (native zlib), the members joined
+ * as `gzip-block-ops` joins its own.
+ */
 export const ops = (options?: GzipBlockOptions): Ops<GzipBlockSpec, NativeSlot, GzipBlockOptions> => {
   const { blockSize } = resolveGzipBlockOptions(options);
   return defineOps<GzipBlockSpec, NativeSlot, GzipBlockOptions>({

@@ -3,6 +3,6 @@ export { ValueTaskCodec, createValueOpsOptions, resolveValueMode } from './value
 export type { ResolvedValueMode } from './value-codec-task.js';
 export { valueOps } from './value-ops.js';
 export type { ValueOpsOptions } from './value-ops.js';
-export type { ValueSpec } from './value-port.js';
+export type { ValueLayout, ValueSpec } from './value-port.js';
 export { preparePool } from './pool-setup.js';
 export type { PoolSetup } from './pool-setup.js';

@@ -6,6 +6,7 @@ export type { MapOptions, RunOptions, TaskCodec } from './task-queue.js';
 export { TaskPool } from './task-pool.js';
 export type { PoolRunOptions, TaskInput, TaskResult } from './task-pool.js';
 export { taskTransformStream } from './transform-stream.js';
+export type { Mappable } from './transform-stream.js';
 export { MAX_VALUE_DEPTH } from './value-codec.js';
 export { DEFAULT_INLINE_BYTES, DEFAULT_MAX_ARENA_BYTES, DEFAULT_MAX_VALUE_BYTES } from './value-codec-task.js';
 export type { ValueModeOptions } from './value-codec-task.js';

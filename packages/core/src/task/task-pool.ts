@@ -13,9 +13,20 @@ export interface PoolRunOptions extends RunOptions {
   name?: string;
 }
 
-/** The input and result types of a task function, or of a module type whose default export is one. */
-export type TaskInput<T> = T extends { default: (input: infer I) => unknown } ? I : T extends (input: infer I) => unknown ? I : unknown;
-export type TaskResult<T> = T extends { default: (input: never) => infer R }
+/** The input type of a task function, or of a module type whose default export is one. */
+export type TaskInput<T> = T extends {
+  /** The module's default export: the task function. */
+  default: (input: infer I) => unknown;
+}
+  ? I
+  : T extends (input: infer I) => unknown
+    ? I
+    : unknown;
+/** The result type (awaited) of a task function, or of a module type whose default export is one. */
+export type TaskResult<T> = T extends {
+  /** The module's default export: the task function. */
+  default: (input: never) => infer R;
+}
   ? Awaited<R>
   : T extends (input: never) => infer R
     ? Awaited<R>

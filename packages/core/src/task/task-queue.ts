@@ -218,7 +218,10 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
     return mapResults(this, iterator, window, ordered, signal);
   }
 
-  /** Enqueues for map() (a symbol-keyed method: not part of the API). */
+  /**
+   * Enqueues for map() (a symbol-keyed method: not part of the API).
+   * @internal
+   */
   [SUBMIT_TAGGED](input: I, collector: Collector, tag: number): void {
     this.enqueue(input, collector, undefined, tag);
   }
@@ -236,6 +239,7 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
     return this.destroyPromise;
   }
 
+  /** `await using` support: `destroy()`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.destroy();
   }

@@ -1,8 +1,9 @@
 import { describeValue } from '../errors.js';
 import type { MapOptions, TaskQueue } from './task-queue.js';
 
-/** Structural type of a task queue's map(), so this works for any TaskQueue. */
-interface Mappable<I, R> {
+/** Anything with a task queue's map() (structural, so streams work over any TaskQueue or TaskPool). */
+export interface Mappable<I, R> {
+  /** Results of `source`'s inputs, as TaskQueue.map() yields them. */
   map(source: AsyncIterable<I>, options?: MapOptions): AsyncIterableIterator<R>;
 }
 

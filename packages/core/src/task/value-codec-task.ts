@@ -24,12 +24,14 @@ export interface ValueModeOptions {
   maxArenaBytes?: number;
 }
 
+/** Value-mode sizes after defaults and checks. */
 export interface ResolvedValueMode {
   readonly inlineBytes: number;
   readonly maxValueBytes: number;
   readonly maxArenaBytes: number;
 }
 
+/** Applies the defaults to value-mode options and checks them (typed errors naming the value and range). */
 export function resolveValueMode(o: ValueModeOptions): ResolvedValueMode {
   if (typeof o !== 'object' || (o as unknown) === null) throw new TypeError(`the value-mode options must be an object, got ${describeValue(o)}`);
   const inlineBytes = o.inlineBytes ?? DEFAULT_INLINE_BYTES;

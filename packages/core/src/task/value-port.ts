@@ -21,7 +21,9 @@ export function valueLayout(inlineBytes: number) {
   });
 }
 
+/** The request layout of a value-mode queue (header words, inline input and output regions). */
 export type ValueLayout = ReturnType<typeof valueLayout>;
+/** The layout spec of a value-mode queue's requests. */
 export type ValueSpec = ValueLayout extends Layout<infer S> ? S : never;
 
 const INITIAL_SCRATCH = 64 * 1024;
