@@ -231,20 +231,33 @@ async function runInBrowser(name, snippets, dir, env) {
   try {
     await waitForHttp(`http://127.0.0.1:${port}/`, 120_000);
     const page = await browser.newPage();
+    // Every console.log the entry's README comments promise (`console.log(x); // text`), in
+    // order; the page's first error fails it.
+    const expected = snippets.expected.get(entry) ?? [];
+    if (expected.length === 0) throw new Error(`${name}: ${entry} in the README promises no output (a // comment after a console.log)`);
     /** @type {string[]} */
-    const errors = [];
-    page.on('pageerror', (/** @type {Error} */ error) => errors.push(error.message));
-    const logged = page.waitForEvent('console', { predicate: (/** @type {{ type(): string }} */ m) => m.type() === 'log', timeout: 120_000 });
-    const failed = page.waitForEvent('pageerror', { timeout: 120_000 }).then(
-      (/** @type {Error} */ error) => Promise.reject(new Error(`${name}: the page threw: ${error.message}`)),
-      () => new Promise(() => {}),
-    );
+    const logs = [];
+    const done = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name}: after 120 s the page had logged ${JSON.stringify(logs)}, expected ${JSON.stringify(expected)}`)), 120_000);
+      page.on('pageerror', (/** @type {Error} */ error) => {
+        clearTimeout(timer);
+        reject(new Error(`${name}: the page threw: ${error.message}`));
+      });
+      page.on('console', (/** @type {{ type(): string, text(): string }} */ message) => {
+        if (message.type() !== 'log') return;
+        logs.push(message.text());
+        if (logs.length === expected.length) {
+          clearTimeout(timer);
+          resolve(undefined);
+        }
+      });
+    });
     await page.goto(`http://127.0.0.1:${port}/`);
-    const message = await Promise.race([logged, failed]);
+    await done;
     const isolated = await page.evaluate('crossOriginIsolated');
-    const text = message.text();
-    if (errors.length > 0 || isolated !== true || !text.startsWith('Map(3)')) {
-      throw new Error(`${name}: the page logged ${JSON.stringify(text)}, crossOriginIsolated ${isolated}, errors ${JSON.stringify(errors)}`);
+    const text = logs.join(' | ');
+    if (isolated !== true || logs.some((log, i) => !log.includes(expected[i] ?? ''))) {
+      throw new Error(`${name}: the page logged ${JSON.stringify(logs)} (expected ${JSON.stringify(expected)}), crossOriginIsolated ${isolated}`);
     }
     process.stdout.write(`   ${name} ${entry} in Chromium: ${text}\n`);
   } finally {
