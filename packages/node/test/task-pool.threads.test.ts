@@ -130,7 +130,63 @@ describe('createPool: a piscina task file, run()', () => {
     await expect(p.run(1)).rejects.toThrow(/run\(\) is not allowed after destroy/);
   });
 
-  it('signal and timeoutMs reject the promise; the task still runs and the pool goes on', async () => {
+  describe('a task cancelled before it starts never runs (claims)', () => {
+    async function markPool(slotsPerThread: number) {
+      const marks = new Int32Array(new SharedArrayBuffer(4 * 64));
+      const p = await pool<TaskModule['mark']>({ name: 'mark', threads: 1, slotsPerThread, workerData: { marks: marks.buffer } });
+      return { p, marks };
+    }
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // slotsPerThread 1: the second task waits in the pool's backlog; 4: it is queued in a slot.
+    it.each([1, 4])('signal and timeoutMs while the worker is busy (slotsPerThread %i)', async (slotsPerThread) => {
+      const { p, marks } = await markPool(slotsPerThread);
+      const busy = p.run({ id: 0, ms: 400 });
+      const ac = new AbortController();
+      const bySignal = p.run({ id: 1, ms: 0 }, { signal: ac.signal });
+      const byTimeout = p.run({ id: 2, ms: 0 }, { timeoutMs: 60 });
+      await sleep(30);
+      ac.abort();
+      await expect(bySignal).rejects.toThrow(/aborted by its signal; the task had not started and never runs/);
+      await expect(byTimeout).rejects.toThrow(/timed out after 60 ms; the task had not started and never runs/);
+      expect(await withTimeout(busy, T, 'the busy task')).toBe(0);
+      expect(await withTimeout(p.run({ id: 3, ms: 0 }), T, 'a task after the cancelled ones')).toBe(3);
+      expect([...marks.subarray(0, 4)]).toStrictEqual([1, 0, 0, 1]);
+      expect(p.queue.stats().outstanding).toBe(0);
+    });
+
+    it('a task already running finishes; its promise rejects at once and says so', async () => {
+      const { p, marks } = await markPool(4);
+      const ac = new AbortController();
+      const running = p.run({ id: 0, ms: 200 }, { signal: ac.signal });
+      await withTimeout((async () => { while (Atomics.load(marks, 0) === 0) await sleep(5); })(), T, 'the task to start');
+      ac.abort();
+      await expect(running).rejects.toThrow(/the task had started: it runs to its end, and its result is dropped/);
+      expect(await withTimeout(p.run({ id: 1, ms: 0 }), T, 'the next task')).toBe(1);
+      expect([...marks.subarray(0, 2)]).toStrictEqual([1, 1]);
+    });
+
+    it.each([true, false])('leaving map() early (break, ordered %s) cancels what has not started', async (ordered) => {
+      const { p, marks } = await markPool(4);
+      const inputs = Array.from({ length: 40 }, (_, id) => ({ id, ms: 20 }));
+      // A sync source without a signal takes the plain iterator; an async one the generator.
+      const sources = [inputs, Readable.from(inputs)];
+      for (const [k, source] of sources.entries()) {
+        marks.fill(0);
+        for await (const id of p.map(source, { ordered })) {
+          expect(id).toBeTypeOf('number');
+          break;
+        }
+        await withTimeout(p.queue.drain(), T, 'the queue to drain');
+        const ran = marks.reduce((a, b) => a + b, 0);
+        // The result taken, the rest of its completion batch (a saturated pool wakes for half
+        // the slots), one that had started, and slack for a slow main thread: never the 40.
+        expect(ran, `source ${k}: tasks that ran`).toBeLessThanOrEqual(6);
+      }
+      expect(p.pending).toBe(0);
+    });
+  });
+
+  it('signal and timeoutMs reject the promise, and the pool goes on', async () => {
     const p = await pool<TaskModule['sleepThen']>({ name: 'sleepThen', threads: 1 });
     const ac = new AbortController();
     const aborted = p.run(200, { signal: ac.signal });

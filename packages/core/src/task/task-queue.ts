@@ -17,9 +17,14 @@ export interface TaskCodec<I, R, S extends LayoutSpec = LayoutSpec> {
 
 /** Options of `run()`. */
 export interface RunOptions {
-  /** Rejects the promise with an AbortError when it aborts. A request already handed to a worker still runs. */
+  /**
+   * Rejects the promise with an AbortError when it aborts. A task not yet
+   * started never runs (waiting for a slot, it leaves the backlog; queued in a
+   * slot, it is cancelled there: `Workqueue.cancel`); one already running
+   * finishes, and its result is dropped.
+   */
   signal?: AbortSignal;
-  /** Rejects the promise with an AbortError after this many ms. A request already handed to a worker still runs. */
+  /** As `signal`, after this many ms: not yet started, the task never runs; running, its result is dropped. */
   timeoutMs?: number;
 }
 
@@ -27,7 +32,7 @@ export interface RunOptions {
 export interface MapOptions {
   /** true (default): results in input order; false: in completion order. */
   ordered?: boolean;
-  /** Stops the iteration (it throws an AbortError) when it aborts. */
+  /** Stops the iteration (it throws an AbortError) when it aborts; its tasks not yet started never run. */
   signal?: AbortSignal;
   /** Inputs in flight at most (the backpressure window). Default: twice the queue's slots. */
   concurrency?: number;
@@ -49,7 +54,15 @@ function takeResolvers(resolve: (value: unknown) => void, reject: (error: unknow
 
 type Resolve = ((value: unknown) => void) | Collector;
 
+/** Stands in the backlog for a task cancelled while it waited for a slot: flushBacklog skips it. */
+const DROPPED: Collector = Object.freeze({ deliver(): void {} });
+
+/** What cancelling a task found: it never runs, or it was already running (or done). */
+const NOT_STARTED = 1;
+const ALREADY_RUNNING = 0;
+
 const SUBMIT_TAGGED = Symbol('submitTagged');
+const CANCEL_TASKS = Symbol('cancelTasks');
 
 /**
  * Promises, collections and streams over a Workqueue: the task API.
@@ -72,6 +85,8 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
   private resolves: (Resolve | undefined)[] = [];
   private rejects: (((error: unknown) => void) | undefined)[] = [];
   private tags: Float64Array = new Float64Array(0);
+  /** The request in each slot (for cancel): written in fill(), no allocation. */
+  private slotRequests: (Request<S> | undefined)[] = [];
   /** Backlog, a FIFO of parallel arrays from `head`. */
   private bInput: unknown[] = [];
   private bResolve: Resolve[] = [];
@@ -125,6 +140,7 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
     this.resolves = new Array<Resolve | undefined>(slots).fill(undefined);
     this.rejects = new Array<((error: unknown) => void) | undefined>(slots).fill(undefined);
     this.tags = new Float64Array(slots);
+    this.slotRequests = new Array<Request<S> | undefined>(slots).fill(undefined);
     this.batchWake = { wakeBatch: Math.max(1, queue.slotsPerThread >> 1) };
   }
 
@@ -163,7 +179,7 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
       return p as Promise<R>;
     }
     if (options !== undefined) {
-      const guarded = guard(options, resolve, reject);
+      const guarded = guard(this, options, resolve, reject);
       if (guarded === undefined) return p as Promise<R>;
       resolve = guarded.resolve;
       reject = guarded.reject;
@@ -279,6 +295,7 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
       this.resolves[s] = resolve;
       this.rejects[s] = reject;
       this.tags[s] = tag;
+      this.slotRequests[s] = request;
     } catch (e) {
       // No way to hand a claimed slot back: it goes to its worker as a no-op.
       this.codec.skip(request);
@@ -315,6 +332,10 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
 
   private flushBacklog(): void {
     while (this.head < this.bInput.length) {
+      if (this.bResolve[this.head] === DROPPED) {
+        this.head++;
+        continue;
+      }
       const request = this.queue.getRequest();
       if (request === null) break;
       const i = this.head++;
@@ -333,6 +354,34 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
       this.bTag.splice(0, this.head);
       this.head = 0;
     }
+  }
+
+  /**
+   * Cancels the tasks whose results go to `owner` (a run()'s resolver or a
+   * map()'s collector) and have not started: those waiting for a slot leave
+   * the backlog; those queued in a slot are cancelled by the queue's claim
+   * (their done callback, ERR_TWQ_CANCELLED, then finds the owner settled or
+   * closed). Returns NOT_STARTED when every such task was stopped before it
+   * ran, else ALREADY_RUNNING. Slow path: scans the backlog and the slots.
+   * A symbol-keyed method: not part of the API.
+   * @internal
+   */
+  [CANCEL_TASKS](owner: Resolve): number {
+    let outcome = NOT_STARTED;
+    for (let i = this.head; i < this.bInput.length; i++) {
+      if (this.bResolve[i] !== owner) continue;
+      this.bResolve[i] = DROPPED;
+      this.bReject[i] = undefined;
+      this.bInput[i] = undefined;
+    }
+    const queue = this.queueRef;
+    if (queue === undefined || queue.state !== 'open') return ALREADY_RUNNING;
+    for (let s = 0; s < this.resolves.length; s++) {
+      if (this.resolves[s] !== owner) continue;
+      const request = this.slotRequests[s];
+      if (request !== undefined && !queue.cancel(request)) outcome = ALREADY_RUNNING;
+    }
+    return outcome;
   }
 
   private clearBacklog(): void {
@@ -395,8 +444,14 @@ function settleWith(resolve: Resolve, reject: ((error: unknown) => void) | undef
   else resolve.deliver(tag, undefined, error);
 }
 
+/** What guard() needs of a TaskQueue. */
+interface TaskCanceller {
+  [CANCEL_TASKS](owner: Resolve): number;
+}
+
 /** Wraps a run()'s resolvers for its signal / timeout (the slow path: closures only here). */
 function guard(
+  tasks: TaskCanceller,
   options: RunOptions,
   resolve: (value: unknown) => void,
   reject: (error: unknown) => void,
@@ -429,17 +484,17 @@ function guard(
   const onAbort = (): void => {
     if (settled) return;
     finish();
-    reject(new TaskAbortedError('run(): aborted by its signal; the task still runs, its result is dropped', signal?.reason));
+    reject(new TaskAbortedError(`run(): aborted by its signal; ${stopped(tasks, wrapped.resolve)}`, signal?.reason));
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   if (timeoutMs !== undefined && timeoutMs !== Infinity) {
     timer = setTimeout(() => {
       if (settled) return;
       finish();
-      reject(new TaskAbortedError(`run(): timed out after ${timeoutMs} ms; the task still runs, its result is dropped`));
+      reject(new TaskAbortedError(`run(): timed out after ${timeoutMs} ms; ${stopped(tasks, wrapped.resolve)}`));
     }, timeoutMs);
   }
-  return {
+  const wrapped: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = {
     resolve: (value) => {
       if (settled) return;
       finish();
@@ -451,6 +506,12 @@ function guard(
       reject(error);
     },
   };
+  return wrapped;
+}
+
+/** Cancels a run()'s task (see cancelTasksOf) and says what became of it. */
+function stopped(tasks: TaskCanceller, owner: (value: unknown) => void): string {
+  return tasks[CANCEL_TASKS](owner) === NOT_STARTED ? 'the task had not started and never runs' : 'the task had started: it runs to its end, and its result is dropped';
 }
 
 /** all(): one promise for every input. */
@@ -599,6 +660,8 @@ async function* mapResults<I, R, S extends LayoutSpec>(
     }
   } finally {
     c.closed = true;
+    // Ended early (break, abort, a failed task): what has not started never runs.
+    if (yielded < next) tasks[CANCEL_TASKS](c);
     if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
     if (!exhausted) {
       await (it as AsyncIterator<I>).return?.();
@@ -686,6 +749,7 @@ class SyncMapIterator<I, R, S extends LayoutSpec> implements AsyncIterableIterat
     if (this.finished) return;
     this.finished = true;
     this.c.closed = true;
+    if (this.yielded < this.submitted) this.tasks[CANCEL_TASKS](this.c);
     if (early && !this.exhausted) this.it.return?.();
   }
 }
