@@ -93,6 +93,8 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
   private bReject: (((error: unknown) => void) | undefined)[] = [];
   private bTag: number[] = [];
   private head = 0;
+  /** Backlog entries from `head` on that were cancelled (DROPPED). */
+  private dropped = 0;
   private inflight = 0;
   private pumping = false;
   private closed = false;
@@ -156,7 +158,7 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
 
   /** Requests submitted or waiting for a slot, whose results are not delivered yet. */
   get pending(): number {
-    return this.inflight + this.bInput.length - this.head;
+    return this.inflight + this.bInput.length - this.head - this.dropped;
   }
 
   /** True once destroy() has been called. */
@@ -334,6 +336,7 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
     while (this.head < this.bInput.length) {
       if (this.bResolve[this.head] === DROPPED) {
         this.head++;
+        this.dropped--;
         continue;
       }
       const request = this.queue.getRequest();
@@ -370,6 +373,7 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
     let outcome = NOT_STARTED;
     for (let i = this.head; i < this.bInput.length; i++) {
       if (this.bResolve[i] !== owner) continue;
+      this.dropped++;
       this.bResolve[i] = DROPPED;
       this.bReject[i] = undefined;
       this.bInput[i] = undefined;
@@ -390,6 +394,7 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
     this.bReject.length = 0;
     this.bTag.length = 0;
     this.head = 0;
+    this.dropped = 0;
   }
 
   /** The queue failed (or was destroyed under the pump): every waiting and in-flight task rejects with it. */
