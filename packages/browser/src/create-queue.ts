@@ -1,5 +1,17 @@
-import { Workqueue, describeValue, type HostedQueueOptions, type LayoutSpec, type Ops, type OptionsOf, type SpecOf } from '@twq/core';
-import { resolveHostOptions, resolveOpsExport } from '@twq/core/host';
+import {
+  TaskQueue,
+  Workqueue,
+  describeValue,
+  type CreateQueueOptions,
+  type FieldInput,
+  type FieldResult,
+  type HostedQueueOptions,
+  type LayoutSpec,
+  type Ops,
+  type OptionsOf,
+  type SpecOf,
+} from '@twq/core';
+import { FieldTaskCodec, resolveHostOptions, resolveOpsExport } from '@twq/core/host';
 import { BrowserHost } from './browser-host.js';
 import { assertCrossOriginIsolated } from './isolation.js';
 import { toSpawner, type WorkerSource } from './worker-source.js';
@@ -30,6 +42,33 @@ export async function createQueue<T = Ops>(
   ops: T,
   options: BrowserQueueOptions<SpecOf<T>, OptionsOf<T>>,
 ): Promise<Workqueue<SpecOf<T>, OptionsOf<T>>> {
+  return prepareQueue(ops, options).make(undefined).start();
+}
+
+/**
+ * A task queue over the ops' own layout (field mode), as `@twq/node`'s
+ * createTaskQueue: `await tasks.run({ text, length })` resolves with every
+ * field as the handler left it; `all`, `map` and `taskTransformStream` work
+ * as with a pool. The options are createQueue's, less `onDone`. Never blocks.
+ */
+export async function createTaskQueue<T = Ops>(
+  ops: T,
+  options: BrowserQueueOptions<SpecOf<T>, OptionsOf<T>>,
+): Promise<TaskQueue<FieldInput<SpecOf<T>>, FieldResult<SpecOf<T>>, SpecOf<T>>> {
+  if (typeof options === 'object' && (options as unknown) !== null && options.onDone !== undefined) {
+    throw new TypeError(`createTaskQueue(): onDone must be absent (each run() settles its own promise), got ${describeValue(options.onDone)}`);
+  }
+  const { ops: resolved, make } = prepareQueue(ops, options);
+  const tasks = new TaskQueue<FieldInput<SpecOf<T>>, FieldResult<SpecOf<T>>, SpecOf<T>>(new FieldTaskCodec(resolved.layout), options.name ?? 'twq');
+  tasks.attach(await make(tasks.onDone).start());
+  return tasks;
+}
+
+/** createQueue up to the Workqueue: checks, isolation, the ops; `make` builds the queue (with `onDone` replaced when given). */
+function prepareQueue<T>(
+  ops: T,
+  options: BrowserQueueOptions<SpecOf<T>, OptionsOf<T>>,
+): { ops: Ops<SpecOf<T>, unknown, OptionsOf<T>>; make: (onDone: CreateQueueOptions<SpecOf<T>, OptionsOf<T>>['onDone']) => Workqueue<SpecOf<T>, OptionsOf<T>> } {
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw new TypeError(`options must be an object with at least a worker, got ${describeValue(options)}`);
   }
@@ -41,8 +80,9 @@ export async function createQueue<T = Ops>(
   const host = new BrowserHost({ ...hostOptions, spawn });
   // The Workqueue constructor validates the core options (threads, slots,
   // policy...) before anything is spawned: a bad one leaves nothing behind.
-  const queue = new Workqueue<SpecOf<T>, OptionsOf<T>>(resolved, options, host, hardwareConcurrency());
-  return queue.start();
+  const make = (onDone: CreateQueueOptions<SpecOf<T>, OptionsOf<T>>['onDone']): Workqueue<SpecOf<T>, OptionsOf<T>> =>
+    new Workqueue<SpecOf<T>, OptionsOf<T>>(resolved, onDone === undefined ? options : { ...options, onDone }, host, hardwareConcurrency());
+  return { ops: resolved, make };
 }
 
 function hardwareConcurrency(): number {

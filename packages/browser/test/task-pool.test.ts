@@ -1,6 +1,7 @@
 /** The task API on a page's main thread: promises, map, big values, bad input; real module workers in Chromium. */
 import { describe, expect, test } from 'vitest';
-import { QueueDestroyedError, ValueCloneError, createPool } from '../src/index.js';
+import { QueueDestroyedError, ValueCloneError, createPool, createTaskQueue } from '../src/index.js';
+import { MODE_OK, mix, ops as checksumOps } from './fixtures/checksum-ops.js';
 import { closeAfterTest, within } from './helpers/queues.js';
 
 type SquareTask = typeof import('./fixtures/square-task.js');
@@ -37,5 +38,20 @@ describe('createPool on a page', () => {
     expect(await within(p.run({ n: 3 }), 10_000, 'after refusals')).toStrictEqual({ n: 9, sum: 0 });
     await p.destroy();
     await expect(p.run({ n: 1 })).rejects.toThrow(QueueDestroyedError);
+  });
+});
+
+describe('createTaskQueue on a page (field mode)', () => {
+  test('run() writes the given fields, zeroes the rest, and resolves with every field', async () => {
+    const tasks = await createTaskQueue(checksumOps, {
+      worker: () => new Worker(new URL('./fixtures/checksum-worker.ts', import.meta.url), { type: 'module' }),
+      threads: 2,
+      slotsPerThread: 4,
+    }).then(closeAfterTest);
+    const seeds = Array.from({ length: 500 }, (_, i) => i + 1);
+    const results = await within(tasks.all(seeds.map((seed) => ({ seed, mode: MODE_OK }))), 20_000, 'all');
+    expect(results.map((r) => r.result)).toStrictEqual(seeds.map((seed) => mix(seed)));
+    for (const r of results) expect([0, 1]).toContain(r.handledBy);
+    await expect(tasks.run({ seed: 1, nope: 2 } as never)).rejects.toThrow(/"nope" is not a field of the layout/);
   });
 });

@@ -39,7 +39,7 @@ export type RequestFields<S extends LayoutSpec> = {
  * Names a layout may not use: the request's own `slot` and `worker`, `then`
  * (a request with it would be a thenable, which `await` and promises treat as
  * a promise), and the names every JavaScript object answers to. Every other
- * identifier is free: the request's own views are keyed by symbols.
+ * identifier is free: the request's own views are keyed by names that are not identifiers (`#i32`).
  */
 export const RESERVED_FIELD_NAMES: readonly string[] = Object.freeze([
   'slot',

@@ -1,7 +1,19 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import { Workqueue, describeValue, type HostedQueueOptions, type LayoutSpec, type Ops, type OptionsOf, type SpecOf } from '@twq/core';
-import { resolveHostOptions } from '@twq/core/host';
+import {
+  TaskQueue,
+  Workqueue,
+  describeValue,
+  type CreateQueueOptions,
+  type FieldInput,
+  type FieldResult,
+  type HostedQueueOptions,
+  type LayoutSpec,
+  type Ops,
+  type OptionsOf,
+  type SpecOf,
+} from '@twq/core';
+import { FieldTaskCodec, resolveHostOptions } from '@twq/core/host';
 import { loadOps } from './load-ops.js';
 import { toModuleSpecifier } from './module-url.js';
 import { NodeHost } from './node-host.js';
@@ -34,6 +46,36 @@ export async function createQueue<T = Ops>(
   opsModule: string | URL,
   options: NodeQueueOptions<SpecOf<T>, OptionsOf<T>> = {},
 ): Promise<Workqueue<SpecOf<T>, OptionsOf<T>>> {
+  return (await loadQueue<T>(opsModule, options)).make(undefined).start();
+}
+
+/**
+ * A task queue over the ops module's own layout (field mode): `await
+ * tasks.run({ text, length })` resolves with every field as the handler left
+ * it (`{ text, length, hash }`), and `all`, `map` and the streams work as with
+ * a pool. The options are createQueue's, less `onDone` (each run's promise is
+ * its done callback; the module's `done` is not called). A field left out of
+ * the input is zero; an unknown field, a wrong type or too many bytes rejects
+ * the run's promise with a typed error before any slot is taken.
+ */
+export async function createTaskQueue<T = Ops>(
+  opsModule: string | URL,
+  options: NodeQueueOptions<SpecOf<T>, OptionsOf<T>> = {},
+): Promise<TaskQueue<FieldInput<SpecOf<T>>, FieldResult<SpecOf<T>>, SpecOf<T>>> {
+  if (typeof options === 'object' && (options as unknown) !== null && options.onDone !== undefined) {
+    throw new TypeError(`createTaskQueue(): onDone must be absent (each run() settles its own promise), got ${describeValue(options.onDone)}`);
+  }
+  const { ops, make } = await loadQueue<T>(opsModule, options);
+  const tasks = new TaskQueue<FieldInput<SpecOf<T>>, FieldResult<SpecOf<T>>, SpecOf<T>>(new FieldTaskCodec(ops.layout), options.name ?? 'twq');
+  tasks.attach(await make(tasks.onDone).start());
+  return tasks;
+}
+
+/** createQueue up to the Workqueue: checks the options, loads the ops; `make` builds the queue (with `onDone` replaced when given). */
+async function loadQueue<T>(
+  opsModule: string | URL,
+  options: NodeQueueOptions<SpecOf<T>, OptionsOf<T>>,
+): Promise<{ ops: Ops<SpecOf<T>, unknown, OptionsOf<T>>; make: (onDone: CreateQueueOptions<SpecOf<T>, OptionsOf<T>>['onDone']) => Workqueue<SpecOf<T>, OptionsOf<T>> }> {
   const specifier = toModuleSpecifier(opsModule);
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw new TypeError(`options must be an object, got ${describeValue(options)}`);
@@ -46,13 +88,14 @@ export async function createQueue<T = Ops>(
   const unref = checkBoolean(options.unref ?? true, 'unref');
   const resourceLimits = checkResourceLimits(options.resourceLimits);
   const ops = (await loadOps(specifier, exportName, options.opsOptions)) as Ops<SpecOf<T>, unknown, OptionsOf<T>>;
-  const queue = new Workqueue<SpecOf<T>, OptionsOf<T>>(
-    ops,
-    options,
-    new NodeHost({ ...host, opsModule: specifier, exportName, resourceLimits, unref }),
-    availableParallelism(),
-  );
-  return queue.start();
+  const make = (onDone: CreateQueueOptions<SpecOf<T>, OptionsOf<T>>['onDone']): Workqueue<SpecOf<T>, OptionsOf<T>> =>
+    new Workqueue<SpecOf<T>, OptionsOf<T>>(
+      ops,
+      onDone === undefined ? options : { ...options, onDone },
+      new NodeHost({ ...host, opsModule: specifier, exportName, resourceLimits, unref }),
+      availableParallelism(),
+    );
+  return { ops, make };
 }
 
 function checkBoolean(value: unknown, name: string): boolean {

@@ -37,6 +37,8 @@ const NO_CALLER_INPUT: Readonly<Record<string, string>> = {
   '@twq/pgzip:describeError': 'formats whatever was thrown, by design',
   '@twq/core:TaskAbortedError': "an error class for a run() whose signal aborted or timeout ran out: an outcome the caller asked for, asserted in packages/node's task-pool tests",
   '@twq/core/host:ValueTaskCodec': "the adapters' value-mode seam (createPool's internals), built from createValueOpsOptions' output; its inputs are checked through createPool's cases",
+  '@twq/core/host:FieldTaskCodec':
+    "the adapters' field-mode seam (createTaskQueue's internals), built from the ops' checked layout; what run() is given is refused by its validate(), asserted on real threads in packages/node/test/field-tasks.threads.test.ts and in Chromium in packages/browser/test/task-pool.test.ts",
   '@twq/core/host:createValueOpsOptions': "the adapters' value-mode seam: takes resolveValueMode's checked output and a thread count createPool checked",
   '@twq/core/host:preparePool': "the adapters' seam: createPool's first half (thread counts, value sizes), reached through the createPool cases of @twq/node and @twq/browser",
   '@twq/core/host:valueOps': "the adapters' value-mode seam: wraps the task function a worker imported (createPool's options.filename / serveTask cases refuse what is not one)",

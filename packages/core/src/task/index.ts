@@ -1,5 +1,6 @@
 // The task API's user part (re-exported by @twq/core, @twq/node and @twq/browser).
 // What adapters build pools from is in ./host-index.ts, behind '@twq/core/host'.
+export type { FieldInput, FieldResult } from './field-codec.js';
 export { TaskAbortedError, ValueCloneError } from './task-errors.js';
 export { MAX_CONCURRENCY, TaskQueue } from './task-queue.js';
 export type { MapOptions, RunOptions, TaskCodec } from './task-queue.js';

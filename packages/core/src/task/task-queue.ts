@@ -13,6 +13,8 @@ export interface TaskCodec<I, R, S extends LayoutSpec = LayoutSpec> {
   skip(request: Request<S>): void;
   /** The result of a handled request (called in the done callback, before the slot is reused). */
   read(request: Request<S>): R;
+  /** Throws when `input` cannot be written, before a slot is taken (else write() throws, and the slot goes as a skip). */
+  validate?(input: I): void;
 }
 
 /** Options of `run()`. */
@@ -265,6 +267,14 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
   // ---- internals -----------------------------------------------------------
 
   private enqueue(input: unknown, resolve: Resolve, reject: ((error: unknown) => void) | undefined, tag: number): void {
+    if (this.codec.validate !== undefined) {
+      try {
+        this.codec.validate(input as I);
+      } catch (e) {
+        settleWith(resolve, reject, tag, e);
+        return;
+      }
+    }
     if (this.head === this.bInput.length && this.failure === undefined) {
       let request: Request<S> | null;
       try {

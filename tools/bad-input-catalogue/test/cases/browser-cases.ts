@@ -5,7 +5,7 @@
  * page's main thread (blocking waits refused there, worker faults) runs in
  * Chromium in packages/browser/test.
  */
-import { CrossOriginIsolationError, OpsLoadError, assertCrossOriginIsolated, createQueue, type BrowserQueueOptions, type IsolationScope } from '@twq/browser';
+import { CrossOriginIsolationError, OpsLoadError, assertCrossOriginIsolated, createQueue, createTaskQueue, type BrowserQueueOptions, type IsolationScope } from '@twq/browser';
 import { serveOps } from '@twq/browser/worker';
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type Case } from '../support/case.js';
@@ -26,19 +26,23 @@ function factory(): { make: (index: number) => Worker; calls: () => number } {
   };
 }
 
-/** createQueue with `options` over a valid worker factory; afterwards, the factory must not have been called. */
-async function create(options: Record<string, unknown>, theOps: unknown = ops): Promise<unknown> {
+/** createQueue, or createTaskQueue (the same options but onDone, and a task queue). */
+type QueueMaker = (ops: unknown, options: BrowserQueueOptions) => Promise<unknown>;
+
+/** createQueue (or createTaskQueue) with `options` over a valid worker factory; afterwards, the factory must not have been called. */
+async function create(make: QueueMaker, options: Record<string, unknown>, theOps: unknown = ops): Promise<unknown> {
   const f = factory();
   try {
-    return await createQueue(theOps, { worker: f.make, ...options });
+    return await make(theOps, { worker: f.make, ...options });
   } finally {
     expect(f.calls(), 'workers started by a refused createQueue()').toBe(0);
   }
 }
 
-export const browserCases: Case[] = [
-  ...casesFor({ entry, subject: 'createQueue' }, [
-    ...each('options', [{ label: 'undefined', value: undefined }, { label: 'null', value: null }, { label: 'a string', value: 'worker.js' }], TypeError, (v) => createQueue(ops, v as BrowserQueueOptions), {
+/** createQueue's and createTaskQueue's cases: one option check (prepareQueue in create-queue.ts), both entries. */
+function queueCases(subject: string, make: QueueMaker): Case[] {
+  return casesFor({ entry, subject }, [
+    ...each('options', [{ label: 'undefined', value: undefined }, { label: 'null', value: null }, { label: 'a string', value: 'worker.js' }], TypeError, (v) => make(ops, v as BrowserQueueOptions), {
       range: 'options must be an object with at least a worker',
     }),
     ...each(
@@ -50,13 +54,13 @@ export const browserCases: Case[] = [
         { label: 'an object that is not a URL', value: { url: 'worker.js' } },
       ],
       TypeError,
-      (v) => createQueue(ops, { worker: v } as BrowserQueueOptions),
+      (v) => make(ops, { worker: v } as BrowserQueueOptions),
       { range: 'options.worker must be a function returning a module Worker' },
     ),
-    ...each('options.replaceDeadWorkers', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => create({ replaceDeadWorkers: v }), { range: 'must be a boolean' }),
-    ...each('options.onWorkerExit', [{ label: 'a number', value: 1 }, { label: 'a string', value: 'log' }], TypeError, (v) => create({ onWorkerExit: v }), { range: 'function or undefined' }),
-    ...each('options.startTimeoutMs', BAD_MS, RangeError, (v) => create({ startTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
-    ...each('options.stopTimeoutMs', BAD_MS, RangeError, (v) => create({ stopTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
+    ...each('options.replaceDeadWorkers', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => create(make, { replaceDeadWorkers: v }), { range: 'must be a boolean' }),
+    ...each('options.onWorkerExit', [{ label: 'a number', value: 1 }, { label: 'a string', value: 'log' }], TypeError, (v) => create(make, { onWorkerExit: v }), { range: 'function or undefined' }),
+    ...each('options.startTimeoutMs', BAD_MS, RangeError, (v) => create(make, { startTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
+    ...each('options.stopTimeoutMs', BAD_MS, RangeError, (v) => create(make, { stopTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
     ...each(
       'options.opsOptions',
       [
@@ -64,17 +68,19 @@ export const browserCases: Case[] = [
         { label: 'a symbol', value: Symbol('o') },
       ],
       TypeError,
-      (v) => create({ opsOptions: v }),
+      (v) => create(make, { opsOptions: v }),
       { range: 'opsOptions must be structured-cloneable', names: (v) => (typeof v === 'symbol' ? ['Symbol(o)'] : ['f() {}', 'f(){}', 'could not be cloned']) },
     ),
-    ...each('options.threads', badIntegers({ below: 0, above: 257 }), RangeError, (v) => create({ threads: v }), { range: '[1, 256]' }),
-    ...each('options.slotsPerThread', badIntegers({ below: 0, above: 4097 }), RangeError, (v) => create({ slotsPerThread: v }), { range: '[1, 4096]' }),
-    ...each('options.name', [{ label: '65 characters', value: 'w'.repeat(65) }, { label: 'a number', value: 3 }], TypeError, (v) => create({ name: v }), { range: '1 to 64 characters' }),
-    ...each('options.policy', [{ label: 'unknown', value: 'lifo' }], RangeError, (v) => create({ policy: v }), { range: "'batch', 'round-robin'" }),
-    ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => create({ spinBudget: v }), { range: '[0, 1000000]' }),
-    ...each('options.steal', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => create({ steal: v }), { range: 'steal must be a boolean' }),
-    ...each('options.help', [{ label: 'unknown', value: 'sometimes' }, { label: 'a boolean', value: true }], RangeError, (v) => create({ help: v }), { range: "'auto', 'always', 'never'" }),
-    ...each('options.onDone', [{ label: 'a string', value: 'x' }], TypeError, (v) => create({ onDone: v }), { range: 'function or undefined' }),
+    ...each('options.threads', badIntegers({ below: 0, above: 257 }), RangeError, (v) => create(make, { threads: v }), { range: '[1, 256]' }),
+    ...each('options.slotsPerThread', badIntegers({ below: 0, above: 4097 }), RangeError, (v) => create(make, { slotsPerThread: v }), { range: '[1, 4096]' }),
+    ...each('options.name', [{ label: '65 characters', value: 'w'.repeat(65) }, { label: 'a number', value: 3 }], TypeError, (v) => create(make, { name: v }), { range: '1 to 64 characters' }),
+    ...each('options.policy', [{ label: 'unknown', value: 'lifo' }], RangeError, (v) => create(make, { policy: v }), { range: "'batch', 'round-robin'" }),
+    ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => create(make, { spinBudget: v }), { range: '[0, 1000000]' }),
+    ...each('options.steal', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => create(make, { steal: v }), { range: 'steal must be a boolean' }),
+    ...each('options.help', [{ label: 'unknown', value: 'sometimes' }, { label: 'a boolean', value: true }], RangeError, (v) => create(make, { help: v }), { range: "'auto', 'always', 'never'" }),
+    ...(make === createQueue
+      ? each('options.onDone', [{ label: 'a string', value: 'x' }], TypeError, (v) => create(make, { onDone: v }), { range: 'function or undefined' })
+      : each('options.onDone', [{ label: 'a function', value: () => {} }], TypeError, (v) => create(make, { onDone: v }), { range: 'onDone must be absent' })),
     ...each(
       'ops',
       [
@@ -83,7 +89,7 @@ export const browserCases: Case[] = [
         { label: 'a factory returning a string', value: () => 'ops' },
       ],
       OpsLoadError,
-      (v) => create({}, v),
+      (v) => create(make, {}, v),
       { code: 'ERR_TWQ_OPS_LOAD', names: (v) => (v === null ? ['null'] : typeof v === 'function' ? ['"ops"'] : ['"run"', 'undefined']) },
     ),
     {
@@ -97,7 +103,7 @@ export const browserCases: Case[] = [
         const had = Object.getOwnPropertyDescriptor(g, 'crossOriginIsolated');
         g.crossOriginIsolated = false;
         try {
-          return await create({});
+          return await create(make, {});
         } finally {
           if (had === undefined) delete g.crossOriginIsolated;
           else Object.defineProperty(g, 'crossOriginIsolated', had);
@@ -106,7 +112,12 @@ export const browserCases: Case[] = [
       names: ['crossOriginIsolated is false'],
       range: 'Cross-Origin-Opener-Policy: same-origin',
     },
-  ]),
+  ]);
+}
+
+export const browserCases: Case[] = [
+  ...queueCases('createQueue', createQueue),
+  ...queueCases('createTaskQueue', createTaskQueue),
   ...casesFor({ entry, subject: 'assertCrossOriginIsolated' }, [
     ...each(
       'scope',

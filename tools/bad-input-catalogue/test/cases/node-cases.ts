@@ -4,7 +4,7 @@
  * must all be gone), and a real queue after destroy() or given another
  * queue's request.
  */
-import { MAX_THREADS, OpsLoadError, QueueDestroyedError, RequestStateError, WorkerStartError, createQueue, toModuleSpecifier, type NodeQueueOptions, type Ops, type Workqueue } from '@twq/node';
+import { MAX_THREADS, OpsLoadError, QueueDestroyedError, RequestStateError, WorkerStartError, createQueue, createTaskQueue, toModuleSpecifier, type NodeQueueOptions, type Ops, type Workqueue } from '@twq/node';
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type Case, type Sample } from '../support/case.js';
 import { inlineQueue, mix, track, type Spec } from '../support/fixtures.js';
@@ -26,16 +26,19 @@ async function expectNoThreadLeft(before: number): Promise<void> {
 }
 
 /** createQueue over the echo ops with `options` added; whatever it creates is tracked (and destroyed after the run). */
-async function create(options: Record<string, unknown>, module: unknown = echo): Promise<unknown> {
-  const q = await createQueue(module as URL, { threads: 1, slotsPerThread: 2, unref: false, ...options });
+async function create(make: QueueMaker, options: Record<string, unknown>, module: unknown = echo): Promise<unknown> {
+  const q = await make(module as URL, { threads: 1, slotsPerThread: 2, unref: false, ...options });
   return track(q);
 }
 
+/** createQueue, or createTaskQueue (the same options but onDone, and a task queue). */
+type QueueMaker = (opsModule: URL, options: NodeQueueOptions) => Promise<{ destroy(options?: { force?: boolean }): Promise<void> }>;
+
 /** The same, checking afterwards that no thread was left behind. */
-async function createChecked(options: Record<string, unknown>, module: unknown = echo): Promise<unknown> {
+async function createChecked(make: QueueMaker, options: Record<string, unknown>, module: unknown = echo): Promise<unknown> {
   const before = threadHandles();
   try {
-    return await create(options, module);
+    return await create(make, options, module);
   } finally {
     await expectNoThreadLeft(before);
   }
@@ -62,10 +65,10 @@ const BAD_MODULES: Sample[] = [
   { label: 'a plain object', value: { href: echo.href } },
 ];
 
-export const nodeCases: Case[] = [
-  ...casesFor({ entry, subject: 'toModuleSpecifier' }, each('module', BAD_MODULES, TypeError, (v) => toModuleSpecifier(v), { range: 'URL or a non-empty path string' })),
-  ...casesFor({ entry, subject: 'createQueue' }, [
-    ...each('opsModule', BAD_MODULES, TypeError, (v) => createChecked({}, v), { range: 'URL or a non-empty path string' }),
+/** createQueue's and createTaskQueue's cases: one option check (loadQueue in create-queue.ts), both entries. */
+function queueCases(subject: string, make: QueueMaker): Case[] {
+  return casesFor({ entry, subject }, [
+    ...each('opsModule', BAD_MODULES, TypeError, (v) => createChecked(make, {}, v), { range: 'URL or a non-empty path string' }),
     ...each(
       'opsModule',
       [
@@ -75,7 +78,7 @@ export const nodeCases: Case[] = [
         { label: 'a module whose export is not ops', value: fixture('not-ops.mjs') },
       ],
       OpsLoadError,
-      (v) => createChecked({}, v),
+      (v) => createChecked(make, {}, v),
       {
         code: 'ERR_TWQ_OPS_LOAD',
         names: (v) => {
@@ -90,12 +93,12 @@ export const nodeCases: Case[] = [
       value: 'cannot set up slot 1',
       error: WorkerStartError,
       code: 'ERR_TWQ_WORKER_START',
-      call: () => createChecked({}, fixture('setup-throws.mjs')),
+      call: () => createChecked(make, {}, fixture('setup-throws.mjs')),
       names: ['cannot set up slot 1'],
       range: 'worker 0 failed to start',
       timeoutMs: 20_000,
     },
-    ...each('options', [{ label: 'null', value: null }, { label: 'a number', value: 5 }, { label: 'a string', value: 'threads=2' }], TypeError, (v) => createQueue(echo, v as NodeQueueOptions), { range: 'options must be an object' }),
+    ...each('options', [{ label: 'null', value: null }, { label: 'a number', value: 5 }, { label: 'a string', value: 'threads=2' }], TypeError, (v) => make(echo, v as NodeQueueOptions), { range: 'options must be an object' }),
     ...each(
       'options.exportName',
       [
@@ -104,33 +107,35 @@ export const nodeCases: Case[] = [
         { label: 'a symbol', value: Symbol('ops') },
       ],
       TypeError,
-      (v) => createChecked({ exportName: v }),
+      (v) => createChecked(make, { exportName: v }),
       { range: 'non-empty string' },
     ),
-    { param: 'options.exportName', label: 'a name the module does not export', value: 'other', error: OpsLoadError, code: 'ERR_TWQ_OPS_LOAD', call: () => createChecked({ exportName: 'other' }, fixture('not-ops.mjs')), range: 'its exports:' },
-    ...each('options.startTimeoutMs', BAD_MS, RangeError, (v) => createChecked({ startTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
-    ...each('options.stopTimeoutMs', BAD_MS, RangeError, (v) => createChecked({ stopTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
-    ...each('options.threads', badIntegers({ below: 0, above: MAX_THREADS + 1 }), RangeError, (v) => createChecked({ threads: v }), { range: `[1, ${MAX_THREADS}]` }),
-    ...each('options.slotsPerThread', badIntegers({ below: 0, above: 4097 }), RangeError, (v) => createChecked({ slotsPerThread: v }), { range: '[1, 4096]' }),
-    ...each('options.name', [{ label: 'empty', value: '' }, { label: 'a number', value: 7 }, { label: '65 characters', value: 'n'.repeat(65) }], TypeError, (v) => createChecked({ name: v }), { range: '1 to 64 characters' }),
-    ...each('options.policy', [{ label: 'unknown', value: 'lifo' }, { label: 'a number', value: 0 }], RangeError, (v) => createChecked({ policy: v }), { range: "'batch', 'round-robin'" }),
-    ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => createChecked({ spinBudget: v }), { range: '[0, 1000000]' }),
-    ...each('options.steal', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => createChecked({ steal: v }), { range: 'steal must be a boolean' }),
-    ...each('options.help', [{ label: 'unknown', value: 'sometimes' }, { label: 'a boolean', value: true }], RangeError, (v) => createChecked({ help: v }), { range: "'auto', 'always', 'never'" }),
-    ...each('options.onDone', [{ label: 'a string', value: 'log' }, { label: 'a number', value: 1 }], TypeError, (v) => createChecked({ onDone: v }), { range: 'function or undefined' }),
-    ...each('options.replaceDeadWorkers', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => createChecked({ replaceDeadWorkers: v }), { range: 'must be a boolean' }),
-    ...each('options.unref', [{ label: 'a string', value: 'no' }, { label: 'a number', value: 0 }], TypeError, (v) => createChecked({ unref: v }), { range: 'must be a boolean' }),
-    ...each('options.onWorkerExit', [{ label: 'a number', value: 5 }, { label: 'a string', value: 'log' }], TypeError, (v) => createChecked({ onWorkerExit: v }), { range: 'function or undefined' }),
-    ...each('options.resourceLimits', [{ label: 'a string', value: 'x' }, { label: 'null', value: null }, { label: 'a number', value: 64 }], TypeError, (v) => createChecked({ resourceLimits: v }), { range: 'object or undefined' }),
+    { param: 'options.exportName', label: 'a name the module does not export', value: 'other', error: OpsLoadError, code: 'ERR_TWQ_OPS_LOAD', call: () => createChecked(make, { exportName: 'other' }, fixture('not-ops.mjs')), range: 'its exports:' },
+    ...each('options.startTimeoutMs', BAD_MS, RangeError, (v) => createChecked(make, { startTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
+    ...each('options.stopTimeoutMs', BAD_MS, RangeError, (v) => createChecked(make, { stopTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
+    ...each('options.threads', badIntegers({ below: 0, above: MAX_THREADS + 1 }), RangeError, (v) => createChecked(make, { threads: v }), { range: `[1, ${MAX_THREADS}]` }),
+    ...each('options.slotsPerThread', badIntegers({ below: 0, above: 4097 }), RangeError, (v) => createChecked(make, { slotsPerThread: v }), { range: '[1, 4096]' }),
+    ...each('options.name', [{ label: 'empty', value: '' }, { label: 'a number', value: 7 }, { label: '65 characters', value: 'n'.repeat(65) }], TypeError, (v) => createChecked(make, { name: v }), { range: '1 to 64 characters' }),
+    ...each('options.policy', [{ label: 'unknown', value: 'lifo' }, { label: 'a number', value: 0 }], RangeError, (v) => createChecked(make, { policy: v }), { range: "'batch', 'round-robin'" }),
+    ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => createChecked(make, { spinBudget: v }), { range: '[0, 1000000]' }),
+    ...each('options.steal', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => createChecked(make, { steal: v }), { range: 'steal must be a boolean' }),
+    ...each('options.help', [{ label: 'unknown', value: 'sometimes' }, { label: 'a boolean', value: true }], RangeError, (v) => createChecked(make, { help: v }), { range: "'auto', 'always', 'never'" }),
+    ...(make === createQueue
+      ? each('options.onDone', [{ label: 'a string', value: 'log' }, { label: 'a number', value: 1 }], TypeError, (v) => createChecked(make, { onDone: v }), { range: 'function or undefined' })
+      : each('options.onDone', [{ label: 'a function', value: () => {} }, { label: 'a string', value: 'log' }], TypeError, (v) => createChecked(make, { onDone: v }), { range: 'onDone must be absent' })),
+    ...each('options.replaceDeadWorkers', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => createChecked(make, { replaceDeadWorkers: v }), { range: 'must be a boolean' }),
+    ...each('options.unref', [{ label: 'a string', value: 'no' }, { label: 'a number', value: 0 }], TypeError, (v) => createChecked(make, { unref: v }), { range: 'must be a boolean' }),
+    ...each('options.onWorkerExit', [{ label: 'a number', value: 5 }, { label: 'a string', value: 'log' }], TypeError, (v) => createChecked(make, { onWorkerExit: v }), { range: 'function or undefined' }),
+    ...each('options.resourceLimits', [{ label: 'a string', value: 'x' }, { label: 'null', value: null }, { label: 'a number', value: 64 }], TypeError, (v) => createChecked(make, { resourceLimits: v }), { range: 'object or undefined' }),
     ...each(
       'options.resourceLimits.maxOldGenerationSizeMb',
       [{ label: 'negative', value: -5 }, { label: 'zero', value: 0 }, { label: 'NaN', value: Number.NaN }, { label: 'Infinity', value: Infinity }, { label: 'a numeric string', value: '64' }],
       RangeError,
-      (v) => createChecked({ resourceLimits: { maxOldGenerationSizeMb: v } }),
+      (v) => createChecked(make, { resourceLimits: { maxOldGenerationSizeMb: v } }),
       { range: 'finite number of MB > 0' },
     ),
-    { param: 'options.resourceLimits', label: 'an unknown limit (a typo)', value: 'maxOldSizeMb', error: TypeError, call: () => createChecked({ resourceLimits: { maxOldSizeMb: 64 } }), range: 'maxOldGenerationSizeMb' },
-    ...each('options.opsOptions', [{ label: 'a function inside', value: { f() {} } }, { label: 'a symbol', value: Symbol('o') }], TypeError, (v) => createChecked({ opsOptions: v }), {
+    { param: 'options.resourceLimits', label: 'an unknown limit (a typo)', value: 'maxOldSizeMb', error: TypeError, call: () => createChecked(make, { resourceLimits: { maxOldSizeMb: 64 } }), range: 'maxOldGenerationSizeMb' },
+    ...each('options.opsOptions', [{ label: 'a function inside', value: { f() {} } }, { label: 'a symbol', value: Symbol('o') }], TypeError, (v) => createChecked(make, { opsOptions: v }), {
       range: 'structured-cloneable',
       names: (v) => (typeof v === 'symbol' ? ['Symbol(o)'] : ['f() {}', 'f(){}', 'could not be cloned']),
     }),
@@ -140,12 +145,18 @@ export const nodeCases: Case[] = [
       value: 256,
       error: RangeError,
       // Every count within its limits, and 16 TiB in all: the allocation fails, and says so, before any thread starts.
-      call: () => createChecked({ threads: MAX_THREADS, slotsPerThread: 4096 }, fixture('huge-ops.mjs')),
+      call: () => createChecked(make, { threads: MAX_THREADS, slotsPerThread: 4096 }, fixture('huge-ops.mjs')),
       names: ['cannot allocate'],
       range: '256 threads x 4096 slots',
       timeoutMs: 20_000,
     },
-  ]),
+  ]);
+}
+
+export const nodeCases: Case[] = [
+  ...casesFor({ entry, subject: 'toModuleSpecifier' }, each('module', BAD_MODULES, TypeError, (v) => toModuleSpecifier(v), { range: 'URL or a non-empty path string' })),
+  ...queueCases('createQueue', createQueue),
+  ...queueCases('createTaskQueue', createTaskQueue),
   ...casesFor({ entry, subject: 'Workqueue', member: '#submit' }, [
     {
       param: 'request',
