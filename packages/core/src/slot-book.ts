@@ -3,21 +3,26 @@ import type { WorkerBlock } from './queue-memory.js';
 
 /**
  * The submitter's private bookkeeping of every slot, in plain memory (only the
- * submitter's thread reads or writes it). Per slot, three bits in words that
+ * submitter's thread reads or writes it). Per slot, four bits in words that
  * mirror the shared bitmaps' shape (worker `t`, word `w` at `t * wordsPerThread + w`):
  *
- *   fill     the submitter's copy of the shared FILL word (it is FILL's only
- *            writer, so the copy is exact and is never read back from memory)
- *   claimed  handed out by getRequest*, not yet submitted
- *   pending  submitted, its result not yet reported to the done callback
+ *   fill       the submitter's copy of the shared FILL word (it is FILL's only
+ *              writer, so the copy is exact and is never read back from memory)
+ *   claimed    handed out by getRequest*, not yet submitted
+ *   pending    submitted, its result not yet reported to the done callback
+ *   reporting  its done callback runs now (the request is the callback's:
+ *              no call made from the callback hands the slot out again)
  *
  * With the worker's shared DONE word: fill == done means the slot is the
  * submitter's (free, or holding a result still to report when pending); they
  * differ while the worker owns it.
  *
- * Every `take*` method commits the slot's new state before it returns, so a
- * caller that then runs user code (the done callback) leaves nothing
- * half-done behind if that code re-enters the queue or throws.
+ * Exactly once: `takeReady` / `takeResult` clear `pending` before they return,
+ * that is before the caller runs the done callback, so a callback that
+ * re-enters the queue (getRequest, waitAll, drain, destroy) never finds the
+ * slot still to report, and one that throws leaves it reported. Every method
+ * commits the slot's new state before it returns, so nothing is half-done if
+ * user code runs next.
  */
 export class SlotBook {
   readonly threads: number;
@@ -28,6 +33,7 @@ export class SlotBook {
   private readonly fill: Int32Array;
   private readonly claimed: Int32Array;
   private readonly pending: Int32Array;
+  private readonly reporting: Int32Array;
 
   constructor(blocks: readonly WorkerBlock[], slotsPerThread: number) {
     this.blocks = blocks;
@@ -39,9 +45,10 @@ export class SlotBook {
     this.fill = new Int32Array(words);
     this.claimed = new Int32Array(words);
     this.pending = new Int32Array(words);
+    this.reporting = new Int32Array(words);
   }
 
-  /** Slot `s` of worker `t` free in the submitter's hands and not claimed (lowest first), or -1. */
+  /** Slot `s` of worker `t` free in the submitter's hands, neither claimed nor in its done callback (lowest first), or -1. */
   findFree(t: number): number {
     const done = this.blocks[t].done.words;
     const base = t * this.wordsPerThread;
@@ -49,7 +56,7 @@ export class SlotBook {
     for (let w = 0; w <= last; w++) {
       const i = base + w;
       // Pairs with the worker's Atomics.store of DONE: its result writes come before.
-      let free = ~(this.fill[i] ^ Atomics.load(done, w)) & ~this.claimed[i];
+      let free = ~(this.fill[i] ^ Atomics.load(done, w)) & ~(this.claimed[i] | this.reporting[i]);
       if (w === last) free &= this.lastWordMask;
       if (free !== 0) return (w << 5) + lowestSetBitUnchecked(free);
     }
@@ -57,17 +64,40 @@ export class SlotBook {
   }
 
   /**
-   * Claims free slot `s` of worker `t`. Returns true when the slot still held
-   * a result to report: it is then no longer pending, and the caller reports it.
+   * Takes the result free slot `s` of worker `t` still holds, if any: true
+   * when it held one, which is then no longer pending, and the caller reports
+   * it (before it claims the slot: see `claim`).
    */
-  claim(t: number, s: number): boolean {
+  takeResult(t: number, s: number): boolean {
     const i = t * this.wordsPerThread + (s >>> 5);
     const mask = 1 << (s & 31);
-    this.claimed[i] = this.claimed[i] | mask;
     const pending = this.pending[i];
     if ((pending & mask) === 0) return false;
     this.pending[i] = pending & ~mask;
     return true;
+  }
+
+  /**
+   * Claims free slot `s` of worker `t` (hands it to the caller of getRequest*).
+   * Done after its earlier result was reported: while that callback runs the
+   * slot is `reporting` (not free), not claimed (submit() refuses it), and a
+   * callback that throws leaves it free rather than claimed by nobody.
+   */
+  claim(t: number, s: number): void {
+    const i = t * this.wordsPerThread + (s >>> 5);
+    this.claimed[i] = this.claimed[i] | (1 << (s & 31));
+  }
+
+  /** Slot `s` of worker `t` (its result taken) goes to its done callback: not free until `endReport`. */
+  beginReport(t: number, s: number): void {
+    const i = t * this.wordsPerThread + (s >>> 5);
+    this.reporting[i] = this.reporting[i] | (1 << (s & 31));
+  }
+
+  /** The done callback of slot `s` of worker `t` returned or threw: the slot is free again. */
+  endReport(t: number, s: number): void {
+    const i = t * this.wordsPerThread + (s >>> 5);
+    this.reporting[i] = this.reporting[i] & ~(1 << (s & 31));
   }
 
   /** Whether slot `s` of worker `t` is claimed (handed out, not yet submitted). */
