@@ -3,15 +3,18 @@ import type { WorkerBlock } from './queue-memory.js';
 
 /**
  * The submitter's private bookkeeping of every slot, in plain memory (only the
- * submitter's thread reads or writes it). Per slot, four bits in words that
+ * submitter's thread reads or writes it). Per slot, three bits in words that
  * mirror the shared bitmaps' shape (worker `t`, word `w` at `t * wordsPerThread + w`):
  *
- *   fill       the submitter's copy of the shared FILL word (it is FILL's only
- *              writer, so the copy is exact and is never read back from memory)
- *   claimed    handed out by getRequest*, not yet submitted
- *   pending    submitted, its result not yet reported to the done callback
- *   reporting  its done callback runs now (the request is the callback's:
- *              no call made from the callback hands the slot out again)
+ *   fill     the submitter's copy of the shared FILL word (it is FILL's only
+ *            writer, so the copy is exact and is never read back from memory)
+ *   claimed  handed out by getRequest*, not yet submitted
+ *   pending  submitted, its result not yet reported to the done callback
+ *
+ * and the slots whose done callback runs now, innermost last (a stack: a
+ * callback that re-enters the queue may report others). Such a slot is not
+ * free: the request is the callback's until it returns, so no call made from
+ * the callback hands the slot out again.
  *
  * With the worker's shared DONE word: fill == done means the slot is the
  * submitter's (free, or holding a result still to report when pending); they
@@ -33,7 +36,10 @@ export class SlotBook {
   private readonly fill: Int32Array;
   private readonly claimed: Int32Array;
   private readonly pending: Int32Array;
+  /** Global slots whose done callback runs now, innermost last; `reportingDepth` of them. */
   private readonly reporting: Int32Array;
+  /** Done callbacks running now (more than one when a callback re-entered the queue). */
+  reportingDepth = 0;
 
   constructor(blocks: readonly WorkerBlock[], slotsPerThread: number) {
     this.blocks = blocks;
@@ -45,7 +51,8 @@ export class SlotBook {
     this.fill = new Int32Array(words);
     this.claimed = new Int32Array(words);
     this.pending = new Int32Array(words);
-    this.reporting = new Int32Array(words);
+    // A slot is reported by one callback at a time: at most every slot at once.
+    this.reporting = new Int32Array(this.threads * slotsPerThread);
   }
 
   /** Slot `s` of worker `t` free in the submitter's hands, neither claimed nor in its done callback (lowest first), or -1. */
@@ -56,8 +63,10 @@ export class SlotBook {
     for (let w = 0; w <= last; w++) {
       const i = base + w;
       // Pairs with the worker's Atomics.store of DONE: its result writes come before.
-      let free = ~(this.fill[i] ^ Atomics.load(done, w)) & ~(this.claimed[i] | this.reporting[i]);
+      let free = ~(this.fill[i] ^ Atomics.load(done, w)) & ~this.claimed[i];
       if (w === last) free &= this.lastWordMask;
+      // Only inside a done callback (a field check otherwise): the slots being reported are not free.
+      if (free !== 0 && this.reportingDepth !== 0) free &= ~this.reportingBits(t, w);
       if (free !== 0) return (w << 5) + lowestSetBitUnchecked(free);
     }
     return -1;
@@ -88,16 +97,25 @@ export class SlotBook {
     this.claimed[i] = this.claimed[i] | (1 << (s & 31));
   }
 
-  /** Slot `s` of worker `t` (its result taken) goes to its done callback: not free until `endReport`. */
-  beginReport(t: number, s: number): void {
-    const i = t * this.wordsPerThread + (s >>> 5);
-    this.reporting[i] = this.reporting[i] | (1 << (s & 31));
+  /** Global slot `slot` (its result taken) goes to its done callback: not free until the matching `endReport`. */
+  beginReport(slot: number): void {
+    this.reporting[this.reportingDepth++] = slot;
   }
 
-  /** The done callback of slot `s` of worker `t` returned or threw: the slot is free again. */
-  endReport(t: number, s: number): void {
-    const i = t * this.wordsPerThread + (s >>> 5);
-    this.reporting[i] = this.reporting[i] & ~(1 << (s & 31));
+  /** The innermost done callback returned or threw: its slot is free again. */
+  endReport(): void {
+    this.reportingDepth--;
+  }
+
+  /** The bits of word `w` of worker `t` whose slots' done callbacks run now. Slow path: only inside a callback. */
+  private reportingBits(t: number, w: number): number {
+    const first = t * this.slotsPerThread + (w << 5);
+    let bits = 0;
+    for (let k = 0; k < this.reportingDepth; k++) {
+      const d = this.reporting[k] - first;
+      if (d >= 0 && d < 32) bits |= 1 << d;
+    }
+    return bits;
   }
 
   /** Whether slot `s` of worker `t` is claimed (handed out, not yet submitted). */

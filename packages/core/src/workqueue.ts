@@ -175,8 +175,6 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   private lifecycle: Lifecycle = NEW;
   private submitted = 0;
   private completed = 0;
-  /** Done callbacks running now (nested when one re-enters the queue): a field check, the re-entrancy guard. */
-  private callbackDepth = 0;
   private destroyPromise: Promise<void> | undefined;
   /** Set once the queue has failed: every later call throws it. */
   private failure: QueueFailedError | undefined;
@@ -326,7 +324,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       const r = this.getRequest();
       if (r !== null) return r;
       // From a done callback, a wait could be for the slots that only the callback's return frees: refused, never a deadlock.
-      if (this.callbackDepth !== 0) {
+      if (this.book.reportingDepth !== 0) {
         throw new ReentrantCallError(this.name, 'getRequestBlocking()', 'while no slot is free: a blocking wait there may wait for a slot that only the callback\'s return frees; use getRequest() (null when none is free) or getRequestAsync()');
       }
       this.waitSync(WAIT_FREE, -1, deadline, timeoutMs, 'getRequestBlocking()');
@@ -628,15 +626,11 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     const error = status === SLOT_OK ? undefined : this.failureOf(slot, status);
     const done = this.done;
     if (done === undefined) return;
-    const t = request.worker;
-    const s = slot - t * this.slotsPerThread;
-    this.book.beginReport(t, s);
-    this.callbackDepth++;
+    this.book.beginReport(slot);
     try {
       done(request, error);
     } finally {
-      this.callbackDepth--;
-      this.book.endReport(t, s);
+      this.book.endReport();
     }
   }
 
