@@ -182,10 +182,10 @@ class Run {
         return;
       }
       case 'waitAll':
-        if (this.depth <= MAX_DEPTH) this.call(() => q.waitAll(WAIT_MS));
+        if (this.depth <= MAX_DEPTH) this.call(() => { q.waitAll(WAIT_MS); });
         return;
       case 'drain':
-        if (this.drains.length < 64) this.drains.push(q.drain({ timeoutMs: WAIT_MS }).catch((e: unknown) => this.surface(e)));
+        if (this.drains.length < 64) this.drains.push(q.drain({ timeoutMs: WAIT_MS }).catch((e: unknown) => { this.surface(e); }));
         return;
       case 'stats': {
         const s = q.stats();
@@ -215,20 +215,20 @@ async function runPlan(plan: Plan): Promise<Run> {
       // Requests the callbacks claimed go first: else, with one slot, the main loop would wait for itself.
       const r = run.held.pop() ?? run.call(() => q.getRequestBlocking(WAIT_MS));
       if (r !== undefined) run.fill(q, r);
-      if (++i % 97 === 0) run.call(() => q.waitAll(WAIT_MS));
+      if (++i % 97 === 0) run.call(() => { q.waitAll(WAIT_MS); });
       else if (i % 251 === 0) {
-        await q.drain({ timeoutMs: WAIT_MS }).catch((e: unknown) => run.surface(e));
+        await q.drain({ timeoutMs: WAIT_MS }).catch((e: unknown) => { run.surface(e); });
         // Drains started by callbacks: awaited now and then, so that their number stays bounded.
         await Promise.all(run.drains.splice(0));
       }
     }
     await Promise.all(run.drains.splice(0));
-    run.call(() => q.waitAll(WAIT_MS));
+    run.call(() => { q.waitAll(WAIT_MS); });
     // Callbacks run by that waitAll() may have submitted more (never past REQUESTS_PER_RUN).
-    while (q.stats().outstanding > 0) run.call(() => q.waitAll(WAIT_MS));
+    while (q.stats().outstanding > 0) run.call(() => { q.waitAll(WAIT_MS); });
     await Promise.all(run.drains.splice(0));
   } finally {
-    await withTimeout(q.destroy().catch((e: unknown) => run.surface(e)), WAIT_MS, 'destroy()');
+    await withTimeout(q.destroy().catch((e: unknown) => { run.surface(e); }), WAIT_MS, 'destroy()');
   }
   const s = q.stats();
   if (s.submitted !== run.next || s.completed !== run.next) run.wrong.push(`stats(): submitted ${s.submitted}, completed ${s.completed}, want ${run.next} each`);

@@ -62,6 +62,13 @@ class Ledger {
     submit(q, r, this.next++, mode, arg);
   }
 
+  /** From a callback: claims one more request, if one is free, and submits it, until `n` went out. */
+  topUp(q: ChecksumQueue, n: number): void {
+    if (this.next >= n) return;
+    const r = q.getRequest();
+    if (r !== null) this.submit(q, r);
+  }
+
   verify(): void {
     expect(this.wrong.slice(0, 5)).toEqual([]);
     let lost = 0;
@@ -93,10 +100,7 @@ describe.each(VIAS)('done callback given as %s, on real threads', (via) => {
           ledger.note(r, error);
           const seq = r.seq;
           const out = r.out;
-          if (ledger.next < N) {
-            const n = queue.getRequest();
-            if (n !== null) ledger.submit(queue, n);
-          }
+          ledger.topUp(queue, N);
           ledger.recheck(r, seq, out);
         },
         { threads: 2, slotsPerThread: 4 },
@@ -129,10 +133,7 @@ describe.each(VIAS)('done callback given as %s, on real threads', (via) => {
           const out = r.out;
           depth++;
           try {
-            if (ledger.next < N) {
-              const n = queue.getRequest();
-              if (n !== null) ledger.submit(queue, n);
-            }
+            ledger.topUp(queue, N);
             if (depth < 4) queue.waitAll(20_000);
           } finally {
             depth--;
