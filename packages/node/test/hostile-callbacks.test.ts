@@ -131,7 +131,7 @@ class Run {
     this.reports++;
     const seq = r.seq;
     const out = r.out;
-    if (seq >= this.next) this.wrong.push(`report of seq ${seq}, never submitted (next ${this.next})`);
+    if (seq >= this.next || seq >= REQUESTS_PER_RUN) this.wrong.push(`report of seq ${seq}, never submitted (next ${this.next})`);
     else if (this.times[seq]++ !== 0) this.wrong.push(`seq ${seq} reported twice`);
     if (this.fails(seq)) {
       if (!(error instanceof RemoteError) || !error.message.includes(`bad seq ${seq}`)) this.wrong.push(`seq ${seq} should have failed, got ${String(error)}`);
@@ -214,7 +214,11 @@ async function runPlan(plan: Plan): Promise<Run> {
     while (run.next < REQUESTS_PER_RUN) {
       // Requests the callbacks claimed go first: else, with one slot, the main loop would wait for itself.
       const r = run.held.pop() ?? run.call(() => q.getRequestBlocking(WAIT_MS));
-      if (r !== undefined) run.fill(q, r);
+      // Callbacks that getRequestBlocking() ran may have submitted the last ones meanwhile.
+      if (r !== undefined) {
+        if (run.next < REQUESTS_PER_RUN) run.fill(q, r);
+        else run.held.push(r);
+      }
       if (++i % 97 === 0) run.call(() => { q.waitAll(WAIT_MS); });
       else if (i % 251 === 0) {
         await q.drain({ timeoutMs: WAIT_MS }).catch((e: unknown) => { run.surface(e); });
