@@ -31,3 +31,7 @@ export const ERR_TWQ_NOT_STARTED = 'ERR_TWQ_NOT_STARTED';
 export const ERR_TWQ_INLINE_ASYNC = 'ERR_TWQ_INLINE_ASYNC';
 /** @twq/browser: the page is not cross-origin isolated (CrossOriginIsolationError). */
 export const ERR_TWQ_NOT_ISOLATED = 'ERR_TWQ_NOT_ISOLATED';
+/** A queue method called from a done callback where it cannot work there (ReentrantCallError): getRequestBlocking() with no free slot. */
+export const ERR_TWQ_REENTRANT_CALL = 'ERR_TWQ_REENTRANT_CALL';
+/** Done callbacks threw while waitAll(), drain(), collect(), settle() or destroy() reported requests (DoneCallbackError, an AggregateError); every request was still reported. */
+export const ERR_TWQ_DONE_CALLBACK = 'ERR_TWQ_DONE_CALLBACK';

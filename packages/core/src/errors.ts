@@ -4,9 +4,23 @@
  * queue's own states. Each carries a stable `code`.
  */
 
-import { ERR_TWQ_CANCELLED, ERR_TWQ_DESTROYED, ERR_TWQ_FAILED, ERR_TWQ_HANDLER_FAILED, ERR_TWQ_OPS_LOAD, ERR_TWQ_REQUEST_STATE, ERR_TWQ_TIMEOUT, ERR_TWQ_WORKER_DIED, ERR_TWQ_WORKER_START } from './error-codes.js';
+import {
+  ERR_TWQ_CANCELLED,
+  ERR_TWQ_DESTROYED,
+  ERR_TWQ_DONE_CALLBACK,
+  ERR_TWQ_FAILED,
+  ERR_TWQ_HANDLER_FAILED,
+  ERR_TWQ_OPS_LOAD,
+  ERR_TWQ_REENTRANT_CALL,
+  ERR_TWQ_REQUEST_STATE,
+  ERR_TWQ_TIMEOUT,
+  ERR_TWQ_WORKER_DIED,
+  ERR_TWQ_WORKER_START,
+} from './error-codes.js';
 
-export { describeValue } from '@twq/bitmap';
+import { describeValue } from '@twq/bitmap';
+
+export { describeValue };
 
 /** The base of every error twq throws or reports: `code` is one of the `ERR_TWQ_*` constants. */
 export class TwqError extends Error {
@@ -67,6 +81,46 @@ export class WaitTimeoutError extends TwqError {
   override name = 'WaitTimeoutError';
   constructor(call: string, timeoutMs: number) {
     super(ERR_TWQ_TIMEOUT, `${call} timed out after ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * A queue method called from a done callback (`onDone`, the ops' `done`) where
+ * it cannot work: `getRequestBlocking()` when no slot is free, which would
+ * wait for a slot that only the callback's return may free. Names the method.
+ */
+export class ReentrantCallError extends TwqError {
+  override name = 'ReentrantCallError';
+  /** The method refused, e.g. 'getRequestBlocking()'. */
+  readonly call: string;
+  constructor(queueName: string, call: string, why: string) {
+    super(ERR_TWQ_REENTRANT_CALL, `queue "${queueName}": ${call} was called from a done callback (onDone / the ops' done) ${why}`);
+    this.call = call;
+  }
+}
+
+/**
+ * Done callbacks threw while `call` (waitAll(), drain(), collect(), settle(),
+ * destroy()) reported requests. Thrown (or the promise rejected) only after
+ * every request was reported: each was passed to its callback once, the
+ * throwing ones included. `errors` holds what each callback threw, in order.
+ */
+export class DoneCallbackError extends AggregateError {
+  override name = 'DoneCallbackError';
+  /** ERR_TWQ_DONE_CALLBACK. */
+  readonly code: string = ERR_TWQ_DONE_CALLBACK;
+  /** The call that reported the requests, e.g. 'waitAll()'. */
+  readonly call: string;
+  /** What each callback threw, in the order they ran. */
+  declare readonly errors: unknown[];
+  constructor(queueName: string, call: string, errors: readonly unknown[]) {
+    const first = errors[0];
+    const what = first instanceof Error ? `${first.name}: ${first.message}` : describeValue(first);
+    super(
+      errors,
+      `queue "${queueName}": ${errors.length} done callback${errors.length === 1 ? '' : 's'} threw while ${call} reported requests (every request was still reported once); the first: ${what}`,
+    );
+    this.call = call;
   }
 }
 

@@ -6,10 +6,12 @@ export { BlockingWaitForbiddenError } from '@twq/event';
 export * from './error-codes.js';
 export {
   CANCELLED,
+  DoneCallbackError,
   HANDLER_FAILED,
   OpsLoadError,
   QueueDestroyedError,
   QueueFailedError,
+  ReentrantCallError,
   RemoteError,
   RequestStateError,
   TwqError,

@@ -11,13 +11,21 @@ import type { WorkerBlock } from './queue-memory.js';
  *   claimed  handed out by getRequest*, not yet submitted
  *   pending  submitted, its result not yet reported to the done callback
  *
+ * and the slots whose done callback runs now, innermost last (a stack: a
+ * callback that re-enters the queue may report others). Such a slot is not
+ * free: the request is the callback's until it returns, so no call made from
+ * the callback hands the slot out again.
+ *
  * With the worker's shared DONE word: fill == done means the slot is the
  * submitter's (free, or holding a result still to report when pending); they
  * differ while the worker owns it.
  *
- * Every `take*` method commits the slot's new state before it returns, so a
- * caller that then runs user code (the done callback) leaves nothing
- * half-done behind if that code re-enters the queue or throws.
+ * Exactly once: `takeReady` / `takeResult` clear `pending` before they return,
+ * that is before the caller runs the done callback, so a callback that
+ * re-enters the queue (getRequest, waitAll, drain, destroy) never finds the
+ * slot still to report, and one that throws leaves it reported. Every method
+ * commits the slot's new state before it returns, so nothing is half-done if
+ * user code runs next.
  */
 export class SlotBook {
   readonly threads: number;
@@ -28,6 +36,10 @@ export class SlotBook {
   private readonly fill: Int32Array;
   private readonly claimed: Int32Array;
   private readonly pending: Int32Array;
+  /** Global slots whose done callback runs now, innermost last; `reportingDepth` of them. */
+  private readonly reporting: Int32Array;
+  /** Done callbacks running now (more than one when a callback re-entered the queue). */
+  reportingDepth = 0;
 
   constructor(blocks: readonly WorkerBlock[], slotsPerThread: number) {
     this.blocks = blocks;
@@ -39,9 +51,11 @@ export class SlotBook {
     this.fill = new Int32Array(words);
     this.claimed = new Int32Array(words);
     this.pending = new Int32Array(words);
+    // A slot is reported by one callback at a time: at most every slot at once.
+    this.reporting = new Int32Array(this.threads * slotsPerThread);
   }
 
-  /** Slot `s` of worker `t` free in the submitter's hands and not claimed (lowest first), or -1. */
+  /** Slot `s` of worker `t` free in the submitter's hands, neither claimed nor in its done callback (lowest first), or -1. */
   findFree(t: number): number {
     const done = this.blocks[t].done.words;
     const base = t * this.wordsPerThread;
@@ -51,23 +65,57 @@ export class SlotBook {
       // Pairs with the worker's Atomics.store of DONE: its result writes come before.
       let free = ~(this.fill[i] ^ Atomics.load(done, w)) & ~this.claimed[i];
       if (w === last) free &= this.lastWordMask;
+      // Only inside a done callback (a field check otherwise): the slots being reported are not free.
+      if (free !== 0 && this.reportingDepth !== 0) free &= ~this.reportingBits(t, w);
       if (free !== 0) return (w << 5) + lowestSetBitUnchecked(free);
     }
     return -1;
   }
 
   /**
-   * Claims free slot `s` of worker `t`. Returns true when the slot still held
-   * a result to report: it is then no longer pending, and the caller reports it.
+   * Takes the result free slot `s` of worker `t` still holds, if any: true
+   * when it held one, which is then no longer pending, and the caller reports
+   * it (before it claims the slot: see `claim`).
    */
-  claim(t: number, s: number): boolean {
+  takeResult(t: number, s: number): boolean {
     const i = t * this.wordsPerThread + (s >>> 5);
     const mask = 1 << (s & 31);
-    this.claimed[i] = this.claimed[i] | mask;
     const pending = this.pending[i];
     if ((pending & mask) === 0) return false;
     this.pending[i] = pending & ~mask;
     return true;
+  }
+
+  /**
+   * Claims free slot `s` of worker `t` (hands it to the caller of getRequest*).
+   * Done after its earlier result was reported: while that callback runs the
+   * slot is `reporting` (not free), not claimed (submit() refuses it), and a
+   * callback that throws leaves it free rather than claimed by nobody.
+   */
+  claim(t: number, s: number): void {
+    const i = t * this.wordsPerThread + (s >>> 5);
+    this.claimed[i] = this.claimed[i] | (1 << (s & 31));
+  }
+
+  /** Global slot `slot` (its result taken) goes to its done callback: not free until the matching `endReport`. */
+  beginReport(slot: number): void {
+    this.reporting[this.reportingDepth++] = slot;
+  }
+
+  /** The innermost done callback returned or threw: its slot is free again. */
+  endReport(): void {
+    this.reportingDepth--;
+  }
+
+  /** The bits of word `w` of worker `t` whose slots' done callbacks run now. Slow path: only inside a callback. */
+  private reportingBits(t: number, w: number): number {
+    const first = t * this.slotsPerThread + (w << 5);
+    let bits = 0;
+    for (let k = 0; k < this.reportingDepth; k++) {
+      const d = this.reporting[k] - first;
+      if (d >= 0 && d < 32) bits |= 1 << d;
+    }
+    return bits;
   }
 
   /** Whether slot `s` of worker `t` is claimed (handed out, not yet submitted). */

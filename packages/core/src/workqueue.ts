@@ -14,7 +14,17 @@ import {
   ERR_TWQ_WORKER_DIED,
 } from './error-codes.js';
 import { readErrorRecord } from './error-record.js';
-import { QueueDestroyedError, QueueFailedError, RemoteError, RequestStateError, TwqError, WaitTimeoutError, describeValue } from './errors.js';
+import {
+  DoneCallbackError,
+  QueueDestroyedError,
+  QueueFailedError,
+  ReentrantCallError,
+  RemoteError,
+  RequestStateError,
+  TwqError,
+  WaitTimeoutError,
+  describeValue,
+} from './errors.js';
 import type { WorkerHost, WorkerInit } from './host.js';
 import { CrossOriginIsolationError } from './isolation-error.js';
 import { DESTROYED, DESTROYING, FAILED, LIFECYCLE_NAMES, NEW, OPEN, STARTING, type Lifecycle, type LifecycleName } from './lifecycle.js';
@@ -29,6 +39,7 @@ import {
   S_STATUS,
   SLOT_CANCELLED,
   SLOT_HANDLER_FAILED,
+  SLOT_OK,
   SLOT_WORKER_DIED,
   U_LOST_TO_DEATH,
   U_WAKES_SENT,
@@ -312,6 +323,10 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     for (;;) {
       const r = this.getRequest();
       if (r !== null) return r;
+      // From a done callback, a wait could be for the slots that only the callback's return frees: refused, never a deadlock.
+      if (this.book.reportingDepth !== 0) {
+        throw new ReentrantCallError(this.name, 'getRequestBlocking()', 'while no slot is free: a blocking wait there may wait for a slot that only the callback\'s return frees; use getRequest() (null when none is free) or getRequestAsync()');
+      }
       this.waitSync(WAIT_FREE, -1, deadline, timeoutMs, 'getRequestBlocking()');
     }
   }
@@ -421,7 +436,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     for (let t = 0; t < this.threads; t++) {
       while (this.book.isBusy(t)) this.waitSync(WAIT_IDLE, t, deadline, timeoutMs, 'waitAll()');
     }
-    this.reapAll();
+    this.reapAll('waitAll()');
   }
 
   /** Resolves when every submitted request is handled and its done callback has run. Never blocks. */
@@ -498,7 +513,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   collect(): number {
     if (this.lifecycle !== OPEN) this.throwClosed('collect()');
     const before = this.completed;
-    this.reapAll();
+    this.reapAll('collect()');
     return this.completed - before;
   }
 
@@ -519,12 +534,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     }
     const deadline = deadlineOf(timeoutMs, 'settle()');
     const before = this.completed;
-    this.reapAll();
+    this.reapAll('settle()');
     if (this.completed !== before || this.submitted === this.completed) return this.completed - before;
     signal?.throwIfAborted();
     for (let i = 0; i < this.spinBudget; i++) {
       backoff(i);
-      this.reapAll();
+      this.reapAll('settle()');
       if (this.completed !== before) return this.completed - before;
     }
     this.host.hold?.();
@@ -538,16 +553,16 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
           Atomics.store((this.blocks[t]).completionLine, COMPLETION_WANT, want);
         }
         this.memory.doorbell.reset();
-        this.reapAll();
+        this.reapAll('settle()');
         if (this.completed !== before) break;
         this.checkHealth();
-        this.reapAll();
+        this.reapAll('settle()');
         if (this.completed !== before) break;
         const remaining = deadline - performance.now();
         if (remaining <= 0) throw new WaitTimeoutError('settle()', timeoutMs);
         await this.memory.doorbell.waitAsync(Math.min(WAIT_SLICE_MS, remaining), signal);
         if ((this.lifecycle as Lifecycle) === DESTROYED) this.throwClosed('settle()');
-        this.reapAll();
+        this.reapAll('settle()');
       }
     } finally {
       this.host.release?.();
@@ -566,8 +581,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
   private claim(t: number, s: number): Request<S> {
     const slot = t * this.slotsPerThread + s;
-    // The book marks the slot claimed and no longer pending before the done callback runs.
-    if (this.book.claim(t, s)) this.reap(slot);
+    // The earlier result is taken (no longer pending) before its done callback
+    // runs, and the slot claimed only after it returned: a callback that throws
+    // leaves the slot reported and free (its error goes to the caller), never
+    // claimed by nobody; one that re-enters never gets this slot (see reap).
+    if (this.book.takeResult(t, s)) this.reap(slot);
+    this.book.claim(t, s);
     return this.requests[slot];
   }
 
@@ -588,41 +607,74 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (!signal.aborted) signal.addEventListener('abort', listener, { once: true });
   }
 
-  /** Runs the done callback of a slot that is back in the submitter's hands. Bookkeeping first: exactly once. */
+  /**
+   * Runs the done callback of a slot that is back in the submitter's hands,
+   * its result already taken (no longer pending: exactly once, whatever the
+   * callback does). While the callback runs the slot is `reporting`, so no
+   * call it makes hands the slot out again: the request stays the callback's.
+   * A throw propagates to the caller, with the bookkeeping done.
+   */
   private reap(slot: number): void {
     this.completed++;
     const request = this.requests[slot];
-    const done = this.done;
     const link = this.aborts[slot];
     if (link !== undefined) {
       this.aborts[slot] = undefined;
       link.signal.removeEventListener('abort', link.listener);
     }
     const status = (request as unknown as RequestObject)[HEADER][S_STATUS];
-    if (status === SLOT_HANDLER_FAILED) {
-      const info = readErrorRecord(this.memory.errorRecord(slot));
-      const error = new RemoteError(ERR_TWQ_HANDLER_FAILED, info.name, info.message, request.worker, info.stack);
-      if (done !== undefined) done(request, error);
-    } else if (status === SLOT_WORKER_DIED) {
-      const error = this.deathErrors[slot];
-      this.deathErrors[slot] = undefined;
-      if (done !== undefined) done(request, error);
-    } else if (status === SLOT_CANCELLED) {
-      const error = new RemoteError(
-        ERR_TWQ_CANCELLED,
-        'AbortError',
-        `the request in slot ${slot} of queue "${this.name}" was cancelled before it started`,
-        request.worker,
-      );
-      if (done !== undefined) done(request, error);
-    } else if (done !== undefined) {
-      done(request, undefined);
+    const error = status === SLOT_OK ? undefined : this.failureOf(slot, status);
+    const done = this.done;
+    if (done === undefined) return;
+    this.book.beginReport(slot);
+    try {
+      done(request, error);
+    } finally {
+      this.book.endReport();
     }
   }
 
-  /** Runs the done callback of every submitted request that is back. */
-  private reapAll(): void {
-    for (let slot = this.book.takeReady(0); slot >= 0; slot = this.book.takeReady(slot + 1)) this.reap(slot);
+  /** The error reported for a slot whose status is not SLOT_OK. */
+  private failureOf(slot: number, status: number): RemoteError | undefined {
+    const worker = this.requests[slot].worker;
+    if (status === SLOT_HANDLER_FAILED) {
+      const info = readErrorRecord(this.memory.errorRecord(slot));
+      return new RemoteError(ERR_TWQ_HANDLER_FAILED, info.name, info.message, worker, info.stack);
+    }
+    if (status === SLOT_WORKER_DIED) {
+      const error = this.deathErrors[slot];
+      this.deathErrors[slot] = undefined;
+      return error;
+    }
+    if (status === SLOT_CANCELLED) {
+      return new RemoteError(ERR_TWQ_CANCELLED, 'AbortError', `the request in slot ${slot} of queue "${this.name}" was cancelled before it started`, worker);
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs the done callback of every submitted request that is back, each
+   * taken before its callback runs and looked for afresh after it (a callback
+   * may have re-entered and reported or submitted others). A callback that
+   * throws does not stop the others: what they threw is returned, in order
+   * (undefined when none threw; no allocation then).
+   */
+  private reportReady(): unknown[] | undefined {
+    let errors: unknown[] | undefined;
+    for (let slot = this.book.takeReady(0); slot >= 0; slot = this.book.takeReady(slot + 1)) {
+      try {
+        this.reap(slot);
+      } catch (e) {
+        (errors ??= []).push(e);
+      }
+    }
+    return errors;
+  }
+
+  /** reportReady(), then a DoneCallbackError naming `call` if any callback threw. */
+  private reapAll(call: string): void {
+    const errors = this.reportReady();
+    if (errors !== undefined) throw new DoneCallbackError(this.name, call, errors);
   }
 
   /** WAIT_FREE: some worker has a free slot. WAIT_IDLE: worker `t` has nothing in flight. */
@@ -735,7 +787,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     } finally {
       this.host.release?.();
     }
-    this.reapAll();
+    this.reapAll('drain()');
   }
 
   /**
@@ -827,17 +879,25 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     }
     Atomics.store(this.memory.i32, C_DESTROYED, 1);
     for (const block of this.blocks) block.wake.set();
+    // Callbacks that threw in the drain leave nothing in flight (every request was reported): no reason to force.
+    const callbackErrors = drainError instanceof DoneCallbackError ? [...drainError.errors] : [];
     try {
-      await this.host.stop(force || drainError !== undefined);
+      await this.host.stop(force || (drainError !== undefined && callbackErrors.length === 0));
     } finally {
       this.lifecycle = DESTROYED;
-      this.failOutstanding();
+      const thrown = this.failOutstanding();
+      if (thrown !== undefined) callbackErrors.push(...thrown);
       this.helper?.teardown();
     }
+    // Only now, with every request reported and the workers stopped: what the callbacks threw.
+    if (callbackErrors.length !== 0) throw new DoneCallbackError(this.name, 'destroy()', callbackErrors);
   }
 
-  /** After the workers are gone: reports every request still outstanding, exactly once. */
-  private failOutstanding(): void {
+  /**
+   * After the workers are gone: reports every request still outstanding,
+   * exactly once, even if callbacks throw; returns what they threw.
+   */
+  private failOutstanding(): unknown[] | undefined {
     for (let t = 0; t < this.threads; t++) {
       this.takeBackFailed(t, (slot) => new RemoteError(
         ERR_TWQ_DESTROYED,
@@ -846,7 +906,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
         t,
       ));
     }
-    this.reapAll();
+    return this.reportReady();
   }
 
   private throwClosed(call: string): never {

@@ -115,6 +115,26 @@ export class Checksum {
   }
 }
 
+/** How a test gives its done callback: as the queue's `onDone`, or as the ops module's own `done` (fixtures/callback-ops.mjs). */
+export type CallbackVia = 'onDone' | 'ops.done';
+
+/**
+ * Creates a checksum queue whose done callback is `callback`, given as `via`
+ * says. The ops' done of fixtures/callback-ops.mjs forwards to the function
+ * set last: one such queue at a time.
+ */
+export async function createWithCallback(
+  via: CallbackVia,
+  callback: (request: ChecksumRequest, error: RemoteError | undefined) => void,
+  options: NodeQueueOptions<ChecksumSpec> = {},
+): Promise<ChecksumQueue> {
+  if (via === 'onDone') return createChecksumQueue({ ...options, onDone: callback });
+  const url = fixture('callback-ops.mjs');
+  const module = (await import(url.href)) as typeof import('./fixtures/callback-ops.mjs');
+  module.setDone(callback);
+  return createQueue<Ops<ChecksumSpec>>(url, options);
+}
+
 /** Fills a request of the checksum layout and submits it. */
 export function submit(q: ChecksumQueue, r: ChecksumRequest, seq: number, mode = MODE_OK, arg = 0): void {
   r.seq = seq;

@@ -26,6 +26,7 @@ const NO_CALLER_INPUT: Readonly<Record<string, string>> = {
   '@twq/event:nativePause': "the platform's own Atomics.pause (Node >= 24), re-exported bound: the platform checks its argument",
   '@twq/event:BlockingWaitForbiddenError': "an error class thrown only on a browser's main thread: asserted in Chromium by packages/browser/test/bad-input.test.ts",
   '@twq/core:RemoteError': 'an error class reported to done callbacks (handler failures, dead workers), never thrown at a caller',
+  '@twq/core:DoneCallbackError': "an error class that carries what the caller's own done callbacks threw (after every request was reported), not a refusal of caller input: asserted in packages/core/test/reentrant-callbacks.test.ts",
   '@twq/core:describeValue': 'takes any value: it is what shows bad values in messages',
   '@twq/core:isRemoteError': 'a type guard: every value is valid input (it answers false)',
   '@twq/core/host:isWorkerMessage': 'a type guard: every value is valid input (it answers false)',

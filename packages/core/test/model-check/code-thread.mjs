@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as C from './control.mjs';
 import { finish, gateStart, installGate, realAtomics, revive, setTarget } from './instrumented-atomics.mjs';
-import { AUDIT_CANCEL_WON, AUDIT_SUBMITTED, assertOwner, makeChecks, makeOps, plantBug } from './scenario.mjs';
+import { AUDIT_CANCEL_WON, AUDIT_SUBMITTED, AUDIT_SURFACED, AUDIT_THROWN, assertOwner, makeChecks, makeOps, plantBug } from './scenario.mjs';
 
 const { role, index, control, scenario } = workerData;
 installGate(control, index);
@@ -147,9 +147,87 @@ async function serve() {
 }
 void serve();
 
+/** What a done callback throws when the scenario says 'throw'. */
+const PLANTED_THROW = 'planted throw of a done callback';
+
+/**
+ * How many planted throws `e` carries (a DoneCallbackError may hold several,
+ * nested when a callback's own call reported others); -1 when it carries
+ * anything else, which is a failure of the code under test.
+ */
+function plantedThrows(core, e) {
+  if (e instanceof Error && e.message === PLANTED_THROW) return 1;
+  if (!(e instanceof core.DoneCallbackError)) return -1;
+  let n = 0;
+  for (const inner of e.errors) {
+    const k = plantedThrows(core, inner);
+    if (k < 0) return -1;
+    n += k;
+  }
+  return n;
+}
+
 async function runSubmitter(audit) {
   let memory;
-  const ops = makeOps(core, audit, () => memory, scenario.dieOnSeq ?? -1);
+  const a = new Int32Array(audit);
+  // Runs a call; a planted throw (or a DoneCallbackError of only those) that it reports back is counted, anything else fails.
+  const surfacing = (call) => {
+    try {
+      const r = call();
+      if (r instanceof Promise) return r.catch((e) => {
+        const n = plantedThrows(core, e);
+        if (n < 0) throw e;
+        realAtomics.add(a, AUDIT_SURFACED, n);
+      });
+      return r;
+    } catch (e) {
+      const n = plantedThrows(core, e);
+      if (n < 0) throw e;
+      realAtomics.add(a, AUDIT_SURFACED, n);
+      return undefined;
+    }
+  };
+  // Requests claimed by getRequest() from inside done callbacks, submitted by a later 'submit'.
+  const held = [];
+  const reenter = (request) => {
+    const seq = request.seq;
+    const actions = scenario.reenter?.[seq];
+    if (actions === undefined) return;
+    for (const action of actions) {
+      // A callback run by destroy() finds every call but drain() refused (QueueDestroyedError): documented, not a failure.
+      if (queue.destroyed && action !== 'throw') continue;
+      if (action === 'get') {
+        const r = surfacing(() => queue.getRequest());
+        if (r != null) held.push(r);
+      } else if (action === 'getBlocking') {
+        // Never waits inside a callback: a free slot, or ReentrantCallError.
+        try {
+          held.push(queue.getRequestBlocking());
+        } catch (e) {
+          if (!(e instanceof core.ReentrantCallError)) throw e;
+        }
+      } else if (action === 'submit') {
+        const r = held.pop();
+        if (r !== undefined) fillOne(r);
+      } else if (action === 'waitAll') {
+        surfacing(() => queue.waitAll());
+      } else if (action === 'drain') {
+        pendingDrains.push(surfacing(() => queue.drain()));
+      } else if (action === 'throw') {
+        realAtomics.add(a, AUDIT_THROWN, 1);
+        throw new Error(PLANTED_THROW);
+      } else {
+        throw new Error(`unknown re-entrant action ${action}`);
+      }
+    }
+    // The request is the callback's until it returns: no call it made handed its slot out again.
+    if (request.seq !== seq || request.result !== seq * 3 + 1) {
+      realAtomics.add(a, 1, 1);
+      throw new Error(`protocol violation: the done callback of request ${seq} found its request changed (seq ${request.seq}, result ${request.result}) after calling the queue`);
+    }
+  };
+  const pendingDrains = [];
+  const ops = makeOps(core, audit, () => memory, scenario.dieOnSeq ?? -1, undefined, reenter);
   const host = {
     start(init) {
       setTarget(init.buffer, makeChecks(scenario, init.buffer));
@@ -164,7 +242,6 @@ async function runSubmitter(audit) {
   memory = core.memoryOf(queue);
   await queue.start();
   gateStart();
-  const a = new Int32Array(audit);
   let next = 0;
   // The request each sequence number went out in, and the sequence number each slot holds now.
   const bySeq = [];
@@ -180,16 +257,18 @@ async function runSubmitter(audit) {
   };
   for (const step of scenario.script) {
     if (step === 'get') {
-      const request = queue.getRequest();
-      if (request !== null) fillOne(request);
+      const request = surfacing(() => queue.getRequest());
+      if (request != null) fillOne(request);
     } else if (step === 'getBlocking') {
-      fillOne(queue.getRequestBlocking());
+      const request = surfacing(() => queue.getRequestBlocking());
+      if (request !== undefined) fillOne(request);
     } else if (step === 'getAsync') {
-      fillOne(await queue.getRequestAsync());
+      const request = await surfacing(() => queue.getRequestAsync());
+      if (request !== undefined) fillOne(request);
     } else if (step === 'waitAll') {
-      queue.waitAll();
+      surfacing(() => queue.waitAll());
     } else if (step === 'drain') {
-      await queue.drain();
+      await surfacing(() => queue.drain());
     } else if (step.startsWith('cancel:')) {
       // Cancels request N if its slot still holds it (it may be queued, running or back).
       const seq = Number(step.slice('cancel:'.length));
@@ -201,6 +280,7 @@ async function runSubmitter(audit) {
       throw new Error(`unknown script step ${step}`);
     }
   }
-  await queue.destroy();
+  await Promise.all(pendingDrains);
+  await surfacing(() => queue.destroy());
   realAtomics.store(a, AUDIT_SUBMITTED, next);
 }

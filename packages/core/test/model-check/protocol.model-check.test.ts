@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DOORBELL_OFFSET, computeGeometry, type Geometry } from '../../src/host-entry.js';
 import { budget, PREEMPTION_BOUND } from './budget.js';
 import { Explorer, type Buffers } from './explorer.mjs';
-import { AUDIT_BYTES, AUDIT_CANCELLED, AUDIT_CANCEL_WON, AUDIT_DIED } from './scenario.mjs';
+import { AUDIT_BYTES, AUDIT_CANCELLED, AUDIT_CANCEL_WON, AUDIT_DIED, AUDIT_SURFACED, AUDIT_THROWN } from './scenario.mjs';
 import { record } from './report.js';
 
 const REQUEST_BYTES = 8; // layout { seq: 'i32', result: 'i32' }
@@ -30,6 +30,15 @@ interface Config {
   dieOnSeq?: number;
   /** The submitter's help mode (default 'never'). */
   help?: 'auto' | 'never';
+  /**
+   * Calls the done callback of request `seq` makes back into the queue, in
+   * order: 'get' (getRequest(), the request held), 'getBlocking' (the same, or
+   * ReentrantCallError when no slot is free), 'submit' (the last held request,
+   * filled as the next sequence number), 'waitAll', 'drain', 'throw' (the
+   * callback throws: every throw must come back to exactly one of the
+   * submitter's calls, alone or in a DoneCallbackError).
+   */
+  reenter?: Record<number, string[]>;
 }
 
 const configs: Config[] = [
@@ -60,6 +69,36 @@ const claimConfigs: Config[] = [
   { name: 'claims: the thread running a request dies (owner or thief) while the submitter cancels another (2 workers x 2 slots)', threads: 2, slots: 2, policy: 'batch', script: ['get', 'get', 'cancel:1', 'waitAll'], executions: 15_000, dieOnSeq: 0 },
 ];
 
+/**
+ * Issue 11: done callbacks that re-enter the queue (getRequest, submit,
+ * waitAll, drain, getRequestBlocking from inside done) and that throw. Bound:
+ * the scripts below (at most 7 requests), PREEMPTION_BOUND preemptions per
+ * execution, and each configuration's budget of executions. In every
+ * execution: each request handled once and passed to done once with its own
+ * result, the request unchanged while its callback calls the queue, and every
+ * planted throw reported back once.
+ */
+const callbackConfigs: Config[] = [
+  {
+    name: 'callbacks: getRequest, submit and waitAll from inside done (1 worker x 2 slots)',
+    threads: 1,
+    slots: 2,
+    policy: 'batch',
+    script: ['get', 'get', 'waitAll', 'get', 'drain'],
+    reenter: { 0: ['get', 'waitAll', 'submit'], 1: ['get', 'submit'], 2: ['waitAll', 'get', 'submit'] },
+    executions: 15_000,
+  },
+  {
+    name: 'callbacks: getRequestBlocking, drain and throws from inside done (2 workers x 1 slot)',
+    threads: 2,
+    slots: 1,
+    policy: 'batch',
+    script: ['getBlocking', 'getBlocking', 'getBlocking', 'waitAll'],
+    reenter: { 0: ['getBlocking', 'submit', 'throw'], 1: ['drain', 'get', 'submit'], 2: ['waitAll', 'throw'] },
+    executions: 15_000,
+  },
+];
+
 /** Int32 indices of every wake and completion event word. */
 function eventWordIndices(g: Geometry): number[] {
   const blocksBase = g.slotsBase - g.threads * g.blockStride;
@@ -88,6 +127,7 @@ function explorerOptions(config: Config, bug: string): ConstructorParameters<typ
       script: config.script,
       dieOnSeq: config.dieOnSeq ?? -1,
       help: config.help ?? 'never',
+      reenter: config.reenter ?? {},
       bug,
       // The fingerprint covers the header, control and worker blocks (the protocol's words), not the slots.
       stateWords: g.slotsBase >>> 2,
@@ -123,6 +163,7 @@ function everyRequestOnce(buffers: Buffers): string | undefined {
     if (cancelled === 1 ? handled !== 0 : handled !== 1) return what;
   }
   if (a[1] !== 0) return `${a[1]} ownership violations`;
+  if (a[AUDIT_THROWN] !== a[AUDIT_SURFACED]) return `done callbacks threw ${a[AUDIT_THROWN]} times, the submitter's calls reported ${a[AUDIT_SURFACED]} of those`;
   return undefined;
 }
 
@@ -132,7 +173,7 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
     await Promise.all(explorers.map((e) => e.close()));
   });
 
-  for (const config of [...configs, ...claimConfigs]) {
+  for (const config of [...configs, ...claimConfigs, ...callbackConfigs]) {
     it(config.name, async () => {
       const explorer = explorerFor(config);
       explorers.push(explorer);
@@ -172,6 +213,14 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
     const result = await explorer.explore({ maxExecutions: 40_000, preemptionBound: PREEMPTION_BOUND });
     expect(result.failure).toMatch(/handled 2 times/);
     console.log(`[model-check] planted claim-store found after ${result.executions} interleavings: ${result.failure ?? ''}`);
+  }, 600_000);
+
+  it('finds a planted bug: the submitter marks a slot reported after its done callback instead of before (a callback re-enters)', async () => {
+    const explorer = explorerFor(callbackConfigs[0], 'reported-after-callback');
+    explorers.push(explorer);
+    const result = await explorer.explore({ maxExecutions: 20_000, preemptionBound: PREEMPTION_BOUND });
+    expect(result.failure).toMatch(/passed to done 2 times|done callback 2 times/);
+    console.log(`[model-check] planted reported-after-callback found after ${result.executions} interleavings: ${result.failure ?? ''}`);
   }, 600_000);
 
   it('finds a planted bug: the worker flips the done bit before the result is written', async () => {

@@ -2,4 +2,6 @@
 export const AUDIT_CANCELLED: number;
 export const AUDIT_DIED: number;
 export const AUDIT_CANCEL_WON: number;
+export const AUDIT_THROWN: number;
+export const AUDIT_SURFACED: number;
 export const AUDIT_BYTES: number;

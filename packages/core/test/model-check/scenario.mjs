@@ -5,7 +5,8 @@
 // [1] violations, then per request sequence number: handled count, done count;
 // and, from AUDIT_CANCELLED / AUDIT_DIED / AUDIT_CANCEL_WON on, one word per
 // sequence number: done with ERR_TWQ_CANCELLED, done with ERR_TWQ_WORKER_DIED,
-// cancel() returned true.
+// cancel() returned true; then AUDIT_THROWN (planted throws of done callbacks)
+// and AUDIT_SURFACED (those the submitter's calls reported back).
 import { kill, realAtomics } from './instrumented-atomics.mjs';
 
 export const AUDIT_SUBMITTED = 0;
@@ -15,14 +16,18 @@ export const auditDone = (seq) => 3 + 2 * seq;
 export const AUDIT_CANCELLED = 64;
 export const AUDIT_DIED = 96;
 export const AUDIT_CANCEL_WON = 128;
-export const AUDIT_BYTES = 4 * 160;
+export const AUDIT_THROWN = 160;
+export const AUDIT_SURFACED = 161;
+export const AUDIT_BYTES = 4 * 162;
 
 /**
  * The ops under test: the handler and the done callback check ownership and
  * count. The handler also checks that the slot's CLAIM word reads RUNNING. With `dieOnSeq`, the thread that runs that request dies in its
  * handler (once per execution): its next gated operation throws ThreadDeath.
+ * `reenter(request)`, the submitter's, runs at the end of a successful done
+ * callback: the calls back into the queue that a scenario makes from there.
  */
-export function makeOps(core, audit, memoryOf, dieOnSeq = -1, died = { done: false }) {
+export function makeOps(core, audit, memoryOf, dieOnSeq = -1, died = { done: false }, reenter = undefined) {
   const a = new Int32Array(audit);
   return core.defineOps({
     layout: core.defineLayout({ seq: 'i32', result: 'i32' }),
@@ -44,8 +49,9 @@ export function makeOps(core, audit, memoryOf, dieOnSeq = -1, died = { done: fal
       request.result = request.seq * 3 + 1;
     },
     done(request, error) {
+      // Counted first: a second report of one request must show as such (before a re-entering callback recurses on it).
+      if (realAtomics.add(a, auditDone(request.seq), 1) !== 0) violation(a, `request ${request.seq} passed to done 2 times`);
       assertOwner(memoryOf(), request.slot, 'submitter (done callback)', true, a);
-      realAtomics.add(a, auditDone(request.seq), 1);
       if (error?.code === core.CANCELLED) {
         realAtomics.add(a, AUDIT_CANCELLED + request.seq, 1);
         return;
@@ -58,6 +64,7 @@ export function makeOps(core, audit, memoryOf, dieOnSeq = -1, died = { done: fal
       if (request.result !== request.seq * 3 + 1) {
         violation(a, `done callback of request ${request.seq} read result ${request.result}, expected ${request.seq * 3 + 1}`);
       }
+      reenter?.(request);
     },
   });
 }
@@ -100,7 +107,38 @@ function violation(audit, message) {
 export function plantBug(core, event, bug) {
   if (bug === undefined || bug === 'none') return;
   const proto = core.WorkerRuntime.prototype;
-  if (bug === 'no-recheck') {
+  if (bug === 'reported-after-callback') {
+    // The submitter marks a slot reported (clears its pending bit) only after
+    // its done callback returned, instead of before: a callback that re-enters
+    // the queue finds the slot still to report. Both reporting paths.
+    const queue = core.Workqueue.prototype;
+    const clearPending = (book, t, s) => {
+      const i = t * book.wordsPerThread + (s >>> 5);
+      book.pending[i] = book.pending[i] & ~(1 << (s & 31));
+    };
+    queue.reportReady = function reportReadyThenMark() {
+      let errors;
+      for (let slot = this.book.nextReady(0, false); slot >= 0; slot = this.book.nextReady(slot + 1, false)) {
+        const t = Math.floor(slot / this.slotsPerThread);
+        try {
+          this.reap(slot);
+        } catch (e) {
+          (errors ??= []).push(e);
+        }
+        clearPending(this.book, t, slot - t * this.slotsPerThread);
+      }
+      return errors;
+    };
+    queue.claim = function claimThenMark(t, s) {
+      const slot = t * this.slotsPerThread + s;
+      if (this.book.isPending(t, s)) {
+        this.reap(slot);
+        clearPending(this.book, t, s);
+      }
+      this.book.claim(t, s);
+      return this.requests[slot];
+    };
+  } else if (bug === 'no-recheck') {
     proto.prepareToPark = function prepareToParkWithoutRecheck() {
       this.block.wake.reset();
       return !this.isDestroyed();

@@ -3,7 +3,7 @@
  * over a host that records whether anything was started), the worker side
  * (WorkerRuntime, QueueMemory, WorkerBlock) and the memory helpers.
  */
-import { InlineQueue, MAX_REQUEST_BYTES, MAX_SLOTS_PER_THREAD, MAX_THREADS, QueueDestroyedError, QueueFailedError, RequestStateError, TwqError, WaitTimeoutError, Workqueue, defineLayout, defineOps, type Ops, type Request } from '@twq/core';
+import { InlineQueue, MAX_REQUEST_BYTES, MAX_SLOTS_PER_THREAD, MAX_THREADS, QueueDestroyedError, QueueFailedError, ReentrantCallError, RequestStateError, TwqError, WaitTimeoutError, Workqueue, defineLayout, defineOps, type Ops, type Request } from '@twq/core';
 import { QueueMemory, WorkerBlock, WorkerRuntime, memoryOf, checkCloneable, checkOps, computeGeometry, readErrorRecord, readGeometry, recordQueueFailure, recordWorkerDeath, resolveHostOptions, resolveOps, resolveOptions, writeErrorRecord, type ErrorInfo, type Geometry, type WorkerHost } from '@twq/core/host';
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type BadValue, type Case, type Sample } from '../support/case.js';
@@ -316,6 +316,7 @@ export const coreCases: Case[] = [
   ...waitCases('InlineQueue'),
   ...requestCases(),
   ...afterDestroyCases(),
+  ...reentrantCases(),
   ...failedQueueCases(),
 
   // ---- Workqueue: what an adapter builds on ----
@@ -708,6 +709,55 @@ function afterDestroyCases(): Case[] {
       },
     ]),
   );
+}
+
+/**
+ * getRequestBlocking() from inside a done callback while no slot is free (the
+ * only slot is the one being reported): refused at once instead of a deadlock,
+ * and the queue goes on (the request was reported once, the slot is free).
+ */
+function reentrantCases(): Case[] {
+  let queue: InlineQueue<Spec> | undefined;
+  let reports = 0;
+  return casesFor({ entry, subject: 'InlineQueue', member: '#getRequestBlocking' }, [
+    {
+      param: 'this',
+      label: 'from a done callback with no free slot',
+      value: 'getRequestBlocking()',
+      error: ReentrantCallError,
+      code: 'ERR_TWQ_REENTRANT_CALL',
+      call: async () => {
+        let refused: unknown;
+        const q = track(
+          await InlineQueue.create(ops, {
+            slotsPerThread: 1,
+            onDone() {
+              reports++;
+              try {
+                q.getRequestBlocking(1_000);
+              } catch (e) {
+                refused = e;
+              }
+            },
+          }),
+        );
+        queue = q;
+        const r = q.getRequest();
+        if (r === null) throw new Error('no free request');
+        q.submit(r);
+        q.waitAll(1_000);
+        throw refused;
+      },
+      names: ['getRequestBlocking()'],
+      range: 'from a done callback',
+      check: () => {
+        const q = queue as InlineQueue<Spec>;
+        expect(reports).toBe(1);
+        expect(q.stats()).toMatchObject({ submitted: 1, completed: 1, outstanding: 0 });
+        expect(q.getRequest()).not.toBeNull();
+      },
+    },
+  ]);
 }
 
 /** Calls on a queue that has failed (a replacement worker could not start). */
