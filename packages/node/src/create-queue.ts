@@ -34,15 +34,15 @@ export async function createQueue<T = Ops>(
   opsModule: string | URL,
   options: NodeQueueOptions<SpecOf<T>, OptionsOf<T>> = {},
 ): Promise<Workqueue<SpecOf<T>, OptionsOf<T>>> {
-  const specifier = toModuleSpecifier(opsModule);
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
+  const host = resolveHostOptions(options);
+  const specifier = toModuleSpecifier(opsModule, host.allowDataAndNetworkModules);
   const exportName = options.exportName ?? 'ops';
   if (typeof exportName !== 'string' || exportName.length === 0) {
     throw new TypeError(`exportName must be a non-empty string, got ${describeValue(exportName)}`);
   }
-  const host = resolveHostOptions(options);
   const unref = checkBoolean(options.unref ?? true, 'unref');
   const resourceLimits = checkResourceLimits(options.resourceLimits);
   const ops = (await loadOps(specifier, exportName, options.opsOptions)) as Ops<SpecOf<T>, unknown, OptionsOf<T>>;

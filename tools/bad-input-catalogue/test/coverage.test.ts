@@ -27,6 +27,7 @@ const NO_CALLER_INPUT: Readonly<Record<string, string>> = {
   '@twq/event:BlockingWaitForbiddenError': "an error class thrown only on a browser's main thread: asserted in Chromium by packages/browser/test/bad-input.test.ts",
   '@twq/core:RemoteError': 'an error class reported to done callbacks (handler failures, dead workers), never thrown at a caller',
   '@twq/core:describeValue': 'takes any value: it is what shows bad values in messages',
+  '@twq/core:maxSharedBytes': 'takes no arguments',
   '@twq/core:isRemoteError': 'a type guard: every value is valid input (it answers false)',
   '@twq/core/host:isWorkerMessage': 'a type guard: every value is valid input (it answers false)',
   '@twq/core/host:isWorkerStart': 'a type guard: every value is valid input (it answers false)',

@@ -53,6 +53,18 @@ export const browserCases: Case[] = [
       (v) => createQueue(ops, { worker: v } as BrowserQueueOptions),
       { range: 'options.worker must be a function returning a module Worker' },
     ),
+    ...each(
+      'options.worker',
+      [
+        { label: 'a data: URL (code in the URL itself)', value: 'data:text/javascript,self.close()' },
+        { label: 'a data: URL object', value: new URL('data:text/javascript,self.close()') },
+        { label: 'a URL of another origin', value: 'https://example.com/worker.js' },
+      ],
+      TypeError,
+      (v) => createQueue(ops, { worker: v } as BrowserQueueOptions),
+      { range: 'unless the option allowDataAndNetworkModules is true', names: (v) => [JSON.stringify(String(v))] },
+    ),
+    ...each('options.allowDataAndNetworkModules', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => create({ allowDataAndNetworkModules: v }), { range: 'must be a boolean' }),
     ...each('options.replaceDeadWorkers', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => create({ replaceDeadWorkers: v }), { range: 'must be a boolean' }),
     ...each('options.onWorkerExit', [{ label: 'a number', value: 1 }, { label: 'a string', value: 'log' }], TypeError, (v) => create({ onWorkerExit: v }), { range: 'function or undefined' }),
     ...each('options.startTimeoutMs', BAD_MS, RangeError, (v) => create({ startTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
