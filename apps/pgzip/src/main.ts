@@ -2,6 +2,7 @@ import { closeSync, existsSync, lstatSync, readdirSync, statSync, type Stats } f
 import { unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
+import { describeValue } from '@twq/node';
 import { AtomicOutput, exists, type OutputMeta } from './atomic-output.js';
 import { ByteReader } from './byte-reader.js';
 import { compressDirect, compressStream, isRegularFile, readChunks, readStreamOf } from './compress-one.js';
@@ -389,7 +390,7 @@ async function maybeProgress(spec: ProgressSpec, size: number): Promise<Progress
 function checkIo(io: unknown): void {
   const i = io as Partial<Io> | null;
   if (typeof io !== 'object' || i === null || typeof i.stderr?.write !== 'function' || !('stdin' in i) || !('stdout' in i) || typeof i.version !== 'string') {
-    throw new TypeError(`io must be an object with stdin, stdout, stderr (with write()) and a version string, got ${typeof io === 'object' && io !== null ? Object.prototype.toString.call(io) : String(io)}`);
+    throw new TypeError(`io must be an object with stdin, stdout, stderr (with write()) and a version string, got ${describeValue(io)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { DEFAULT_BLOCK_SIZE, DEFAULT_LEVEL, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '@twq/compress';
-import { MAX_THREADS } from '@twq/node';
+import { DEFAULT_BLOCK_SIZE, DEFAULT_LEVEL, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE, parallelGzipMemoryBytes } from '@twq/compress';
+import { MAX_THREADS, describeValue, maxSharedBytes } from '@twq/node';
 import { parseGetopt, type OptionSpec } from './getopt.js';
 import { GZ_SUFFIX, MAX_SUFFIX_BYTES } from './suffix.js';
 import { UsageError } from './usage-error.js';
@@ -122,10 +122,13 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     else if (name === 'verbose') [quiet, verbose] = [false, true];
   }
   const suffix = parseSuffix(v.suffix as string | undefined);
+  const threads = parseThreads(v.processes as string | undefined);
+  const blockSize = parseBlockSize(v.blocksize as string | undefined);
+  if (v.decompress !== true && v.test !== true && v.list !== true) checkMemory(threads, blockSize, 'processes' in v);
   return {
     level: level as Level,
-    threads: parseThreads(v.processes as string | undefined),
-    blockSize: parseBlockSize(v.blocksize as string | undefined),
+    threads,
+    blockSize,
     keep: v.keep === true,
     stdout: v.stdout === true,
     decompress: v.decompress === true,
@@ -156,10 +159,9 @@ function lastOf(a: readonly { name: string }[], b: readonly { name: string }[], 
 function describeArgv(argv: unknown): string {
   if (Array.isArray(argv)) {
     const bad: unknown = argv.find((a) => typeof a !== 'string');
-    return `an array holding ${typeof bad === 'object' && bad !== null ? Object.prototype.toString.call(bad) : String(bad)}`;
+    return `an array holding ${describeValue(bad)}`;
   }
-  if (typeof argv === 'string') return JSON.stringify(argv);
-  return typeof argv === 'object' && argv !== null ? Object.prototype.toString.call(argv) : String(argv);
+  return describeValue(argv);
 }
 
 /** -S: gzip refuses an empty suffix and one longer than 30 bytes; a '/' would name another directory. */
@@ -177,6 +179,23 @@ function parseThreads(text: string | undefined): number {
     throw new UsageError(`-p (threads) must be an integer from 1 to ${MAX_THREADS}, got '${text}'`);
   }
   return n;
+}
+
+/**
+ * -p and -b each in range may still ask for more shared memory than one
+ * SharedArrayBuffer of this engine holds (-p 256 -b 4096): refused here,
+ * before any file is opened or any output written.
+ */
+function checkMemory(threads: number, blockSize: number, given: boolean): void {
+  // -p N: N - 1 workers and the main thread (see compress-one.ts).
+  const bytes = parallelGzipMemoryBytes({ threads: threads - 1, blockSize });
+  const limit = maxSharedBytes();
+  if (bytes <= limit) return;
+  throw new UsageError(
+    `-p ${threads}${given ? '' : ' (the default: one per core)'} with -b ${blockSize / KIB} needs ${bytes} bytes of shared memory for its ${threads - 1} worker threads, ` +
+      `more than the ${limit} bytes this engine allows in one SharedArrayBuffer: use a lower -p or -b`,
+    false,
+  );
 }
 
 /** -b: block size in KiB, as pigz takes it. */

@@ -1,3 +1,5 @@
+import { describeValue } from '@twq/node';
+
 /** The suffix twq-gzip adds by default, as gzip. */
 export const GZ_SUFFIX = '.gz';
 
@@ -18,7 +20,7 @@ export const SEARCHED_SUFFIXES: readonly string[] = ['.gz', '.z', '.taz', '.tgz'
 
 function checkName(file: unknown): asserts file is string {
   if (typeof file !== 'string') {
-    throw new TypeError(`file must be a string, got ${typeof file === 'object' && file !== null ? Object.prototype.toString.call(file) : String(file)}`);
+    throw new TypeError(`file must be a string, got ${describeValue(file)}`);
   }
 }
 
@@ -28,8 +30,7 @@ export const MAX_SUFFIX_BYTES = 30;
 /** A suffix as -S takes it: 1 to 30 bytes, no '/' (it would name another directory). */
 function checkSuffix(suffix: unknown): asserts suffix is string {
   if (typeof suffix !== 'string' || suffix.length === 0 || Buffer.byteLength(suffix) > MAX_SUFFIX_BYTES || suffix.includes('/')) {
-    const shown = typeof suffix === 'string' ? JSON.stringify(suffix) : typeof suffix === 'object' && suffix !== null ? Object.prototype.toString.call(suffix) : String(suffix);
-    throw new TypeError(`suffix must be a string of 1 to ${MAX_SUFFIX_BYTES} bytes without '/', got ${shown}`);
+    throw new TypeError(`suffix must be a string of 1 to ${MAX_SUFFIX_BYTES} bytes without '/', got ${describeValue(suffix)}`);
   }
 }
 

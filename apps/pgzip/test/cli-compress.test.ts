@@ -174,6 +174,24 @@ describe('twq-gzip refuses, with a clear message and a non-zero status', () => {
     expect(runCli(['-b', '16'], { cwd: dir }).stderr).toMatch(/-b \(block size in KiB\) must be an integer from 32 to 4096, got '16'/);
   });
 
+  it('-p and -b each in range whose workers need more shared memory than the engine allows: refused before any output, naming both flags and the limit', async () => {
+    const { buffer } = await import('node:buffer').then((m) => ({ buffer: m.constants.MAX_LENGTH }));
+    // 255 workers x 2 slots of 4 MiB blocks (and their deflate bounds) need over 4 GiB: more than Node.js 20 allows.
+    if (buffer > 2 ** 33) return;
+    const { dir, list } = workspace();
+    writeFileSync(join(dir, 'in'), compressibleText(100_000, 4));
+    for (const args of [['-c', '-p', '256', '-b', '4096', 'in'], ['-p', '256', '-b', '4096', 'in']]) {
+      const r = runCli(args, { cwd: dir });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stdout.length, 'nothing written to standard output').toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`^twq-gzip: -p 256 with -b 4096 needs \\d+ bytes of shared memory for its 255 worker threads, more than the ${buffer} bytes this engine allows in one SharedArrayBuffer: use a lower -p or -b\n$`));
+      expect(r.stderr).not.toMatch(/Invalid typed array length/);
+      expect(list(), 'no output file').toEqual(['in']);
+    }
+    // Half the threads fit.
+    expect(runCli(['-c', '-p', '128', '-b', '4096', 'in'], { cwd: dir }).status).toBe(0);
+  });
+
   it('--help and --version answer on standard output', () => {
     const { dir } = workspace();
     expect(runCli(['--help'], { cwd: dir }).stdout.toString()).toMatch(/^Usage: twq-gzip/);

@@ -113,7 +113,7 @@ export class AtomicBitmap {
 
   /** Atomically reads word `wordIndex` (bits `32*wordIndex` .. `32*wordIndex+31`). */
   loadWord(wordIndex: number): number {
-    if ((wordIndex >>> 0) !== wordIndex || wordIndex >= this.words.length) {
+    if (typeof wordIndex !== 'number' || (wordIndex >>> 0) !== wordIndex || wordIndex >= this.words.length) {
       throw new RangeError(`word index must be an integer in [0, ${this.words.length - 1}], got ${describeValue(wordIndex)}`);
     }
     return Atomics.load(this.words, wordIndex);
@@ -193,7 +193,7 @@ export class AtomicBitmap {
    * with one load and `Math.clz32`; no per-bit loop.
    */
   private scan(from: number, invert: number): number {
-    if ((from >>> 0) !== from || from > this.size) {
+    if (typeof from !== 'number' || (from >>> 0) !== from || from > this.size) {
       throw new RangeError(`from must be an integer in [0, ${this.size}], got ${describeValue(from)}`);
     }
     if (from === this.size) return -1;
@@ -211,7 +211,7 @@ export class AtomicBitmap {
   }
 
   private check(index: number): void {
-    if ((index >>> 0) !== index || index >= this.size) {
+    if (typeof index !== 'number' || (index >>> 0) !== index || index >= this.size) {
       throw new RangeError(`bit index must be an integer in [0, ${this.size - 1}], got ${describeValue(index)}`);
     }
   }

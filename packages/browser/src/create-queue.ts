@@ -73,8 +73,8 @@ function prepareQueue<T>(
     throw new TypeError(`options must be an object with at least a worker, got ${describeValue(options)}`);
   }
   const name = typeof options.name === 'string' && options.name.length > 0 ? options.name : 'twq';
-  const spawn = toSpawner(options.worker, name);
   const hostOptions = resolveHostOptions(options);
+  const spawn = toSpawner(options.worker, name, hostOptions.allowDataAndNetworkModules);
   assertCrossOriginIsolated();
   const resolved = resolveOpsExport(ops, options.opsOptions, 'createQueue(ops)') as Ops<SpecOf<T>, unknown, OptionsOf<T>>;
   const host = new BrowserHost({ ...hostOptions, spawn });

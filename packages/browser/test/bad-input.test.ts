@@ -34,6 +34,11 @@ describe('options', () => {
     ['onWorkerExit 1', { onWorkerExit: 1 }, TypeError, /onWorkerExit must be a function or undefined/],
     ['onDone "x"', { onDone: 'x' }, TypeError, /onDone must be a function or undefined, got "x"/],
     ['opsOptions with a function', { opsOptions: { f() {} } }, TypeError, /opsOptions must be structured-cloneable/],
+    // The trust model: code in the URL itself, or from another origin, only when allowed.
+    ['a data: worker URL', { worker: 'data:text/javascript,self.close()' }, TypeError, /the worker script "data:text\/javascript,self.close\(\)" is a data: URL .* unless the option allowDataAndNetworkModules is true/],
+    ['a data: worker URL object', { worker: new URL('data:text/javascript,') }, TypeError, /is a data: URL/],
+    ["another origin's worker URL", { worker: 'https://example.com/worker.js' }, TypeError, /the worker script "https:\/\/example.com\/worker.js" is of another origin than this page's/],
+    ['allowDataAndNetworkModules "yes"', { allowDataAndNetworkModules: 'yes' }, TypeError, /allowDataAndNetworkModules must be a boolean, got "yes"/],
   ];
 
   test.each(cases)('%s: rejected, and no worker is started', async (_label, bad, type, message) => {

@@ -16,7 +16,7 @@ export { crc32 } from './gzip/crc32.js';
 export { crc32Combine } from './gzip/crc32-combine.js';
 export { GZIP_HEADER_BYTES, GZIP_OS_UNIX, GZIP_OS_UNKNOWN, GZIP_TRAILER_BYTES } from './gzip/gzip-header.js';
 export type { GzipHeaderOptions } from './gzip/gzip-header.js';
-export { ParallelGzipEncoder } from './gzip/parallel-gzip-encoder.js';
+export { ParallelGzipEncoder, parallelGzipMemoryBytes } from './gzip/parallel-gzip-encoder.js';
 export type { InlineCompressor, ParallelGzipOptions, SubmitterCompression } from './gzip/parallel-gzip-encoder.js';
 export { DEFAULT_LEVEL, MAX_LEVEL, MIN_LEVEL } from './level.js';
 export type { CompressionLevel } from './level.js';

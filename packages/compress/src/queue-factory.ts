@@ -23,8 +23,19 @@ export async function createTypedQueue<S extends LayoutSpec, O>(
   if (typeof createQueue !== 'function') {
     throw new TypeError(`createQueue must be a twq adapter's createQueue function, got ${describeValue(createQueue)}`);
   }
+  checkOpsModuleUrl(opsModule, 'opsModule', "one of this package's ops modules");
   const queue = await createQueue(opsModule, options as CreateQueueOptions<LayoutSpec, unknown>);
   return queue as unknown as Workqueue<S, O>;
+}
+
+/**
+ * Throws a TypeError unless `value` is a URL object, as the `opsModule`
+ * options' type says. A string (a path, a data: URL) is refused rather than
+ * passed on: what a string means is the adapter's to decide, and this
+ * package names its own modules by URL. `what` says which module is expected.
+ */
+export function checkOpsModuleUrl(value: unknown, name: string, what: string): asserts value is URL {
+  if (!(value instanceof URL)) throw new TypeError(`${name} must be a URL object (the URL of ${what}), got ${describeValue(value)}`);
 }
 
 /**

@@ -25,6 +25,13 @@ export const ERR_TWQ_CANCELLED = 'ERR_TWQ_CANCELLED';
 export const ERR_TWQ_HELP_ASYNC = 'ERR_TWQ_HELP_ASYNC';
 /** start() called twice. */
 export const ERR_TWQ_STARTED = 'ERR_TWQ_STARTED';
+/**
+ * The queue's shared memory holds a control word the protocol never writes
+ * (a slot status, claim or worker status out of range): something, such as a
+ * handler, wrote over it. The queue fails with QueueCorruptedError rather than
+ * report a result it cannot vouch for.
+ */
+export const ERR_TWQ_CORRUPTED = 'ERR_TWQ_CORRUPTED';
 /** A call on a queue whose start() has not finished. */
 export const ERR_TWQ_NOT_STARTED = 'ERR_TWQ_NOT_STARTED';
 /** An inline queue asked to block for an async handler that runs on its own thread. */

@@ -6,6 +6,7 @@
 
 import {
   ERR_TWQ_CANCELLED,
+  ERR_TWQ_CORRUPTED,
   ERR_TWQ_DESTROYED,
   ERR_TWQ_DONE_CALLBACK,
   ERR_TWQ_FAILED,
@@ -46,6 +47,18 @@ export class QueueFailedError extends TwqError {
   constructor(queueName: string, reason: string, cause?: unknown) {
     super(ERR_TWQ_FAILED, `queue "${queueName}" has failed and serves no more requests: ${reason}`, { cause });
   }
+}
+
+/**
+ * A queue failed because its shared memory holds a control word the protocol
+ * never writes (see ERR_TWQ_CORRUPTED): a handler (trusted code, which shares
+ * the queue's memory) wrote over it. A QueueFailedError with its own code:
+ * every later call throws it, and the request found so reports it to its done
+ * callback instead of a success.
+ */
+export class QueueCorruptedError extends QueueFailedError {
+  override name = 'QueueCorruptedError';
+  override readonly code: string = ERR_TWQ_CORRUPTED;
 }
 
 /** `submit()` of a request that is not this queue's, or not in the state that allows it. */

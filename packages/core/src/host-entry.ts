@@ -31,6 +31,7 @@ export {
   WORKER_STOPPED,
   S_CLAIM,
   SLOT_HEADER_BYTES,
+  checkQueueSize,
   computeGeometry,
   readGeometry,
 } from './memory-layout.js';

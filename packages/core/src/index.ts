@@ -9,6 +9,7 @@ export {
   DoneCallbackError,
   HANDLER_FAILED,
   OpsLoadError,
+  QueueCorruptedError,
   QueueDestroyedError,
   QueueFailedError,
   ReentrantCallError,
@@ -27,7 +28,7 @@ export { CrossOriginIsolationError, ISOLATION_HEADERS } from './isolation-error.
 export type { InlineQueueOptions } from './inline-queue.js';
 export { LIFECYCLE_NAMES } from './lifecycle.js';
 export type { LifecycleName } from './lifecycle.js';
-export { MAX_SLOTS_PER_THREAD, MAX_THREADS } from './memory-layout.js';
+export { DEFAULT_MAX_SHARED_BYTES, MAX_SLOTS_PER_THREAD, MAX_THREADS, maxSharedBytes } from './memory-layout.js';
 export { defineOps } from './ops.js';
 export type { ContextOf, Ops, OpsExport, OptionsOf, Request, RequestMeta, SpecOf, WorkerEnv } from './ops.js';
 export { DEFAULT_HELP, DEFAULT_POLICY, DEFAULT_SLOTS_PER_THREAD, DEFAULT_SPIN_BUDGET, HELP_MODES, POLICIES } from './options.js';

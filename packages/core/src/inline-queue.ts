@@ -105,7 +105,7 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
   /** Handles one pending request of worker `worker` (default 0): 1 if it did, 0 if none, -1 if async. */
   step(worker = 0): number {
     if (this.memory.isDestroyed()) throw new QueueDestroyedError(this.name, 'step()');
-    if ((worker >>> 0) !== worker || worker >= this.runtimes.length) {
+    if (typeof worker !== 'number' || (worker >>> 0) !== worker || worker >= this.runtimes.length) {
       throw new RangeError(`worker must be an integer in [0, ${this.runtimes.length - 1}], got ${describeValue(worker)}`);
     }
     return this.runtimes[worker].handleNext();

@@ -256,6 +256,70 @@ function checkCount(name: string, value: number, min: number, max: number): void
   }
 }
 
+/**
+ * What an engine is assumed to allow in one SharedArrayBuffer when it does not
+ * say (a browser): 4 GiB, the largest typed array of V8 on 64-bit platforms up
+ * to Node.js 20 and of Safari; Firefox allows 8 GiB. An engine that allows
+ * less (a 32-bit one) fails the allocation instead, which is reported the same way.
+ */
+export const DEFAULT_MAX_SHARED_BYTES = 2 ** 32;
+
+let maxShared: number | undefined;
+
+/**
+ * The largest SharedArrayBuffer a queue may use on this engine, in bytes. A
+ * queue views its whole buffer as one Uint8Array, so the limit is the
+ * engine's largest typed array: on Node.js (and engines that offer
+ * `process.getBuiltinModule`), `buffer.constants.MAX_LENGTH`, which Node.js
+ * documents as that length (2^32 up to Node.js 20, 2^53 - 1 from 22 on 64-bit
+ * platforms); elsewhere DEFAULT_MAX_SHARED_BYTES. Read once, without
+ * allocating anything.
+ */
+export function maxSharedBytes(): number {
+  if (maxShared !== undefined) return maxShared;
+  let limit = DEFAULT_MAX_SHARED_BYTES;
+  try {
+    const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+    const max = (get?.('node:buffer') as { constants?: { MAX_LENGTH?: unknown } } | undefined)?.constants?.MAX_LENGTH;
+    if (typeof max === 'number' && Number.isSafeInteger(max) && max > 0) limit = max;
+  } catch {
+    // Not Node.js after all (a global `process` shim): keep the default.
+  }
+  maxShared = limit;
+  return limit;
+}
+
+/**
+ * The geometry of a queue of `threads` x `slotsPerThread` slots of
+ * `requestBytes`-byte requests, checked to fit one SharedArrayBuffer of this
+ * engine: each count may be within its own range while their product is not.
+ * Throws a RangeError naming the options, the bytes they need and the limit.
+ * `requestOrigin` says where the request size comes from (an option of the
+ * caller's, such as a block size), for the message.
+ */
+export function checkQueueSize(threads: number, slotsPerThread: number, requestBytes: number, requestOrigin?: string): Geometry {
+  if (requestOrigin !== undefined && typeof requestOrigin !== 'string') {
+    throw new TypeError(`requestOrigin must be a string or undefined, got ${describeValue(requestOrigin)}`);
+  }
+  const g = computeGeometry(threads, slotsPerThread, requestBytes);
+  const limit = maxSharedBytes();
+  if (g.totalBytes > limit) throw queueSizeError(g, requestOrigin, `more than the ${limit} bytes this engine allows in one SharedArrayBuffer`);
+  return g;
+}
+
+/**
+ * The RangeError of a queue too large for this engine: from checkQueueSize,
+ * or from an allocation that failed anyway (`why`: the engine's own words).
+ */
+export function queueSizeError(g: Geometry, requestOrigin: string | undefined, why: string, cause?: unknown): RangeError {
+  const origin = requestOrigin ?? `${g.requestBytes}-byte requests`;
+  return new RangeError(
+    `threads (${g.threads}) x slotsPerThread (${g.slotsPerThread}) slots of ${g.slotStride} bytes each (${origin}, with a slot header, in whole ${LINE}-byte lines) ` +
+      `need ${g.totalBytes} bytes of shared memory, ${why}: use fewer threads or slots per thread, or smaller requests`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
 /** Byte offset of worker `t`'s block. */
 export function blockOffset(g: Geometry, t: number): number {
   return BLOCKS_OFFSET + t * g.blockStride;

@@ -1,5 +1,5 @@
 import { DEFAULT_SPINS, MAX_SPINS } from '@twq/event';
-import { checkMs } from './checks.js';
+import { checkBoolean, checkMs } from './checks.js';
 import { describeValue } from './errors.js';
 import { MAX_SLOTS_PER_THREAD, MAX_THREADS } from './memory-layout.js';
 
@@ -166,6 +166,15 @@ export interface HostOptions<E> {
   stopTimeoutMs?: number;
   /** Called (on the submitter's event loop) when a worker dies while the queue runs. */
   onWorkerExit?: (event: E) => void;
+  /**
+   * false (default): the module the workers import (Node.js: the ops module or
+   * a pool's task file; a browser: the worker script URL) may not be a `data:`
+   * URL (code carried in the URL itself) nor a network URL (Node.js: `http:`,
+   * `https:`; a browser: one of another origin). Handlers run with the queue's
+   * whole memory (see the trust model in the README): whatever can choose the
+   * module runs code there. true: such URLs are taken as given.
+   */
+  allowDataAndNetworkModules?: boolean;
 }
 
 /** Host options with every default filled in and checked. */
@@ -175,6 +184,8 @@ export interface ResolvedHostOptions<E> {
   readonly stopTimeoutMs: number;
   /** Called (on the submitter's event loop) when a worker dies while the queue runs; undefined: nobody is told. */
   readonly onWorkerExit: ((event: E) => void) | undefined;
+  /** Whether a `data:` or network URL may name the workers' module (see HostOptions). */
+  readonly allowDataAndNetworkModules: boolean;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;
@@ -199,8 +210,9 @@ export function resolveHostOptions<E>(options: HostOptions<E> & { readonly opsOp
   }
   const startTimeoutMs = checkMs(options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, 'startTimeoutMs');
   const stopTimeoutMs = checkMs(options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS, 'stopTimeoutMs');
+  const allowDataAndNetworkModules = checkBoolean(options.allowDataAndNetworkModules ?? false, 'allowDataAndNetworkModules');
   checkCloneable(options.opsOptions);
-  return Object.freeze({ replaceDeadWorkers, startTimeoutMs, stopTimeoutMs, onWorkerExit });
+  return Object.freeze({ replaceDeadWorkers, startTimeoutMs, stopTimeoutMs, onWorkerExit, allowDataAndNetworkModules });
 }
 
 

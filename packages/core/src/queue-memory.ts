@@ -10,6 +10,8 @@ import {
   W_GENERATION,
   W_STATUS,
   blockOffset,
+  checkQueueSize,
+  queueSizeError,
   type Geometry,
 } from './memory-layout.js';
 
@@ -89,7 +91,7 @@ export class QueueMemory {
   errorRecord(slot: number): Uint8Array {
     // A bad index would give a view of some other part of the buffer, which the caller may write.
     const slots = this.geometry.threads * this.geometry.slotsPerThread;
-    if ((slot >>> 0) !== slot || slot >= slots) throw new RangeError(`slot must be an integer in [0, ${slots - 1}], got ${describeValue(slot)}`);
+    if (typeof slot !== 'number' || (slot >>> 0) !== slot || slot >= slots) throw new RangeError(`slot must be an integer in [0, ${slots - 1}], got ${describeValue(slot)}`);
     return this.u8.subarray(this.geometry.errorsBase + slot * ERROR_BYTES, this.geometry.errorsBase + (slot + 1) * ERROR_BYTES);
   }
 
@@ -105,6 +107,22 @@ export class QueueMemory {
   /** Why the queue failed (see C_FAILED). */
   failureRecord(): Uint8Array {
     return this.u8.subarray(this.geometry.failureBase, this.geometry.failureBase + ERROR_BYTES);
+  }
+}
+
+/**
+ * A fresh queue's memory: its size checked against what this engine allows
+ * (see checkQueueSize), then allocated and viewed. An allocation or a view
+ * the engine refuses even so (out of memory, a lower limit than assumed) is
+ * the same RangeError, with the engine's own error as its cause.
+ */
+export function allocateQueueMemory(threads: number, slotsPerThread: number, requestBytes: number): QueueMemory {
+  const g = checkQueueSize(threads, slotsPerThread, requestBytes);
+  try {
+    return new QueueMemory(new SharedArrayBuffer(g.totalBytes), g);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw queueSizeError(g, undefined, `which this engine could not allocate as one SharedArrayBuffer (${e.message})`, e);
   }
 }
 

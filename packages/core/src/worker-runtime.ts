@@ -26,6 +26,7 @@ import {
   WORKER_STOPPED,
 } from './memory-layout.js';
 import { claimHighestQueued, inflightCount, mostLoaded, tryClaim } from './claims.js';
+import { isImpossibleClaim, reportCorruption, showClaim } from './corruption.js';
 import { describeValue } from './errors.js';
 import { checkOps, type Ops, type Request, type WorkerEnv } from './ops.js';
 import { toErrorInfo, writeErrorRecord } from './error-record.js';
@@ -106,7 +107,7 @@ export class WorkerRuntime {
 
   constructor(buffer: SharedArrayBuffer, worker: number, ops: Ops, env: Omit<WorkerEnv, 'worker' | 'cancelled' | 'signal'>, spinBudget: number) {
     const g = readGeometry(buffer);
-    if ((worker >>> 0) !== worker || worker >= g.threads) {
+    if (typeof worker !== 'number' || (worker >>> 0) !== worker || worker >= g.threads) {
       throw new RangeError(`worker must be an integer in [0, ${g.threads - 1}], got ${describeValue(worker)}`);
     }
     checkOps(ops);
@@ -281,7 +282,11 @@ export class WorkerRuntime {
       }
       const header = (this.requests[s] as unknown as RequestObject)[HEADER];
       if (this.claimSlot(header)) return this.runHandler(this.worker, s);
-      // Lost the claim: a thief runs it, or the submitter cancelled it.
+      // Lost the claim: a thief runs it, or the submitter cancelled it; or (slow path, checked here only) nobody could have.
+      const claim = Atomics.load(header, S_CLAIM);
+      if (isImpossibleClaim(claim, this.memory.geometry.threads)) {
+        reportCorruption(this.memory, this.worker, `worker ${this.worker} found slot ${s} in flight with the claim word ${showClaim(claim)}, which no party writes there`);
+      }
       this.foreign[s >>> 5] |= 1 << (s & 31);
     }
   }

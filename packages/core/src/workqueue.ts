@@ -4,9 +4,11 @@ import { destroyOptionsError } from './checks.js';
 /// <reference lib="esnext.disposable" preserve="true" />
 import { BlockingWaitForbiddenError, backoff, canBlock, type SharedEvent } from '@twq/event';
 import { claimState, claimedBy, inflightCount, queuedClaim, requestCancel } from './claims.js';
-import { readQueueFailure, type WorkerExitEvent } from './death-report.js';
+import { CORRUPTED_NAME, corruptionMessage, isImpossibleClaim, isImpossibleWorkerStatus, showClaim } from './corruption.js';
+import { readQueueFailure, recordHostFailure, type WorkerExitEvent } from './death-report.js';
 import {
   ERR_TWQ_CANCELLED,
+  ERR_TWQ_CORRUPTED,
   ERR_TWQ_DESTROYED,
   ERR_TWQ_HANDLER_FAILED,
   ERR_TWQ_NOT_STARTED,
@@ -16,6 +18,7 @@ import {
 import { readErrorRecord } from './error-record.js';
 import {
   DoneCallbackError,
+  QueueCorruptedError,
   QueueDestroyedError,
   QueueFailedError,
   ReentrantCallError,
@@ -53,12 +56,11 @@ import {
   W_STOLEN,
   WORKER_DEAD,
   WORKER_RECLAIMED,
-  computeGeometry,
   writeHeader,
 } from './memory-layout.js';
 import { checkOps, type Ops, type Request } from './ops.js';
 import { resolveOptions, type HelpMode, type HostOptions, type PlacementPolicy, type QueueOptions } from './options.js';
-import { QueueMemory, WORKER_STATUS_NAMES, type WorkerBlock, type WorkerStatusName } from './queue-memory.js';
+import { QueueMemory, WORKER_STATUS_NAMES, allocateQueueMemory, type WorkerBlock, type WorkerStatusName } from './queue-memory.js';
 import { HEADER, createRequests, type RequestObject } from './requests.js';
 import type { LayoutSpec } from './request-layout.js';
 import { SlotBook } from './slot-book.js';
@@ -190,18 +192,9 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (typeof host !== 'object' || h === null || typeof h.start !== 'function' || typeof h.stop !== 'function') {
       throw new TypeError(`host must be a WorkerHost, an object with start() and stop() methods, got ${describeValue(host)}`);
     }
-    const g = computeGeometry(o.threads, o.slotsPerThread, ops.layout.byteLength);
     if (typeof SharedArrayBuffer !== 'function') throw new CrossOriginIsolationError('SharedArrayBuffer is not defined here');
-    let buffer: SharedArrayBuffer;
-    try {
-      buffer = new SharedArrayBuffer(g.totalBytes);
-    } catch (e) {
-      throw new RangeError(
-        `cannot allocate ${g.totalBytes} bytes of shared memory for ${o.threads} threads x ${o.slotsPerThread} slots x ${ops.layout.byteLength}-byte requests: ${(e as Error).message}`,
-        { cause: e },
-      );
-    }
-    this.memory = new QueueMemory(buffer, g);
+    this.memory = allocateQueueMemory(o.threads, o.slotsPerThread, ops.layout.byteLength);
+    const { buffer, geometry: g } = this.memory;
     writeHeader(this.memory.i32, g, o.steal && o.threads > 1 ? HF_STEAL : 0);
     for (const block of this.memory.blocks) {
       block.wake.initUnsynchronized(false);
@@ -419,6 +412,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
         return true;
       }
       if (state === CLAIM_RUNNING) requestCancel(header);
+      else if (isImpossibleClaim(c, this.threads)) this.failCorrupted(`slot ${slot} is in flight with the claim word ${showClaim(c)}, which no party writes there`);
       return false;
     }
   }
@@ -622,8 +616,10 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       this.aborts[slot] = undefined;
       link.signal.removeEventListener('abort', link.listener);
     }
-    const status = (request as unknown as RequestObject)[HEADER][S_STATUS];
-    const error = status === SLOT_OK ? undefined : this.failureOf(slot, status);
+    const header = (request as unknown as RequestObject)[HEADER];
+    const status = header[S_STATUS];
+    // A success is a slot some party claimed (RUNNING) and marked OK; anything else is reported as what it is.
+    const error = status === SLOT_OK && claimState(header[S_CLAIM]) === CLAIM_RUNNING ? undefined : this.failureOf(request, status);
     const done = this.done;
     if (done === undefined) return;
     this.book.beginReport(slot);
@@ -634,22 +630,24 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     }
   }
 
-  /** The error reported for a slot whose status is not SLOT_OK. */
-  private failureOf(slot: number, status: number): RemoteError | undefined {
-    const worker = this.requests[slot].worker;
+  /** The error reported for a slot that is not a success (see reap). */
+  private failureOf(request: Request<S>, status: number): RemoteError {
+    const slot = request.slot;
+    const worker = request.worker;
     if (status === SLOT_HANDLER_FAILED) {
       const info = readErrorRecord(this.memory.errorRecord(slot));
       return new RemoteError(ERR_TWQ_HANDLER_FAILED, info.name, info.message, worker, info.stack);
     }
     if (status === SLOT_WORKER_DIED) {
-      const error = this.deathErrors[slot];
+      const error = this.deathErrors[slot] as RemoteError;
       this.deathErrors[slot] = undefined;
       return error;
     }
     if (status === SLOT_CANCELLED) {
       return new RemoteError(ERR_TWQ_CANCELLED, 'AbortError', `the request in slot ${slot} of queue "${this.name}" was cancelled before it started`, worker);
     }
-    return undefined;
+    // Not a result any party writes (an unknown status, or a success nobody claimed): never reported as a success.
+    return this.corrupted(request, `status ${status}, claim ${showClaim((request as unknown as RequestObject)[HEADER][S_CLAIM])}`);
   }
 
   /**
@@ -675,6 +673,29 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   private reapAll(call: string): void {
     const errors = this.reportReady();
     if (errors !== undefined) throw new DoneCallbackError(this.name, call, errors);
+  }
+
+  /**
+   * Fails the queue over a slot that came back with a result no party writes
+   * (see corruption.ts): returns the error its done callback gets. Slow path.
+   */
+  private corrupted(request: Request<S>, found: string): RemoteError {
+    const what = `the request in slot ${request.slot} came back with ${found}, which no party writes`;
+    this.markCorrupted(what);
+    return new RemoteError(ERR_TWQ_CORRUPTED, CORRUPTED_NAME, corruptionMessage(what), request.worker);
+  }
+
+  /** Fails the queue over a control word found impossible in `what` (slow paths only), and throws the failure. */
+  private failCorrupted(what: string): never {
+    throw this.markCorrupted(what);
+  }
+
+  /** Every later call throws QueueCorruptedError, and the shared failure flag wakes anyone parked. */
+  private markCorrupted(what: string): QueueFailedError {
+    recordHostFailure(this.memory, { name: CORRUPTED_NAME, message: corruptionMessage(what) });
+    this.failure ??= new QueueCorruptedError(this.name, corruptionMessage(what));
+    if (this.lifecycle === OPEN) this.lifecycle = FAILED;
+    return this.failure;
   }
 
   /** WAIT_FREE: some worker has a free slot. WAIT_IDLE: worker `t` has nothing in flight. */
@@ -799,12 +820,14 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (failed !== undefined) {
       const { worker, reason } = failed;
       const what = worker === undefined ? 'the host failed' : `worker ${worker} is gone and was not replaced`;
-      this.failure ??= new QueueFailedError(this.name, `${what}: ${reason.name}: ${reason.message}`);
+      this.failure ??= reason.name === CORRUPTED_NAME ? new QueueCorruptedError(this.name, reason.message) : new QueueFailedError(this.name, `${what}: ${reason.name}: ${reason.message}`);
       if (this.lifecycle === OPEN) this.lifecycle = FAILED;
       throw this.failure;
     }
     for (let t = 0; t < this.threads; t++) {
-      if (this.blocks[t].status() === WORKER_DEAD) this.reclaim(t);
+      const status = this.blocks[t].status();
+      if (status === WORKER_DEAD) this.reclaim(t);
+      else if (isImpossibleWorkerStatus(status)) this.failCorrupted(`worker ${t}'s status word holds ${status}, no worker status`);
     }
   }
 
@@ -950,7 +973,7 @@ function checkWaitOptions(options: unknown, call: string): void {
 }
 
 function describeRequest(value: unknown): string {
-  if (value === null || typeof value !== 'object') return String(value);
+  if (value === null || typeof value !== 'object') return describeValue(value);
   const slot = (value as { slot?: unknown }).slot;
   return slot === undefined ? 'an object that is not a twq request' : `a request for slot ${String(slot)} of another queue`;
 }

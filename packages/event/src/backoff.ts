@@ -15,7 +15,7 @@ let sink = 0;
  */
 export function backoff(attempt: number): void {
   // One compare: a NaN, a fraction or a negative would silently mean 1 or no pause at all.
-  if ((attempt >>> 0) !== attempt) throw new RangeError(`attempt must be a non-negative integer, got ${describeValue(attempt)}`);
+  if (typeof attempt !== 'number' || (attempt >>> 0) !== attempt) throw new RangeError(`attempt must be a non-negative integer, got ${describeValue(attempt)}`);
   const spins = attempt >= 6 ? MAX_BACKOFF_SPINS : 1 << attempt;
   if (nativePause !== undefined) {
     for (let i = 0; i < spins; i++) nativePause(i);

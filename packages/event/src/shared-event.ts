@@ -66,7 +66,7 @@ export class SharedEvent {
     if (!(array instanceof Int32Array)) {
       throw new TypeError(`an Int32Array is required, got ${describeValue(array)}`);
     }
-    if ((index >>> 0) !== index || index >= array.length) {
+    if (typeof index !== 'number' || (index >>> 0) !== index || index >= array.length) {
       throw new RangeError(`event index must be an integer in [0, ${array.length - 1}], got ${describeValue(index)}`);
     }
     this.array = array;

@@ -38,7 +38,8 @@ export async function createPool<T = (input: unknown) => unknown>(options: PoolO
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw new TypeError(`createPool(): options must be an object with a filename, got ${describeValue(options)}`);
   }
-  const filename = toModuleSpecifier(options.filename);
+  const allow = options.allowDataAndNetworkModules ?? false;
+  const filename = toModuleSpecifier(options.filename, allow);
   const exportName = options.name ?? 'default';
   if (typeof exportName !== 'string' || exportName.length === 0) {
     throw new TypeError(`createPool(): name must be a non-empty string, got ${describeValue(exportName)}`);
@@ -59,6 +60,8 @@ export async function createPool<T = (input: unknown) => unknown>(options: PoolO
       policy,
       opsOptions,
       onDone: pool.onDone,
+      // The pool's own generated module is a data: URL; the user's task file was checked above.
+      allowDataAndNetworkModules: true,
     });
   } catch (e) {
     // A task file that cannot be imported, or has no such export, is named as the task file.

@@ -76,15 +76,15 @@ async function loadQueue<T>(
   opsModule: string | URL,
   options: NodeQueueOptions<SpecOf<T>, OptionsOf<T>>,
 ): Promise<{ ops: Ops<SpecOf<T>, unknown, OptionsOf<T>>; make: (onDone: CreateQueueOptions<SpecOf<T>, OptionsOf<T>>['onDone']) => Workqueue<SpecOf<T>, OptionsOf<T>> }> {
-  const specifier = toModuleSpecifier(opsModule);
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
+  const host = resolveHostOptions(options);
+  const specifier = toModuleSpecifier(opsModule, host.allowDataAndNetworkModules);
   const exportName = options.exportName ?? 'ops';
   if (typeof exportName !== 'string' || exportName.length === 0) {
     throw new TypeError(`exportName must be a non-empty string, got ${describeValue(exportName)}`);
   }
-  const host = resolveHostOptions(options);
   const unref = checkBoolean(options.unref ?? true, 'unref');
   const resourceLimits = checkResourceLimits(options.resourceLimits);
   const ops = (await loadOps(specifier, exportName, options.opsOptions)) as Ops<SpecOf<T>, unknown, OptionsOf<T>>;

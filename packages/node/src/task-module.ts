@@ -9,7 +9,7 @@
  */
 import { syncBuiltinESMExports } from 'node:module';
 import workerThreads from 'node:worker_threads';
-import type { Ops, TaskFunction } from '@twq/core';
+import { describeValue, type Ops, type TaskFunction } from '@twq/core';
 import { valueOps, type ValueOpsOptions } from '@twq/core/host';
 import type { WorkerData } from './protocol.js';
 
@@ -39,13 +39,8 @@ export async function bindTaskModule(self: string, filename: string, exportName:
   if (typeof fn !== 'function') {
     const names = Object.keys(mod).join(', ') || 'none';
     const what = exportName === 'default' ? 'a default export' : `an export named "${exportName}"`;
-    throw new TypeError(`the task file ${filename} has no function as ${what}, found ${describe(fn)} (its exports: ${names})`);
+    throw new TypeError(`the task file ${filename} has no function as ${what}, found ${describeValue(fn)} (its exports: ${names})`);
   }
   return valueOps([fn as TaskFunction]);
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  return typeof value === 'object' ? Object.prototype.toString.call(value) : typeof value === 'string' ? JSON.stringify(value) : String(value);
-}

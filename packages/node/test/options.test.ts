@@ -107,7 +107,8 @@ describe('createQueue: how the ops module may be given', () => {
     const rel = `./${relative(process.cwd(), path)}`;
     expect(toModuleSpecifier(rel)).toBe(pathToFileURL(path).href);
     expect(toModuleSpecifier('some-package/ops')).toBe('some-package/ops');
-    expect(toModuleSpecifier('data:text/javascript,export default 1')).toBe('data:text/javascript,export default 1');
+    // Code in the URL itself: only when allowed (see trust.threads.test.ts).
+    expect(toModuleSpecifier('data:text/javascript,export default 1', true)).toBe('data:text/javascript,export default 1');
   });
 
   it.each([

@@ -28,6 +28,7 @@ const NO_CALLER_INPUT: Readonly<Record<string, string>> = {
   '@twq/core:RemoteError': 'an error class reported to done callbacks (handler failures, dead workers), never thrown at a caller',
   '@twq/core:DoneCallbackError': "an error class that carries what the caller's own done callbacks threw (after every request was reported), not a refusal of caller input: asserted in packages/core/test/reentrant-callbacks.test.ts",
   '@twq/core:describeValue': 'takes any value: it is what shows bad values in messages',
+  '@twq/core:maxSharedBytes': 'takes no arguments',
   '@twq/core:isRemoteError': 'a type guard: every value is valid input (it answers false)',
   '@twq/core/host:isWorkerMessage': 'a type guard: every value is valid input (it answers false)',
   '@twq/core/host:isWorkerStart': 'a type guard: every value is valid input (it answers false)',

@@ -1,12 +1,12 @@
-import { MAX_THREADS, TwqError, describeValue, type RemoteError, type Request, type Workqueue } from '@twq/core';
-import { resolveOptions } from '@twq/core/host';
+import { MAX_SLOTS_PER_THREAD, MAX_THREADS, TwqError, describeValue, type RemoteError, type Request, type Workqueue } from '@twq/core';
+import { checkQueueSize, computeGeometry, resolveOptions } from '@twq/core/host';
 import { BusyError, GzipBlockError } from '../errors.js';
 import type { CompressionLevel } from '../level.js';
 import { nextMacrotask } from '../next-macrotask.js';
-import { createTypedQueue, type QueueFactory } from '../queue-factory.js';
-import type { GzipBlockSpec } from './block-layout.js';
+import { checkOpsModuleUrl, createTypedQueue, type QueueFactory } from '../queue-factory.js';
+import { gzipBlockLayout, type GzipBlockSpec } from './block-layout.js';
 import { resolveGzipBlockOptions, type BlockCompressor, type Crc32, type GzipBlockOptions } from './block-ops.js';
-import { WINDOW_BYTES } from './block-size.js';
+import { DEFAULT_BLOCK_SIZE, WINDOW_BYTES, checkBlockSize } from './block-size.js';
 import type { GzipHeaderOptions } from './gzip-header.js';
 import { GzipSequencer } from './gzip-sequencer.js';
 
@@ -167,11 +167,14 @@ export class ParallelGzipEncoder {
     if (typeof queueName !== 'string' || queueName.length === 0 || queueName.length > 64) {
       throw new TypeError(`queueName must be a string of 1 to 64 characters, got ${describeValue(queueName)}`);
     }
-    resolveOptions({ threads: Math.max(1, threads), slotsPerThread: options.slotsPerThread ?? DEFAULT_GZIP_SLOTS_PER_THREAD, spinBudget: options.spinBudget, name: queueName }, 1);
-    const opsModule: unknown = options.opsModule;
-    if (!(opsModule instanceof URL) && (typeof opsModule !== 'string' || opsModule.length === 0)) {
-      throw new TypeError(`opsModule must be the URL of a gzip block ops module, got ${describeValue(opsModule)}`);
+    const q = resolveOptions({ threads: Math.max(1, threads), slotsPerThread: options.slotsPerThread ?? DEFAULT_GZIP_SLOTS_PER_THREAD, spinBudget: options.spinBudget, name: queueName }, 1);
+    // The workers' memory too, before any output: the first blocks are written while the workers start,
+    // and a queue too large for this engine would otherwise fail only then.
+    if (threads > 0) {
+      const requestBytes = gzipBlockLayout(blockSize).byteLength;
+      checkQueueSize(threads, q.slotsPerThread, requestBytes, `blockSize (${blockSize}): ${requestBytes}-byte block requests`);
     }
+    checkOpsModuleUrl(options.opsModule, 'opsModule', 'a gzip block ops module, such as nodeGzipBlockOpsUrl');
     this.sequencer = new GzipSequencer(level, options, blockSize, onChunk);
     this.level = level;
     this.blockSize = blockSize;
@@ -538,6 +541,28 @@ export class ParallelGzipEncoder {
     this.failure ??= error;
     this.state = FAILED;
   }
+}
+
+/**
+ * Bytes of shared memory the workers of an encoder with these options use
+ * (0 for `threads: 0`): to size the options before making one. An encoder
+ * refuses options for which this is more than `maxSharedBytes()`, the largest
+ * SharedArrayBuffer of the engine, even though each option is in its range.
+ */
+export function parallelGzipMemoryBytes(options: { threads?: number; slotsPerThread?: number; blockSize?: number } = {}): number {
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw new TypeError(`options must be an object or undefined, got ${describeValue(options)}`);
+  }
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 0 || threads > MAX_THREADS) {
+    throw new RangeError(`threads must be an integer in [0, ${MAX_THREADS}], got ${describeValue(threads)}`);
+  }
+  const slotsPerThread = options.slotsPerThread ?? DEFAULT_GZIP_SLOTS_PER_THREAD;
+  if (!Number.isInteger(slotsPerThread) || slotsPerThread < 1 || slotsPerThread > MAX_SLOTS_PER_THREAD) {
+    throw new RangeError(`slotsPerThread must be an integer in [1, ${MAX_SLOTS_PER_THREAD}], got ${describeValue(slotsPerThread)}`);
+  }
+  const blockSize = checkBlockSize(options.blockSize ?? DEFAULT_BLOCK_SIZE);
+  return threads === 0 ? 0 : computeGeometry(threads, slotsPerThread, gzipBlockLayout(blockSize).byteLength).totalBytes;
 }
 
 function checkChunk(chunk: unknown): void {

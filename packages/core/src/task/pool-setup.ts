@@ -1,9 +1,10 @@
 import { describeValue } from '../errors.js';
-import { MAX_THREADS } from '../memory-layout.js';
+import { MAX_SLOTS_PER_THREAD, MAX_THREADS, checkQueueSize } from '../memory-layout.js';
 import { defaultThreads, type PlacementPolicy } from '../options.js';
 import { TaskPool } from './task-pool.js';
 import { ValueTaskCodec, createValueOpsOptions, resolveValueMode, type ValueModeOptions } from './value-codec-task.js';
 import type { ValueOpsOptions } from './value-ops.js';
+import { valueLayout } from './value-port.js';
 
 /** A pool's slots per thread unless `slotsPerThread` is given. */
 export const DEFAULT_POOL_SLOTS_PER_THREAD = 256;
@@ -52,6 +53,11 @@ export function preparePool<I, R>(options: PoolSizing, parallelism: number, queu
   }
   const slotsPerThread = options.slotsPerThread ?? DEFAULT_POOL_SLOTS_PER_THREAD;
   const mode = resolveValueMode(options);
+  // The queue's size, before the arenas are made: each option may be in range while their product is too large.
+  if (Number.isInteger(slotsPerThread) && slotsPerThread >= 1 && slotsPerThread <= MAX_SLOTS_PER_THREAD) {
+    const bytes = valueLayout(mode.inlineBytes).byteLength;
+    checkQueueSize(threads, slotsPerThread, bytes, `inlineBytes (${mode.inlineBytes}) each way: ${bytes}-byte requests`);
+  }
   const opsOptions = createValueOpsOptions(mode, threads);
   // A bad slotsPerThread is refused by the queue, before any thread starts; the codec just must not throw first.
   const slots = threads * (Number.isInteger(slotsPerThread) && slotsPerThread > 0 ? slotsPerThread : 1);

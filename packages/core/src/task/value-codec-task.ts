@@ -1,4 +1,5 @@
 import { describeValue } from '../errors.js';
+import { maxSharedBytes } from '../memory-layout.js';
 import type { Request } from '../ops.js';
 import { arenaBytes, createArenaBuffer, SlotArena, type ArenaBytes } from './slot-arena.js';
 import type { TaskCodec } from './task-queue.js';
@@ -12,6 +13,7 @@ export const DEFAULT_MAX_VALUE_BYTES = 64 * 1024 * 1024;
 /** Default size limit of each overflow arena (reserved address space; memory is used as values need it). */
 export const DEFAULT_MAX_ARENA_BYTES = 1024 * 1024 * 1024;
 const MAX_INLINE_BYTES = 1024 * 1024;
+/** Largest arena: 1 TiB of address space, or less where the engine's largest SharedArrayBuffer is smaller (see maxSharedBytes). */
 const MAX_ARENA_BYTES = 2 ** 40;
 
 /** The value-mode sizes a pool takes. */
@@ -39,8 +41,10 @@ export function resolveValueMode(o: ValueModeOptions): ResolvedValueMode {
     throw new RangeError(`inlineBytes must be an integer in [16, ${MAX_INLINE_BYTES}], got ${describeValue(inlineBytes)}`);
   }
   const maxArenaBytes = o.maxArenaBytes ?? DEFAULT_MAX_ARENA_BYTES;
-  if (!Number.isInteger(maxArenaBytes) || maxArenaBytes < 4096 || maxArenaBytes > MAX_ARENA_BYTES) {
-    throw new RangeError(`maxArenaBytes must be an integer in [4096, ${MAX_ARENA_BYTES}], got ${describeValue(maxArenaBytes)}`);
+  // An arena is one SharedArrayBuffer viewed whole: no larger than this engine allows.
+  const maxArena = Math.min(MAX_ARENA_BYTES, maxSharedBytes());
+  if (!Number.isInteger(maxArenaBytes) || maxArenaBytes < 4096 || maxArenaBytes > maxArena) {
+    throw new RangeError(`maxArenaBytes must be an integer in [4096, ${maxArena}] (the largest SharedArrayBuffer this engine allows), got ${describeValue(maxArenaBytes)}`);
   }
   const maxValueBytes = o.maxValueBytes ?? Math.min(DEFAULT_MAX_VALUE_BYTES, maxArenaBytes - 64);
   if (!Number.isInteger(maxValueBytes) || maxValueBytes < 1 || maxValueBytes > maxArenaBytes - 64) {

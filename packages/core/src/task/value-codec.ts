@@ -1,3 +1,4 @@
+import { describeValue } from '../errors.js';
 import { ValueCloneError } from './task-errors.js';
 
 /**
@@ -621,7 +622,7 @@ function findPath(v: unknown, target: unknown, path: string, depth: number): str
 }
 
 function describeKey(k: unknown): string {
-  return typeof k === 'string' ? JSON.stringify(k) : String(k);
+  return describeValue(k);
 }
 
 /** Whether `value` is a typed array (any kind); a DataView is not. */

@@ -57,6 +57,18 @@ function queueCases(subject: string, make: QueueMaker): Case[] {
       (v) => make(ops, { worker: v } as BrowserQueueOptions),
       { range: 'options.worker must be a function returning a module Worker' },
     ),
+    ...each(
+      'options.worker',
+      [
+        { label: 'a data: URL (code in the URL itself)', value: 'data:text/javascript,self.close()' },
+        { label: 'a data: URL object', value: new URL('data:text/javascript,self.close()') },
+        { label: 'a URL of another origin', value: 'https://example.com/worker.js' },
+      ],
+      TypeError,
+      (v) => make(ops, { worker: v } as BrowserQueueOptions),
+      { range: 'unless the option allowDataAndNetworkModules is true', names: (v) => [JSON.stringify(String(v))] },
+    ),
+    ...each('options.allowDataAndNetworkModules', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => create(make, { allowDataAndNetworkModules: v }), { range: 'must be a boolean' }),
     ...each('options.replaceDeadWorkers', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => create(make, { replaceDeadWorkers: v }), { range: 'must be a boolean' }),
     ...each('options.onWorkerExit', [{ label: 'a number', value: 1 }, { label: 'a string', value: 'log' }], TypeError, (v) => create(make, { onWorkerExit: v }), { range: 'function or undefined' }),
     ...each('options.startTimeoutMs', BAD_MS, RangeError, (v) => create(make, { startTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),

@@ -5,7 +5,7 @@
  * Queues are inline (no threads) unless a case needs an adapter's own check.
  */
 import { gunzipSync } from 'node:zlib';
-import { QueueDestroyedError, TwqError, type Ops } from '@twq/core';
+import { QueueDestroyedError, TwqError, maxSharedBytes, type Ops } from '@twq/core';
 import {
   BusyError,
   MAX_BLOCK_SIZE,
@@ -28,6 +28,7 @@ import {
   nodeGzipBlockOpsUrl,
   nodePageCodec,
   nodePageOpsUrl,
+  parallelGzipMemoryBytes,
   type CompressedPages,
   type CompressionFormat,
   type CompressionLevel,
@@ -122,7 +123,33 @@ function encoderOptionCases(make: (options: ParallelGzipOptions) => unknown): Ba
     ...each('options.slotsPerThread', badIntegers({ below: 0, above: 4097 }), RangeError, (v) => refused({ threads: 1, slotsPerThread: v }), { range: '[1, 4096]' }),
     ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => refused({ threads: 1, spinBudget: v }), { range: '[0, 1000000]' }),
     ...each('options.queueName', [{ label: 'empty', value: '' }, { label: 'a number', value: 5 }, { label: '65 characters', value: 'g'.repeat(65) }], TypeError, (v) => refused({ queueName: v }), { range: '1 to 64 characters' }),
-    ...each('options.opsModule', [{ label: 'a number', value: 42 }, { label: 'an empty string', value: '' }, { label: 'a plain object', value: { href: 'x' } }], TypeError, (v) => refused({ opsModule: v }), { range: 'URL of a gzip block ops module' }),
+    ...each(
+      'options.opsModule',
+      [
+        { label: 'a number', value: 42 },
+        { label: 'an empty string', value: '' },
+        { label: 'a plain object', value: { href: 'x' } },
+        // Only what its type says: a URL object, not a string (a path, a data: URL).
+        { label: 'a path string', value: '/tmp/ops.mjs' },
+        { label: 'a data: URL string', value: 'data:text/javascript,export const ops = 1' },
+      ],
+      TypeError,
+      (v) => refused({ opsModule: v }),
+      { range: 'must be a URL object (the URL of a gzip block ops module' },
+    ),
+    ...(parallelGzipMemoryBytes({ threads: 255, blockSize: MAX_BLOCK_SIZE }) > maxSharedBytes()
+      ? [
+          {
+            param: 'options.threads',
+            label: '255 workers of 4 MiB blocks: more shared memory than one SharedArrayBuffer holds',
+            value: 255,
+            error: RangeError,
+            call: () => refused({ threads: 255, blockSize: MAX_BLOCK_SIZE }),
+            names: ['threads (255)'],
+            range: `more than the ${maxSharedBytes()} bytes this engine allows in one SharedArrayBuffer`,
+          },
+        ]
+      : []),
     ...each(
       'options.inlineCompressor',
       [
@@ -348,20 +375,20 @@ export const compressCases: Case[] = [
       ...each('options.name', [{ label: 'empty', value: '' }, { label: 'a number', value: 9 }], TypeError, (v) => make(inline(), { name: v }), { range: '1 to 64 characters' }),
       ...each('options.policy', [{ label: 'unknown', value: 'fifo' }], RangeError, (v) => make(inline(), { policy: v }), { range: "'batch', 'round-robin'" }),
       ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => make(inline(), { spinBudget: v }), { range: '[0, 1000000]' }),
-      // The ops module goes to the adapter: @twq/node's createQueue refuses it before any thread starts.
-      ...each('options.opsModule', [{ label: 'a number', value: 42 }, { label: 'an empty string', value: '' }], TypeError, (v) => make(nodeCreateQueue, { opsModule: v }), { range: 'URL or a non-empty path string' }),
+      // A URL object only, as its type says: a string is refused here, before any queue is made.
+      ...each('options.opsModule', [{ label: 'a number', value: 42 }, { label: 'an empty string', value: '' }, { label: 'a path string', value: '/tmp/ops.mjs' }], TypeError, (v) => make(nodeCreateQueue, { opsModule: v }), { range: 'must be a URL object' }),
       {
         param: 'options.pageSize',
-        label: 'a queue too large to allocate (4096 slots of 1 MiB pages)',
+        label: 'a queue too large for one SharedArrayBuffer (256 threads x 4096 slots of 1 MiB pages)',
         value: 4096,
         error: RangeError,
         call: () => make(inline(), { pageSize: MAX_PAGE_SIZE, slotsPerThread: 4096, threads: 256 }),
-        names: ['cannot allocate'],
-        range: '4096 slots',
+        names: ['slotsPerThread (4096)'],
+        range: 'bytes of shared memory',
       },
     ]);
   }),
-  ...casesFor({ entry, subject: 'PageQueue', member: 'static create' }, each('opsModule', [{ label: 'a number', value: 7 }, { label: 'null', value: null }], TypeError, (v) => PageQueue.create(nodeCreateQueue, v as URL, {}), { range: 'URL or a non-empty path string' })),
+  ...casesFor({ entry, subject: 'PageQueue', member: 'static create' }, each('opsModule', [{ label: 'a number', value: 7 }, { label: 'null', value: null }, { label: 'a data: URL string', value: 'data:text/javascript,' }], TypeError, (v) => PageQueue.create(nodeCreateQueue, v as URL, {}), { range: 'must be a URL object' })),
   ...(['#compress', '#compressSync'] as const).flatMap((member) =>
     casesFor({ entry, subject: 'PageQueue', member }, each('data', NOT_BYTES, TypeError, async (v) => {
       const q = await pages();
@@ -526,22 +553,21 @@ export const compressCases: Case[] = [
       range: 'busy with another operation',
     },
   ]),
-  ...casesFor({ entry, subject: 'ParallelGzipEncoder', member: '#start' }, [
+  ...casesFor({ entry, subject: 'ParallelGzipEncoder', member: 'new' }, [
     {
-      param: 'this',
-      label: 'workers too many to allocate (256 threads x 4096 slots of 4 MiB blocks)',
-      value: 'cannot allocate',
+      param: 'options.slotsPerThread',
+      label: 'workers too many for one SharedArrayBuffer (256 threads x 4096 slots of 4 MiB blocks): refused when made, before any output',
+      value: 4096,
       error: RangeError,
-      call: async () => {
-        const e = new ParallelGzipEncoder(encoderOptions({ threads: 256, slotsPerThread: 4096, blockSize: MAX_BLOCK_SIZE, inlineCompressor: undefined }), () => undefined);
-        try {
-          await e.start();
-        } finally {
-          await e.abort();
-        }
-      },
-      names: ['cannot allocate'],
-      range: '256 threads x 4096 slots',
+      call: () => new ParallelGzipEncoder(encoderOptions({ threads: 256, slotsPerThread: 4096, blockSize: MAX_BLOCK_SIZE, inlineCompressor: undefined }), () => undefined),
+      names: ['slotsPerThread (4096)'],
+      range: 'bytes of shared memory',
     },
+  ]),
+  ...casesFor({ entry, subject: 'parallelGzipMemoryBytes' }, [
+    ...each('options', [{ label: 'null', value: null }, { label: 'a number', value: 5 }], TypeError, (v) => parallelGzipMemoryBytes(v as never), { range: 'object or undefined' }),
+    ...each('options.threads', badIntegers({ below: -1, above: 257 }), RangeError, (v) => parallelGzipMemoryBytes({ threads: v as number }), { range: '[0, 256]' }),
+    ...each('options.slotsPerThread', badIntegers({ below: 0, above: 4097 }), RangeError, (v) => parallelGzipMemoryBytes({ slotsPerThread: v as number }), { range: '[1, 4096]' }),
+    ...each('options.blockSize', badIntegers({ below: MIN_BLOCK_SIZE - 1, above: MAX_BLOCK_SIZE + 1 }), RangeError, (v) => parallelGzipMemoryBytes({ blockSize: v as number }), { range: BLOCK_RANGE }),
   ]),
 ];

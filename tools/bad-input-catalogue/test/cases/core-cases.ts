@@ -3,11 +3,11 @@
  * over a host that records whether anything was started), the worker side
  * (WorkerRuntime, QueueMemory, WorkerBlock) and the memory helpers.
  */
-import { InlineQueue, MAX_REQUEST_BYTES, MAX_SLOTS_PER_THREAD, MAX_THREADS, QueueDestroyedError, QueueFailedError, ReentrantCallError, RequestStateError, TwqError, WaitTimeoutError, Workqueue, defineLayout, defineOps, type Ops, type Request } from '@twq/core';
-import { QueueMemory, WorkerBlock, WorkerRuntime, memoryOf, checkCloneable, checkOps, computeGeometry, readErrorRecord, readGeometry, recordQueueFailure, recordWorkerDeath, resolveHostOptions, resolveOps, resolveOptions, writeErrorRecord, type ErrorInfo, type Geometry, type WorkerHost } from '@twq/core/host';
+import { InlineQueue, MAX_REQUEST_BYTES, MAX_SLOTS_PER_THREAD, MAX_THREADS, QueueCorruptedError, QueueDestroyedError, maxSharedBytes, QueueFailedError, ReentrantCallError, RequestStateError, TwqError, WaitTimeoutError, Workqueue, defineLayout, defineOps, type Ops, type Request } from '@twq/core';
+import { QueueMemory, WorkerBlock, WorkerRuntime, memoryOf, checkCloneable, checkOps, checkQueueSize, computeGeometry, readErrorRecord, readGeometry, recordQueueFailure, recordWorkerDeath, resolveHostOptions, resolveOps, resolveOptions, writeErrorRecord, type ErrorInfo, type Geometry, type WorkerHost } from '@twq/core/host';
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type BadValue, type Case, type Sample } from '../support/case.js';
-import { expectStillWorks, inlineQueue, layout, ops, spyHost, track, type Spec } from '../support/fixtures.js';
+import { expectStillWorks, inlineQueue, layout, ops, overLimitSlots, spyHost, track, type Spec } from '../support/fixtures.js';
 
 const entry = '@twq/core';
 const hostEntry = '@twq/core/host';
@@ -175,6 +175,18 @@ export const coreCases: Case[] = [
       range: 'structured-cloneable',
       names: (v) => (typeof v === 'symbol' ? ['Symbol(o)'] : ['f() {}', 'f(){}', 'could not be cloned']),
     }),
+    ...each('options.allowDataAndNetworkModules', NOT_A_BOOLEAN, TypeError, (v) => resolveHostOptions({ allowDataAndNetworkModules: v as boolean }), { range: 'must be a boolean' }),
+  ]),
+  ...casesFor({ entry: hostEntry, subject: 'checkQueueSize' }, [
+    ...each('threads', badIntegers({ below: 0, above: MAX_THREADS + 1, positional: true }), RangeError, (v) => checkQueueSize(v as number, 4, 8), { range: `[1, ${MAX_THREADS}]` }),
+    ...each('slotsPerThread', badIntegers({ below: 0, above: MAX_SLOTS_PER_THREAD + 1, positional: true }), RangeError, (v) => checkQueueSize(1, v as number, 8), {
+      range: `[1, ${MAX_SLOTS_PER_THREAD}]`,
+    }),
+    ...each('requestBytes', badIntegers({ below: -8, above: MAX_REQUEST_BYTES + 8, positional: true }), RangeError, (v) => checkQueueSize(1, 4, v as number), {
+      range: `[0, ${MAX_REQUEST_BYTES}]`,
+    }),
+    ...overLimitCases((slots) => checkQueueSize(1, slots, MAX_REQUEST_BYTES)).map((c) => ({ ...c, param: 'slotsPerThread' })),
+    ...each('requestOrigin', [{ label: 'a number', value: 5 }, { label: 'null', value: null }], TypeError, (v) => checkQueueSize(1, 4, 8, v as string), { range: 'string or undefined' }),
   ]),
   ...casesFor({ entry: hostEntry, subject: 'checkCloneable' }, [
     ...each(
@@ -279,11 +291,13 @@ export const coreCases: Case[] = [
     ...each('ops', BAD_OPS, TypeError, (v) => track(new InlineQueue(v as Ops<Spec>)), { names: opsNames }),
     ...queueOptionValues((o) => track(new InlineQueue(ops, o))),
     ...each('options.autoRun', NOT_A_BOOLEAN, TypeError, (v) => track(new InlineQueue(ops, { autoRun: v as boolean })), { range: 'boolean' }),
+    ...overLimitCases((slots) => track(new InlineQueue(HUGE_OPS, { threads: 1, slotsPerThread: slots }))),
   ]),
   ...casesFor({ entry, subject: 'InlineQueue', member: 'static create' }, [
     ...each('ops', BAD_OPS, TypeError, (v) => InlineQueue.create(v as Ops<Spec>), { names: opsNames }),
     ...queueOptionValues((o) => InlineQueue.create(ops, o)),
     ...each('options.autoRun', NOT_A_BOOLEAN, TypeError, (v) => InlineQueue.create(ops, { autoRun: v as boolean }), { range: 'boolean' }),
+    ...overLimitCases(async (slots) => track(await InlineQueue.create(HUGE_OPS, { threads: 1, slotsPerThread: slots }))),
   ]),
   ...casesFor({ entry, subject: 'InlineQueue', member: '#step' }, [
     ...each('worker', badIntegers({ below: -1, above: 1, positional: true }), RangeError, async (v) => {
@@ -327,13 +341,14 @@ export const coreCases: Case[] = [
     ),
     {
       param: 'options.slotsPerThread',
-      label: 'a queue too large to allocate (256 threads x 4096 slots of 16 MiB requests)',
+      label: 'a queue too large for one SharedArrayBuffer (256 threads x 4096 slots of 16 MiB requests)',
       value: 4096,
       error: RangeError,
-      call: () => new Workqueue(defineOps({ layout: defineLayout({ data: { bytes: MAX_REQUEST_BYTES } }), handle() {} }), { threads: MAX_THREADS, slotsPerThread: MAX_SLOTS_PER_THREAD }, spyHost(), 2),
-      names: ['cannot allocate'],
-      range: '256 threads x 4096 slots',
+      call: () => new Workqueue(HUGE_OPS, { threads: MAX_THREADS, slotsPerThread: MAX_SLOTS_PER_THREAD }, spyHost(), 2),
+      names: ['slotsPerThread (4096)'],
+      range: 'bytes of shared memory',
     },
+    ...overLimitCases((slots) => new Workqueue(HUGE_OPS, { threads: 1, slotsPerThread: slots }, spyHost(), 2)),
     ...each(
       'host',
       [
@@ -760,9 +775,60 @@ function reentrantCases(): Case[] {
   ]);
 }
 
+/** Ops of the largest request there is (16 MiB): a queue of many is more than one SharedArrayBuffer holds. */
+const HUGE_OPS = defineOps({ layout: defineLayout({ data: { bytes: MAX_REQUEST_BYTES } }), handle() {} });
+
+/**
+ * One thread of just enough 16 MiB slots to be more than one SharedArrayBuffer
+ * of this engine holds: each option in its range, their product not. None
+ * where the engine allows more than any queue can need (Node.js 22: 2^53 - 1 bytes).
+ */
+export function overLimitCases(make: (slots: number) => unknown): BadValue[] {
+  const slots = overLimitSlots(MAX_REQUEST_BYTES);
+  if (slots === undefined) return [];
+  return [
+    {
+      param: 'options.slotsPerThread',
+      label: `just over the engine's SharedArrayBuffer limit (1 thread x ${slots} slots of 16 MiB)`,
+      value: slots,
+      error: RangeError,
+      call: () => make(slots),
+      names: [`slotsPerThread (${slots})`],
+      range: `more than the ${maxSharedBytes()} bytes this engine allows in one SharedArrayBuffer`,
+    },
+  ];
+}
+
+/** A queue whose handled request's status was then written over with 7, no slot status (as a handler can, through any bytes field's .buffer). */
+async function corruptedQueue(): Promise<InlineQueue<Spec>> {
+  const q = track(await InlineQueue.create(ops, { slotsPerThread: 2, onDone() {} }));
+  const r = q.getRequest() as Request<Spec>;
+  r.seq = 1;
+  q.submit(r);
+  const memory = memoryOf(q);
+  const g = memory.geometry;
+  new Int32Array(memory.buffer, g.slotsBase + r.slot * g.slotStride, 1)[0] = 7;
+  return q;
+}
+
 /** Calls on a queue that has failed (a replacement worker could not start). */
 function failedQueueCases(): Case[] {
   return casesFor({ entry, subject: 'Workqueue', member: '#getRequest' }, [
+    {
+      param: 'this',
+      label: 'after a handler wrote over a slot status (the trust model)',
+      value: 7,
+      error: QueueCorruptedError,
+      code: 'ERR_TWQ_CORRUPTED',
+      call: async () => {
+        const q = await corruptedQueue();
+        // The next claim of that slot reports it (not as a success); the call after finds the queue failed.
+        q.waitAll();
+        return q.getRequest();
+      },
+      names: ['status 7'],
+      range: "the queue's shared memory was written over",
+    },
     {
       param: 'this',
       label: 'on a failed queue with no free slot',

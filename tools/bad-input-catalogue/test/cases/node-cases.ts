@@ -8,6 +8,7 @@ import { MAX_THREADS, OpsLoadError, QueueDestroyedError, RequestStateError, Work
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type Case, type Sample } from '../support/case.js';
 import { inlineQueue, mix, track, type Spec } from '../support/fixtures.js';
+import { overLimitCases } from './core-cases.js';
 import { BAD_MS } from './core-cases.js';
 
 const entry = '@twq/node';
@@ -65,10 +66,29 @@ const BAD_MODULES: Sample[] = [
   { label: 'a plain object', value: { href: echo.href } },
 ];
 
+/** Modules whose code is in the URL itself or comes from a server: refused unless allowDataAndNetworkModules is true (the trust model). */
+export const DATA_AND_NETWORK_MODULES: Sample[] = [
+  { label: 'a data: URL', value: `data:text/javascript,${encodeURIComponent(`export * from ${JSON.stringify(echo.href)};`)}` },
+  { label: 'a data: URL object', value: new URL('data:text/javascript,export const ops = 1') },
+  { label: 'an https: URL', value: 'https://example.com/ops.mjs' },
+  { label: 'an http: URL object', value: new URL('http://example.com/ops.mjs') },
+];
+/** How a refused data: or network module is named: the URL as a string (cut short past 80 characters, as describeValue does). */
+export function moduleNames(v: unknown): readonly string[] {
+  const href = v instanceof URL ? v.href : String(v);
+  return [JSON.stringify(href.length > 80 ? href.slice(0, 80) : href)];
+}
+const NOT_BOOLEAN: Sample[] = [
+  { label: 'a string', value: 'yes' },
+  { label: 'a number', value: 1 },
+];
+
 /** createQueue's and createTaskQueue's cases: one option check (loadQueue in create-queue.ts), both entries. */
 function queueCases(subject: string, make: QueueMaker): Case[] {
   return casesFor({ entry, subject }, [
     ...each('opsModule', BAD_MODULES, TypeError, (v) => createChecked(make, {}, v), { range: 'URL or a non-empty path string' }),
+    ...each('opsModule', DATA_AND_NETWORK_MODULES, TypeError, (v) => createChecked(make, {}, v), { range: 'unless the option allowDataAndNetworkModules is true', names: moduleNames }),
+    ...each('options.allowDataAndNetworkModules', NOT_BOOLEAN, TypeError, (v) => createChecked(make, { allowDataAndNetworkModules: v }), { range: 'allowDataAndNetworkModules must be a boolean' }),
     ...each(
       'opsModule',
       [
@@ -141,20 +161,25 @@ function queueCases(subject: string, make: QueueMaker): Case[] {
     }),
     {
       param: 'options.threads',
-      label: 'a queue too large to allocate (256 threads x 4096 slots x 16 MiB requests)',
+      label: 'a queue too large for one SharedArrayBuffer (256 threads x 4096 slots x 16 MiB requests)',
       value: 256,
       error: RangeError,
-      // Every count within its limits, and 16 TiB in all: the allocation fails, and says so, before any thread starts.
+      // Every count within its limits, and 16 TiB in all: refused, naming the options and the limit, before any thread starts.
       call: () => createChecked(make, { threads: MAX_THREADS, slotsPerThread: 4096 }, fixture('huge-ops.mjs')),
-      names: ['cannot allocate'],
-      range: '256 threads x 4096 slots',
+      names: ['threads (256)'],
+      range: 'bytes of shared memory',
       timeoutMs: 20_000,
     },
+    ...overLimitCases((slots) => createChecked(make, { threads: 1, slotsPerThread: slots }, fixture('huge-ops.mjs'))),
   ]);
 }
 
 export const nodeCases: Case[] = [
-  ...casesFor({ entry, subject: 'toModuleSpecifier' }, each('module', BAD_MODULES, TypeError, (v) => toModuleSpecifier(v), { range: 'URL or a non-empty path string' })),
+  ...casesFor({ entry, subject: 'toModuleSpecifier' }, [
+    ...each('module', BAD_MODULES, TypeError, (v) => toModuleSpecifier(v), { range: 'URL or a non-empty path string' }),
+    ...each('module', DATA_AND_NETWORK_MODULES, TypeError, (v) => toModuleSpecifier(v), { range: 'unless the option allowDataAndNetworkModules is true', names: moduleNames }),
+    ...each('allowDataAndNetworkModules', NOT_BOOLEAN, TypeError, (v) => toModuleSpecifier(echo, v as boolean), { range: 'must be a boolean' }),
+  ]),
   ...queueCases('createQueue', createQueue),
   ...queueCases('createTaskQueue', createTaskQueue),
   ...casesFor({ entry, subject: 'Workqueue', member: '#submit' }, [

@@ -5,6 +5,7 @@
  * an output that exists or cannot be created. Exit status 1 for errors, 2
  * for files skipped with a warning, as gzip.
  */
+import { constants } from 'node:buffer';
 import { gzipSync } from 'node:zlib';
 import { CLI_OPTIONS } from '@twq/pgzip';
 import { ANY_CONTENT, type CliCase } from '../support/cli.js';
@@ -52,6 +53,19 @@ export const pgzipCliCases: CliCase[] = [
   processes('hexadecimal', '0x4'),
   processes('negative (taken as its value, as getopt does)', '-1'),
   { cli, flag: 'processes', label: 'missing its value', args: ['a', '--processes'], files: { a: text }, stderr: ["option '--processes' requires an argument"] },
+  // Each in range, their product more shared memory than one SharedArrayBuffer of this engine holds: refused before any output.
+  ...(constants.MAX_LENGTH < 2 ** 33
+    ? (['-c', undefined] as const).map(
+        (c): CliCase => ({
+          cli,
+          flag: 'processes',
+          label: `-p 256 with -b 4096${c === undefined ? '' : ' to standard output'}: workers too large for one SharedArrayBuffer`,
+          args: [...(c === undefined ? [] : [c]), '-p', '256', '-b', '4096', 'a'],
+          files: { a: text },
+          stderr: ['-p 256 with -b 4096 needs', `more than the ${constants.MAX_LENGTH} bytes this engine allows in one SharedArrayBuffer`, 'use a lower -p or -b'],
+        }),
+      )
+    : []),
   blocksize('below 32 KiB', '16'),
   blocksize('above 4 MiB', '8192'),
   blocksize('zero', '0'),

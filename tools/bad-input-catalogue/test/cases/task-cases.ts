@@ -9,8 +9,9 @@
 import { createPool as createBrowserPool } from '@twq/browser';
 import { serveTask } from '@twq/browser/worker';
 import { InlineQueue, MAX_CONCURRENCY, QueueDestroyedError, TaskPool, ValueCloneError, taskTransformStream } from '@twq/core';
-import { resolveValueMode } from '@twq/core/host';
-import { MAX_THREADS, OpsLoadError, createPool, taskDuplex } from '@twq/node';
+import { computeGeometry, resolveValueMode } from '@twq/core/host';
+import { MAX_THREADS, OpsLoadError, createPool, maxSharedBytes, taskDuplex } from '@twq/node';
+import { DATA_AND_NETWORK_MODULES, moduleNames } from './node-cases.js';
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type BadValue, type Case, type Sample } from '../support/case.js';
 import { ops, track, type Spec } from '../support/fixtures.js';
@@ -202,14 +203,38 @@ function poolOptionValues(create: (options: Record<string, unknown>) => Promise<
     ...each('options.onWorkerExit', [{ label: 'a number', value: 5 }], TypeError, (v) => create({ onWorkerExit: v }), { range: 'function or undefined' }),
     ...each('options.startTimeoutMs', BAD_MS, RangeError, (v) => create({ startTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
     ...each('options.stopTimeoutMs', BAD_MS, RangeError, (v) => create({ stopTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
+    ...each('options.allowDataAndNetworkModules', NOT_A_BOOLEAN, TypeError, (v) => create({ allowDataAndNetworkModules: v }), { range: 'must be a boolean' }),
+    // Each option in its range, the arena or the queue more than one SharedArrayBuffer of this engine holds.
+    ...(ENGINE_LIMIT < 2 ** 40
+      ? each('options.maxArenaBytes', [{ label: "above the engine's SharedArrayBuffer limit", value: ENGINE_LIMIT + 8 }], RangeError, (v) => create({ maxArenaBytes: v }), {
+          range: `[4096, ${ENGINE_LIMIT}]`,
+        })
+      : []),
+    ...(computeGeometry(MAX_THREADS, 4096, 2 ** 21).totalBytes > ENGINE_LIMIT
+      ? [
+          {
+            param: 'options.inlineBytes',
+            label: '1 MiB each way with 256 threads x 4096 slots: a queue too large for one SharedArrayBuffer',
+            value: 2 ** 20,
+            error: RangeError,
+            call: () => create({ threads: MAX_THREADS, slotsPerThread: 4096, inlineBytes: 2 ** 20 }),
+            names: ['inlineBytes (1048576)'],
+            range: `more than the ${ENGINE_LIMIT} bytes this engine allows in one SharedArrayBuffer`,
+          },
+        ]
+      : []),
   ];
 }
+
+/** The largest SharedArrayBuffer of this engine. */
+const ENGINE_LIMIT = maxSharedBytes();
 
 export const taskNodeCases: Case[] = [
   ...casesFor({ entry: '@twq/node', subject: 'createPool' }, [
     ...poolOptionValues(createNode, (v) => createPool(v as never)),
     ...each('options.name', [{ label: 'empty', value: '' }, { label: 'a number', value: 7 }], TypeError, (v) => createNode({ name: v }), { range: 'non-empty string' }),
     ...each('options.filename', [{ label: 'a number', value: 42 }, { label: 'an empty string', value: '' }], TypeError, (v) => createNode({ filename: v }), { range: 'URL or a non-empty path string' }),
+    ...each('options.filename', DATA_AND_NETWORK_MODULES, TypeError, (v) => createNode({ filename: v }), { range: 'unless the option allowDataAndNetworkModules is true', names: moduleNames }),
     {
       param: 'options.filename',
       label: 'a task file without a default export',

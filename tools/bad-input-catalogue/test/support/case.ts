@@ -81,6 +81,8 @@ export function badIntegers(options: { below?: number; above?: number; fraction?
     { label: 'a numeric string', value: '7' },
     { label: 'a boolean', value: true },
     { label: 'an object', value: {} },
+    // A message must show it as written: "got 2" would name a valid value.
+    { label: 'a BigInt', value: 2n },
   ];
   // null only for a positional parameter: in an options object, null (like undefined) means the default.
   if (options.positional === true) out.push({ label: 'null', value: null });
@@ -119,10 +121,12 @@ export function each(
 export function mentionsOf(value: unknown): string[] {
   switch (typeof value) {
     case 'string':
-      // Quoted: a message saying "got 7" for the string "7" names another value.
-      return [JSON.stringify(value), `'${value}'`];
-    case 'number':
+      // Quoted: a message saying "got 7" for the string "7" names another value. A long one may be cut short (describeValue).
+      return value.length > 80 ? [JSON.stringify(value.slice(0, 80))] : [JSON.stringify(value), `'${value}'`];
     case 'bigint':
+      // With its n: "got 2" for 2n names another value.
+      return [`${value}n`];
+    case 'number':
     case 'boolean':
     case 'undefined':
       return [String(value)];

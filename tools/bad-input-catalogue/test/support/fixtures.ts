@@ -3,8 +3,8 @@
  * destroyed after the run), and the checks that a refused call left a queue
  * working.
  */
-import { InlineQueue, defineLayout, defineOps, type InlineQueueOptions, type Request } from '@twq/core';
-import { type WorkerHost } from '@twq/core/host';
+import { InlineQueue, MAX_SLOTS_PER_THREAD, defineLayout, defineOps, maxSharedBytes, type InlineQueueOptions, type Request } from '@twq/core';
+import { computeGeometry, type WorkerHost } from '@twq/core/host';
 import { expect } from 'vitest';
 
 export const layout = defineLayout({ seq: 'u32', out: 'u32' });
@@ -96,4 +96,27 @@ export function countingFactory<F extends (...args: never[]) => Promise<unknown>
     { calls: 0 },
   );
   return wrapped as unknown as F & { calls: number };
+}
+
+/**
+ * The fewest slots of `requestBytes`-byte requests for one thread whose queue
+ * is more than one SharedArrayBuffer of this engine holds (each option in its
+ * range, their product not); undefined where no slot count reaches it (an
+ * engine that allows 2^53 - 1 bytes, as Node.js 22).
+ */
+export function overLimitSlots(requestBytes: number): number | undefined {
+  const limit = maxSharedBytes();
+  for (let slots = 1; slots <= MAX_SLOTS_PER_THREAD; slots *= 2) {
+    if (computeGeometry(1, slots, requestBytes).totalBytes > limit) {
+      let low = slots / 2;
+      let high = slots;
+      while (high - low > 1) {
+        const mid = Math.floor((low + high) / 2);
+        if (computeGeometry(1, mid, requestBytes).totalBytes > limit) high = mid;
+        else low = mid;
+      }
+      return high;
+    }
+  }
+  return computeGeometry(1, MAX_SLOTS_PER_THREAD, requestBytes).totalBytes > limit ? MAX_SLOTS_PER_THREAD : undefined;
 }
