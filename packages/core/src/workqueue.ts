@@ -8,12 +8,13 @@ import { readQueueFailure, type WorkerExitEvent } from './death-report.js';
 import {
   ERR_TWQ_CANCELLED,
   ERR_TWQ_DESTROYED,
+  ERR_TWQ_FAILED,
   ERR_TWQ_HANDLER_FAILED,
   ERR_TWQ_NOT_STARTED,
   ERR_TWQ_STARTED,
   ERR_TWQ_WORKER_DIED,
 } from './error-codes.js';
-import { readErrorRecord } from './error-record.js';
+import { readErrorRecord, remoteDetails } from './error-record.js';
 import { QueueDestroyedError, QueueFailedError, RemoteError, RequestStateError, TwqError, WaitTimeoutError, describeValue } from './errors.js';
 import type { WorkerHost, WorkerInit } from './host.js';
 import { CrossOriginIsolationError } from './isolation-error.js';
@@ -46,7 +47,7 @@ import {
   writeHeader,
 } from './memory-layout.js';
 import { checkOps, type Ops, type Request } from './ops.js';
-import { resolveOptions, type HelpMode, type HostOptions, type PlacementPolicy, type QueueOptions } from './options.js';
+import { DEFAULT_STOP_TIMEOUT_MS, resolveOptions, type HelpMode, type HostOptions, type PlacementPolicy, type QueueOptions } from './options.js';
 import { QueueMemory, WORKER_STATUS_NAMES, type WorkerBlock, type WorkerStatusName } from './queue-memory.js';
 import { HEADER, createRequests, type RequestObject } from './requests.js';
 import type { LayoutSpec } from './request-layout.js';
@@ -59,13 +60,21 @@ export const WAIT_SLICE_MS = 50;
 const WAIT_FREE = 0;
 const WAIT_IDLE = 1;
 
-/** One worker's counters in `stats()`. */
+/**
+ * One partition's counters in `stats()`. The worker's counters (handled,
+ * failed, parks, spinHits, stolen) are totals over every generation of the
+ * partition's worker: a replacement carries on from its predecessor's (what
+ * the dead worker ran in its last moments before it could publish a park or
+ * spin count may be missing; handled and failed are published per request).
+ */
 export interface WorkerStats {
   readonly worker: number;
   readonly status: WorkerStatusName;
   /** Replacements so far (0 for the first worker of this partition). */
   readonly generation: number;
+  /** Requests whose handler completed, by this partition's workers (all generations). */
   readonly handled: number;
+  /** Requests whose handler threw or rejected, by this partition's workers (all generations). */
   readonly failed: number;
   readonly parks: number;
   readonly spinHits: number;
@@ -165,6 +174,14 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   private submitted = 0;
   private completed = 0;
   private destroyPromise: Promise<void> | undefined;
+  /** Set while a graceful destroy drains: aborting it ends the drain (destroy({ force: true }) meanwhile). */
+  private destroyHurry: AbortController | undefined;
+  /** Whether destroy() was forced (at the call, or later while it ran). */
+  private destroyForced = false;
+  /** The timeout a graceful destroy ran out of, if it did. */
+  private destroyTimedOutMs: number | undefined;
+  /** Set once destroy() has asked the host to stop. */
+  private stopping = false;
   /** Set once the queue has failed: every later call throws it. */
   private failure: QueueFailedError | undefined;
 
@@ -434,19 +451,36 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
   /**
    * Drains (unless `force`), stops every worker (which tears its slots down)
-   * and releases the queue. Idempotent: every call returns the same promise.
-   * With `force`, requests still in flight are reported failed to the done
-   * callback (code ERR_TWQ_DESTROYED) instead of awaited.
+   * and releases the queue. Bounded: a graceful destroy waits at most
+   * `timeoutMs` (default: the host's `stopTimeoutMs`, 5000 ms) for the
+   * requests in flight and the workers' teardown, then terminates the workers;
+   * a handler that never returns cannot keep it (or the process) alive.
+   * Requests still outstanding then are reported failed to the done callback,
+   * once each: ERR_TWQ_DESTROYED ("not finished within N ms", or "destroyed
+   * with force"); those stranded on a worker that died without replacement,
+   * ERR_TWQ_FAILED. Idempotent: every call returns the same promise, and a
+   * `force` call during a graceful destroy hurries it (the workers are
+   * terminated at once; the promise settles once they are gone).
    */
-  destroy(options: { force?: boolean } = {}): Promise<void> {
+  destroy(options: { force?: boolean; timeoutMs?: number } = {}): Promise<void> {
     // Refused before anything happens: the queue stays open.
     const refused = destroyOptionsError(options);
     if (refused !== undefined) return Promise.reject(refused);
-    this.destroyPromise ??= this.destroyOnce(options.force === true);
+    const force = options.force === true;
+    if (this.destroyPromise === undefined) {
+      this.destroyPromise = this.destroyOnce(force, options.timeoutMs ?? this.stopTimeoutMs);
+    } else if (force) {
+      this.hurryDestroy();
+    }
     return this.destroyPromise;
   }
 
-  /** `await using queue = ...`: destroys the queue (gracefully) when the scope ends. */
+  /** How long a graceful destroy() waits by default: the host's `stopTimeoutMs` (DEFAULT_STOP_TIMEOUT_MS for the inline queue). */
+  get stopTimeoutMs(): number {
+    return this.host.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+  }
+
+  /** `await using queue = ...`: destroys the queue (gracefully, within stopTimeoutMs) when the scope ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.destroy();
   }
@@ -461,7 +495,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     return LIFECYCLE_NAMES[this.lifecycle];
   }
 
-  /** A snapshot of the counters; worker counters are published per batch and may lag slightly. */
+  /**
+   * A snapshot of the counters. A worker's handled and failed counts are
+   * published as each request completes, its parks, spin hits and steals per
+   * batch (they may lag slightly); each is a total over every generation of
+   * the partition's worker (see WorkerStats).
+   */
   stats(): QueueStats {
     const workers: WorkerStats[] = this.blocks.map((b, worker) => ({
       worker,
@@ -601,7 +640,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     const status = (request as unknown as RequestObject)[HEADER][S_STATUS];
     if (status === SLOT_HANDLER_FAILED) {
       const info = readErrorRecord(this.memory.errorRecord(slot));
-      const error = new RemoteError(ERR_TWQ_HANDLER_FAILED, info.name, info.message, request.worker, info.stack);
+      const error = new RemoteError(ERR_TWQ_HANDLER_FAILED, info.name, info.message, request.worker, info.stack, remoteDetails(info));
       if (done !== undefined) done(request, error);
     } else if (status === SLOT_WORKER_DIED) {
       const error = this.deathErrors[slot];
@@ -743,17 +782,28 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * of any worker reported dead. Costs one load per worker; never on the hot path.
    */
   private checkHealth(): void {
+    // A dead worker's running requests fail as its death (WORKER_DIED) whether
+    // or not it is replaced: reclaimed first, even when the queue has failed.
+    this.reclaimDead();
     const failed = readQueueFailure(this.memory);
     if (failed !== undefined) {
-      const { worker, reason } = failed;
-      const what = worker === undefined ? 'the host failed' : `worker ${worker} is gone and was not replaced`;
-      this.failure ??= new QueueFailedError(this.name, `${what}: ${reason.name}: ${reason.message}`);
+      this.failure ??= this.failureOf(failed);
       if (this.lifecycle === OPEN) this.lifecycle = FAILED;
       throw this.failure;
     }
+  }
+
+  /** Reclaims the slots of every worker reported dead and not yet reclaimed. */
+  private reclaimDead(): void {
     for (let t = 0; t < this.threads; t++) {
       if (this.blocks[t].status() === WORKER_DEAD) this.reclaim(t);
     }
+  }
+
+  private failureOf(failed: NonNullable<ReturnType<typeof readQueueFailure>>): QueueFailedError {
+    const { worker, reason } = failed;
+    const what = worker === undefined ? 'the host failed' : `worker ${worker} is gone and was not replaced`;
+    return new QueueFailedError(this.name, `${what}: ${reason.name}: ${reason.message}`);
   }
 
   /**
@@ -813,22 +863,34 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.deathErrors[slot] = error;
   }
 
-  private async destroyOnce(force: boolean): Promise<void> {
+  /**
+   * The one destroy: drain for at most `timeoutMs` (unless `force`), then stop
+   * the workers with what is left of it (terminated at once when forced, out
+   * of time, or the drain failed), then report what is still outstanding.
+   */
+  private async destroyOnce(force: boolean, timeoutMs: number): Promise<void> {
     const wasOpen = this.lifecycle === OPEN;
     this.lifecycle = DESTROYING;
-    let drainError: unknown;
+    this.destroyForced = force;
+    const deadline = performance.now() + timeoutMs;
+    let terminate = force;
     if (wasOpen && !force) {
+      const hurry = new AbortController();
+      this.destroyHurry = hurry;
       try {
         // drain() rather than the internal loop: an inline queue runs its handlers there.
-        await this.drain();
+        await this.drain({ timeoutMs, signal: hurry.signal });
       } catch (e) {
-        drainError = e;
+        if (e instanceof WaitTimeoutError) this.destroyTimedOutMs = timeoutMs;
+        terminate = true;
       }
+      this.destroyHurry = undefined;
     }
     Atomics.store(this.memory.i32, C_DESTROYED, 1);
     for (const block of this.blocks) block.wake.set();
+    this.stopping = true;
     try {
-      await this.host.stop(force || drainError !== undefined);
+      await this.host.stop(terminate || this.destroyForced, Math.max(0, deadline - performance.now()));
     } finally {
       this.lifecycle = DESTROYED;
       this.failOutstanding();
@@ -836,17 +898,45 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     }
   }
 
+  /** destroy({ force: true }) during a graceful destroy: end its drain now, or hurry the host's stop. */
+  private hurryDestroy(): void {
+    if (this.destroyForced) return;
+    this.destroyForced = true;
+    this.destroyHurry?.abort(new QueueDestroyedError(this.name, 'a graceful destroy (destroy({ force: true }) was called)'));
+    // The first stop() settles the destroy promise: this one only hurries it.
+    if (this.stopping) this.host.stop(true, 0).catch(() => undefined);
+  }
+
   /** After the workers are gone: reports every request still outstanding, exactly once. */
   private failOutstanding(): void {
+    this.reclaimDead();
     for (let t = 0; t < this.threads; t++) {
-      this.takeBackFailed(t, (slot) => new RemoteError(
-        ERR_TWQ_DESTROYED,
-        'QueueDestroyedError',
-        `queue "${this.name}" was destroyed with force before the request in slot ${slot} was handled`,
-        t,
-      ));
+      this.takeBackFailed(t, (slot) => this.outstandingError(t, slot));
     }
     this.reapAll();
+  }
+
+  /**
+   * Why a request still outstanding once the workers are gone failed: stranded
+   * on a worker that died without replacement (the queue failed); else the
+   * destroy was forced, or ran out of time.
+   */
+  private outstandingError(t: number, slot: number): RemoteError {
+    const failed = readQueueFailure(this.memory);
+    const status = this.blocks[t].status();
+    if (failed !== undefined && (failed.worker === undefined || status === WORKER_DEAD || status === WORKER_RECLAIMED)) {
+      const failure = this.failure ?? this.failureOf(failed);
+      return new RemoteError(ERR_TWQ_FAILED, failure.name, `${failure.message} (the request in slot ${slot} was left unfinished)`, t, undefined, {
+        remoteCode: undefined,
+        cause: failure,
+        hasCause: true,
+        errors: undefined,
+      });
+    }
+    const why = this.destroyForced || this.destroyTimedOutMs === undefined
+      ? 'destroyed with force before the request in slot ' + String(slot) + ' was handled'
+      : `destroyed: the request in slot ${slot} was not finished within ${this.destroyTimedOutMs} ms`;
+    return new RemoteError(ERR_TWQ_DESTROYED, 'QueueDestroyedError', `queue "${this.name}" was ${why}`, t);
   }
 
   private throwClosed(call: string): never {
