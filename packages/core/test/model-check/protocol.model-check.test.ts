@@ -10,9 +10,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { DOORBELL_OFFSET, computeGeometry, type Geometry } from '../../src/host-entry.js';
+import { BLOCKS_OFFSET, W_HANDLED } from '../../src/memory-layout.js';
 import { budget, PREEMPTION_BOUND } from './budget.js';
 import { Explorer, type Buffers } from './explorer.mjs';
-import { AUDIT_BYTES, AUDIT_CANCELLED, AUDIT_CANCEL_WON, AUDIT_DIED } from './scenario.mjs';
+import { AUDIT_BYTES, AUDIT_CANCELLED, AUDIT_CANCEL_WON, AUDIT_DESTROYED, AUDIT_DIED, AUDIT_WORKER_OK } from './scenario.mjs';
 import { record } from './report.js';
 
 const REQUEST_BYTES = 8; // layout { seq: 'i32', result: 'i32' }
@@ -30,6 +31,8 @@ interface Config {
   dieOnSeq?: number;
   /** The submitter's help mode (default 'never'). */
   help?: 'auto' | 'never';
+  /** Handlers return a promise (settled a microtask later): the worker loop runs async. */
+  asyncHandler?: boolean;
 }
 
 const configs: Config[] = [
@@ -60,6 +63,23 @@ const claimConfigs: Config[] = [
   { name: 'claims: the thread running a request dies (owner or thief) while the submitter cancels another (2 workers x 2 slots)', threads: 2, slots: 2, policy: 'batch', script: ['get', 'get', 'cancel:1', 'waitAll'], executions: 15_000, dieOnSeq: 0 },
 ];
 
+/**
+ * Results and lifecycle (issue 11): a worker death and its replacement
+ * mid-request (the partition's counters must carry over), a forced destroy
+ * racing the workers' completions (a request is reported once: completed, or
+ * ERR_TWQ_DESTROYED), async handlers (the slot completes only once the promise
+ * settles), and two async waiters of the submitter at once. Each states its
+ * bound: the preemption bound below, and its budget of interleavings.
+ */
+const lifeConfigs: Config[] = [
+  { name: 'life: a worker dies mid-request, its replacement serves the rest; counters carry over (1 worker x 2 slots)', threads: 1, slots: 2, policy: 'batch', script: ['getBlocking', 'getBlocking', 'getBlocking', 'waitAll'], executions: 10_000, dieOnSeq: 1 },
+  { name: 'life: a forced destroy racing the workers\' completions (2 workers x 1 slot, round-robin)', threads: 2, slots: 1, policy: 'round-robin', script: ['get', 'get', 'destroyForce'], executions: 10_000 },
+  { name: 'life: a forced destroy racing completions and a queued request (1 worker x 2 slots)', threads: 1, slots: 2, policy: 'batch', script: ['get', 'get', 'destroyForce'], executions: 10_000 },
+  { name: 'life: async handlers, slots reused (1 worker x 2 slots, 3 blocking gets, drain)', threads: 1, slots: 2, policy: 'batch', script: ['getBlocking', 'getBlocking', 'getBlocking', 'drain'], executions: 10_000, asyncHandler: true },
+  { name: 'life: two async waiters at once: two getRequestAsync on a full queue (1 worker x 1 slot)', threads: 1, slots: 1, policy: 'batch', script: ['get', 'getAsyncPair', 'drain'], executions: 10_000 },
+  { name: 'life: two async waiters at once: getRequestAsync and drain (1 worker x 1 slot, async handler)', threads: 1, slots: 1, policy: 'batch', script: ['get', 'getAsyncAndDrain', 'drain'], executions: 10_000, asyncHandler: true },
+];
+
 /** Int32 indices of every wake and completion event word. */
 function eventWordIndices(g: Geometry): number[] {
   const blocksBase = g.slotsBase - g.threads * g.blockStride;
@@ -88,6 +108,7 @@ function explorerOptions(config: Config, bug: string): ConstructorParameters<typ
       script: config.script,
       dieOnSeq: config.dieOnSeq ?? -1,
       help: config.help ?? 'never',
+      asyncHandler: config.asyncHandler === true,
       bug,
       // The fingerprint covers the header, control and worker blocks (the protocol's words), not the slots.
       stateWords: g.slotsBase >>> 2,
@@ -96,7 +117,7 @@ function explorerOptions(config: Config, bug: string): ConstructorParameters<typ
     },
     bufferBytes: g.totalBytes,
     auditBytes: AUDIT_BYTES,
-    finalCheck: everyRequestOnce,
+    finalCheck: (buffers) => everyRequestOnce(buffers, config.script.includes('destroyForce')) ?? countersAddUp(buffers, g, config),
   };
 }
 
@@ -104,9 +125,11 @@ function explorerOptions(config: Config, bug: string): ConstructorParameters<typ
  * Every submitted request passed to done exactly once, and handled exactly
  * once, except: a request cancelled before it started (cancel() returned
  * true) is never handled and its done gets ERR_TWQ_CANCELLED; the request
- * whose thread died was entered once and its done gets ERR_TWQ_WORKER_DIED.
+ * whose thread died was entered once and its done gets ERR_TWQ_WORKER_DIED;
+ * with a forced destroy, a request its worker had not completed is handled at
+ * most once and its done gets ERR_TWQ_DESTROYED (never otherwise).
  */
-function everyRequestOnce(buffers: Buffers): string | undefined {
+function everyRequestOnce(buffers: Buffers, forced: boolean): string | undefined {
   const a = new Int32Array(buffers.audit);
   const submitted = a[0];
   if (submitted === 0) return 'the submitter submitted nothing';
@@ -117,13 +140,36 @@ function everyRequestOnce(buffers: Buffers): string | undefined {
     const cancelled = a[AUDIT_CANCELLED + seq];
     const won = a[AUDIT_CANCEL_WON + seq];
     const died = a[AUDIT_DIED + seq];
-    const what = `request ${seq}: handled ${handled} times, done callback ${done} times (cancelled ${cancelled}, cancel() true ${won}, died ${died})`;
+    const destroyed = a[AUDIT_DESTROYED + seq];
+    const what = `request ${seq}: handled ${handled} times, done callback ${done} times (cancelled ${cancelled}, cancel() true ${won}, died ${died}, destroyed ${destroyed})`;
     if (done !== 1) return what;
     if (cancelled !== won) return what;
+    if (destroyed === 1) {
+      if (!forced || handled > 1) return what;
+      continue;
+    }
     if (cancelled === 1 ? handled !== 0 : handled !== 1) return what;
   }
   if (a[1] !== 0) return `${a[1]} ownership violations`;
   return undefined;
+}
+
+/**
+ * The workers' handled counters (stats()' per-partition totals, over every
+ * generation) add up to the handlers that succeeded on a worker. Not after a
+ * forced destroy: a terminated worker may have run a handler it never completed.
+ */
+function countersAddUp(buffers: Buffers, g: Geometry, config: Config): string | undefined {
+  if (config.script.includes('destroyForce')) return undefined;
+  let counted = 0;
+  const perWorker: number[] = [];
+  for (let t = 0; t < g.threads; t++) {
+    const handled = new Float64Array(buffers.buffer, BLOCKS_OFFSET + t * g.blockStride + g.stateOffset, 8)[W_HANDLED];
+    perWorker.push(handled);
+    counted += handled;
+  }
+  const ran = new Int32Array(buffers.audit)[AUDIT_WORKER_OK];
+  return counted === ran ? undefined : `the workers' handled counters (${perWorker.join(' + ')}) do not add up to the ${ran} requests their handlers completed`;
 }
 
 describe('workqueue protocol under every interleaving (bounded)', () => {
@@ -132,7 +178,7 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
     await Promise.all(explorers.map((e) => e.close()));
   });
 
-  for (const config of [...configs, ...claimConfigs]) {
+  for (const config of [...configs, ...claimConfigs, ...lifeConfigs]) {
     it(config.name, async () => {
       const explorer = explorerFor(config);
       explorers.push(explorer);
@@ -172,6 +218,38 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
     const result = await explorer.explore({ maxExecutions: 40_000, preemptionBound: PREEMPTION_BOUND });
     expect(result.failure).toMatch(/handled 2 times/);
     console.log(`[model-check] planted claim-store found after ${result.executions} interleavings: ${result.failure ?? ''}`);
+  }, 600_000);
+
+  it('finds a planted bug (death and replacement): a replacement starts its counters from 0, losing the partition\'s totals', async () => {
+    const explorer = explorerFor(lifeConfigs[0], 'counter-reset');
+    explorers.push(explorer);
+    const result = await explorer.explore({ maxExecutions: 5_000, preemptionBound: PREEMPTION_BOUND });
+    expect(result.failure).toMatch(/handled counters .* do not add up/);
+    console.log(`[model-check] planted counter-reset found after ${result.executions} interleavings: ${result.failure ?? ''}`);
+  }, 600_000);
+
+  it('finds a planted bug (forced destroy): the slots in flight reported failed before the workers are stopped (while a worker owns them; its completion then reported too)', async () => {
+    const explorer = explorerFor(lifeConfigs[1], 'destroy-fail-early');
+    explorers.push(explorer);
+    const result = await explorer.explore({ maxExecutions: 10_000, preemptionBound: PREEMPTION_BOUND });
+    expect(result.failure).toMatch(/done callback 2 times|does not own|protocol violation/);
+    console.log(`[model-check] planted destroy-fail-early found after ${result.executions} interleavings: ${result.failure ?? ''}`);
+  }, 600_000);
+
+  it('finds a planted bug (async handler): the slot completes before the handler\'s promise settles', async () => {
+    const explorer = explorerFor(lifeConfigs[3], 'async-early-done');
+    explorers.push(explorer);
+    const result = await explorer.explore({ maxExecutions: 5_000, preemptionBound: PREEMPTION_BOUND });
+    expect(result.failure).toMatch(/read result -1|does not own|protocol violation/);
+    console.log(`[model-check] planted async-early-done found after ${result.executions} interleavings: ${result.failure ?? ''}`);
+  }, 600_000);
+
+  it('finds a planted bug (two async waiters): an event set that wakes one waiter of two', async () => {
+    const explorer = explorerFor(lifeConfigs[4], 'notify-one');
+    explorers.push(explorer);
+    const result = await explorer.explore({ maxExecutions: 5_000, preemptionBound: PREEMPTION_BOUND });
+    expect(result.failure).toMatch(/every thread is parked and the work is not done/);
+    console.log(`[model-check] planted notify-one found after ${result.executions} interleavings`);
   }, 600_000);
 
   it('finds a planted bug: the worker flips the done bit before the result is written', async () => {

@@ -3,3 +3,6 @@ export const AUDIT_CANCELLED: number;
 export const AUDIT_DIED: number;
 export const AUDIT_CANCEL_WON: number;
 export const AUDIT_BYTES: number;
+export const AUDIT_DESTROYED: number;
+export const AUDIT_WORKER_OK: number;
+export const AUDIT_TERMINATED: number;

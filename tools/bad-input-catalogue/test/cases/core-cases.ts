@@ -30,6 +30,14 @@ export const BAD_MS: Sample[] = [
   { label: 'a numeric string', value: '500' },
 ];
 
+/** Bad durations for destroy()'s timeoutMs: a finite number of ms >= 0 (Infinity would let a handler that never returns keep it pending). */
+export const BAD_DESTROY_MS: Sample[] = [
+  { label: 'negative', value: -1 },
+  { label: 'NaN', value: Number.NaN },
+  { label: 'Infinity', value: Infinity },
+  { label: 'a numeric string', value: '500' },
+];
+
 const NOT_AN_OBJECT: Sample[] = [
   { label: 'a number', value: 5 },
   { label: 'a string', value: 'fast' },
@@ -392,6 +400,16 @@ export const coreCases: Case[] = [
         expectStillWorks(q, done);
       }
     }, { range: 'boolean' }),
+    // Finite: destroy() is bounded (zero is allowed: stop at once after what is already done).
+    ...each('options.timeoutMs', BAD_DESTROY_MS, RangeError, async (v) => {
+      const { q, done } = await inlineQueue();
+      try {
+        await q.destroy({ timeoutMs: v as number });
+      } finally {
+        expect(q.destroyed, 'a refused destroy() leaves the queue open').toBe(false);
+        expectStillWorks(q, done);
+      }
+    }, { range: 'finite number of milliseconds >= 0' }),
   ]),
 
   // ---- worker side and memory helpers ----
