@@ -20,26 +20,24 @@ function expectBoundedExit(result: ChildResult): Record<string, unknown> {
   return report;
 }
 
+const notFinished = (seq: number): unknown[] => [seq, 'ERR_TWQ_DESTROYED', 'queue "twq" was destroyed: the request in slot 0 was not finished within 1000 ms'];
+
 describe('destroy() of a queue whose handler never returns', () => {
-  it('a sync handler that loops for ever: destroy() resolves within stopTimeoutMs + 1 s and the process exits by itself', async () => {
-    const report = expectBoundedExit(await runChild('loop', KILL_MS, 'child-life.mjs'));
-    expect(report.results).toEqual([[1, 'ERR_TWQ_DESTROYED', 'queue "twq" was destroyed: the request in slot 0 was not finished within 1000 ms']]);
-  });
-
-  it('an async handler whose promise never settles: the same', async () => {
-    const report = expectBoundedExit(await runChild('never', KILL_MS, 'child-life.mjs'));
-    expect(report.results).toEqual([[1, 'ERR_TWQ_DESTROYED', 'queue "twq" was destroyed: the request in slot 0 was not finished within 1000 ms']]);
-  });
-
-  it('await using: the scope ends within stopTimeoutMs + 1 s and the process exits by itself', async () => {
-    const report = expectBoundedExit(await runChild('await-using', KILL_MS, 'child-life.mjs'));
-    expect(report.results).toEqual([[2, 'ERR_TWQ_DESTROYED', 'queue "twq" was destroyed: the request in slot 0 was not finished within 1000 ms']]);
-  });
-
-  it('destroy({ force: true }) during a graceful destroy with a long timeout: both settle within 1 s, the process exits', async () => {
-    const report = expectBoundedExit(await runChild('hurry', KILL_MS, 'child-life.mjs'));
-    expect(report.results).toEqual([[3, 'ERR_TWQ_DESTROYED', 'queue "twq" was destroyed with force before the request in slot 0 was handled']]);
-  });
+  const cases: [title: string, scenario: string, results: unknown[][]][] = [
+    ['a sync handler that loops for ever: destroy() resolves within stopTimeoutMs + 1 s and the process exits by itself', 'loop', [notFinished(1)]],
+    ['an async handler whose promise never settles: the same', 'never', [notFinished(1)]],
+    ['await using: the scope ends within stopTimeoutMs + 1 s and the process exits by itself', 'await-using', [notFinished(2)]],
+    [
+      'destroy({ force: true }) during a graceful destroy with a long timeout: both settle within 1 s, the process exits',
+      'hurry',
+      [[3, 'ERR_TWQ_DESTROYED', 'queue "twq" was destroyed with force before the request in slot 0 was handled']],
+    ],
+  ];
+  for (const [title, scenario, results] of cases) {
+    it(title, async () => {
+      expect(expectBoundedExit(await runChild(scenario, KILL_MS, 'child-life.mjs')).results).toEqual(results);
+    });
+  }
 });
 
 describe('resourceLimits.stackSizeMb too small for a thread', () => {

@@ -220,37 +220,22 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
     console.log(`[model-check] planted claim-store found after ${result.executions} interleavings: ${result.failure ?? ''}`);
   }, 600_000);
 
-  it('finds a planted bug (death and replacement): a replacement starts its counters from 0, losing the partition\'s totals', async () => {
-    const explorer = explorerFor(lifeConfigs[0], 'counter-reset');
-    explorers.push(explorer);
-    const result = await explorer.explore({ maxExecutions: 5_000, preemptionBound: PREEMPTION_BOUND });
-    expect(result.failure).toMatch(/handled counters .* do not add up/);
-    console.log(`[model-check] planted counter-reset found after ${result.executions} interleavings: ${result.failure ?? ''}`);
-  }, 600_000);
-
-  it('finds a planted bug (forced destroy): the slots in flight reported failed before the workers are stopped (while a worker owns them; its completion then reported too)', async () => {
-    const explorer = explorerFor(lifeConfigs[1], 'destroy-fail-early');
-    explorers.push(explorer);
-    const result = await explorer.explore({ maxExecutions: 10_000, preemptionBound: PREEMPTION_BOUND });
-    expect(result.failure).toMatch(/done callback 2 times|does not own|protocol violation/);
-    console.log(`[model-check] planted destroy-fail-early found after ${result.executions} interleavings: ${result.failure ?? ''}`);
-  }, 600_000);
-
-  it('finds a planted bug (async handler): the slot completes before the handler\'s promise settles', async () => {
-    const explorer = explorerFor(lifeConfigs[3], 'async-early-done');
-    explorers.push(explorer);
-    const result = await explorer.explore({ maxExecutions: 5_000, preemptionBound: PREEMPTION_BOUND });
-    expect(result.failure).toMatch(/read result -1|does not own|protocol violation/);
-    console.log(`[model-check] planted async-early-done found after ${result.executions} interleavings: ${result.failure ?? ''}`);
-  }, 600_000);
-
-  it('finds a planted bug (two async waiters): an event set that wakes one waiter of two', async () => {
-    const explorer = explorerFor(lifeConfigs[4], 'notify-one');
-    explorers.push(explorer);
-    const result = await explorer.explore({ maxExecutions: 5_000, preemptionBound: PREEMPTION_BOUND });
-    expect(result.failure).toMatch(/every thread is parked and the work is not done/);
-    console.log(`[model-check] planted notify-one found after ${result.executions} interleavings`);
-  }, 600_000);
+  // One planted bug per area of issue 11's configurations, each to be found within its budget.
+  const lifeBugs: { area: string; bug: string; config: Config; budget: number; found: RegExp }[] = [
+    { area: "death and replacement: a replacement starts its counters from 0, losing the partition's totals", bug: 'counter-reset', config: lifeConfigs[0], budget: 5_000, found: /handled counters .* do not add up/ },
+    { area: 'forced destroy: the slots in flight reported failed before the workers are stopped (while a worker owns them; its completion then reported too)', bug: 'destroy-fail-early', config: lifeConfigs[1], budget: 10_000, found: /done callback 2 times|does not own|protocol violation/ },
+    { area: "async handler: the slot completes before the handler's promise settles", bug: 'async-early-done', config: lifeConfigs[3], budget: 5_000, found: /read result -1|does not own|protocol violation/ },
+    { area: 'two async waiters: an event set that wakes one waiter of two', bug: 'notify-one', config: lifeConfigs[4], budget: 5_000, found: /every thread is parked and the work is not done/ },
+  ];
+  for (const planted of lifeBugs) {
+    it(`finds a planted bug (${planted.area})`, async () => {
+      const explorer = explorerFor(planted.config, planted.bug);
+      explorers.push(explorer);
+      const { failure, executions } = await explorer.explore({ maxExecutions: planted.budget, preemptionBound: PREEMPTION_BOUND });
+      expect(failure, `planted ${planted.bug} not found in ${executions} interleavings`).toMatch(planted.found);
+      console.log(`[model-check] planted ${planted.bug} found after ${executions} interleavings: ${(failure ?? '').split('\n')[0]}`);
+    }, 600_000);
+  }
 
   it('finds a planted bug: the worker flips the done bit before the result is written', async () => {
     const explorer = explorerFor(configs[4], 'done-before-result');
