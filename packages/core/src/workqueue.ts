@@ -918,24 +918,24 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
   /**
    * Why a request still outstanding once the workers are gone failed: stranded
-   * on a worker that died without replacement (the queue failed); else the
-   * destroy was forced, or ran out of time.
+   * on a worker that died without replacement, or cut short by the queue's
+   * failure during a graceful destroy (ERR_TWQ_FAILED); else the destroy was
+   * forced, or ran out of time (ERR_TWQ_DESTROYED).
    */
   private outstandingError(t: number, slot: number): RemoteError {
     const failed = readQueueFailure(this.memory);
-    const status = this.blocks[t].status();
-    if (failed !== undefined && (failed.worker === undefined || status === WORKER_DEAD || status === WORKER_RECLAIMED)) {
-      const failure = this.failure ?? this.failureOf(failed);
-      return new RemoteError(ERR_TWQ_FAILED, failure.name, `${failure.message} (the request in slot ${slot} was left unfinished)`, t, undefined, {
-        remoteCode: undefined,
-        cause: failure,
-        hasCause: true,
-        errors: undefined,
-      });
+    if (failed !== undefined) {
+      const status = this.blocks[t].status();
+      const stranded = failed.worker === undefined || status === WORKER_DEAD || status === WORKER_RECLAIMED;
+      if (stranded || !this.destroyForced) {
+        const failure = this.failure ?? this.failureOf(failed);
+        const details = { remoteCode: undefined, cause: failure, hasCause: true, errors: undefined };
+        return new RemoteError(ERR_TWQ_FAILED, failure.name, `${failure.message} (the request in slot ${slot} was left unfinished)`, t, undefined, details);
+      }
     }
-    const why = this.destroyForced || this.destroyTimedOutMs === undefined
-      ? 'destroyed with force before the request in slot ' + String(slot) + ' was handled'
-      : `destroyed: the request in slot ${slot} was not finished within ${this.destroyTimedOutMs} ms`;
+    let why = `destroyed before the request in slot ${slot} was handled`;
+    if (this.destroyForced) why = `destroyed with force before the request in slot ${slot} was handled`;
+    else if (this.destroyTimedOutMs !== undefined) why = `destroyed: the request in slot ${slot} was not finished within ${this.destroyTimedOutMs} ms`;
     return new RemoteError(ERR_TWQ_DESTROYED, 'QueueDestroyedError', `queue "${this.name}" was ${why}`, t);
   }
 

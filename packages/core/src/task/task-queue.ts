@@ -236,7 +236,7 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
     if (refused !== undefined) return Promise.reject(refused);
     const force = options.force === true;
     if (this.destroyPromise === undefined) {
-      this.destroyPromise = this.destroyOnce(force, options.timeoutMs ?? this.queue.stopTimeoutMs);
+      this.destroyPromise = this.destroyOnce(force, options.timeoutMs);
     } else if (force) {
       this.rejectBacklog(new QueueDestroyedError(this.name, 'a task waiting for a slot'));
       this.queue.destroy({ force: true }).catch(() => undefined);
@@ -366,9 +366,9 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
     this.clearBacklog();
   }
 
-  private async destroyOnce(force: boolean, timeoutMs: number): Promise<void> {
+  private async destroyOnce(force: boolean, timeoutMs: number | undefined): Promise<void> {
     this.closed = true;
-    const deadline = performance.now() + timeoutMs;
+    const deadline = performance.now() + (timeoutMs ?? this.queue.stopTimeoutMs);
     if (!force) {
       // Graceful: let the pump hand every waiting input to a worker first, while there is time.
       while (this.pumping && this.head < this.bInput.length && performance.now() < deadline) {
