@@ -97,8 +97,14 @@ export class BrowserHost implements WorkerHost {
     return outcome.promise;
   }
 
-  async stop(force: boolean): Promise<void> {
-    await this.supervisor?.stop(force, this.options.stopTimeoutMs);
+  /** How long a graceful destroy() waits for the work in flight (and the workers' teardown) before it terminates them. */
+  get stopTimeoutMs(): number {
+    return this.options.stopTimeoutMs;
+  }
+
+  /** Stops through core's Supervisor: graceful for at most `timeoutMs`, then worker.terminate(); a forced call hurries one under way. */
+  async stop(force: boolean, timeoutMs = this.options.stopTimeoutMs): Promise<void> {
+    await this.supervisor?.stop(force, timeoutMs);
   }
 }
 

@@ -46,12 +46,17 @@ export function checkInt(value: unknown, name: string, min: number, max: number)
  * What is wrong with destroy()'s options (Workqueue and TaskQueue take the
  * same ones), or undefined: callers reject with it before anything happens.
  */
-export function destroyOptionsError(options: { force?: boolean }): TypeError | undefined {
+export function destroyOptionsError(options: { force?: boolean; timeoutMs?: number }): TypeError | RangeError | undefined {
   if (typeof options !== 'object' || (options as unknown) === null) {
     return new TypeError(`destroy(): options must be an object or undefined, got ${describeValue(options)}`);
   }
   if (options.force !== undefined && typeof options.force !== 'boolean') {
     return new TypeError(`destroy(): options.force must be a boolean, got ${describeValue(options.force)}`);
+  }
+  // Finite: destroy() is bounded (a handler that never returns must not keep it pending).
+  const t = options.timeoutMs;
+  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0)) {
+    return new RangeError(`destroy(): options.timeoutMs must be a finite number of milliseconds >= 0, got ${describeValue(t)}`);
   }
   return undefined;
 }

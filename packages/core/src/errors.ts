@@ -139,22 +139,45 @@ export class DoneCallbackError extends AggregateError {
 
 /**
  * The error a failed request reports to the done callback: either the handler's
- * own error (its `name`, `message` and `stack`, carried across threads), or a
- * `WorkerDied` report.
+ * own error (its `name`, `message` and `stack`, its own `code` as `remoteCode`,
+ * its `cause` chain and an AggregateError's `errors`, carried across threads
+ * within the error record's bounds: see the core README), or a `WorkerDied` report.
+ *
+ * `code` stays twq's (ERR_TWQ_HANDLER_FAILED for a handler's error), so that a
+ * done callback can tell a handler's failure from a death or a destroy whatever
+ * the handler threw; the handler's own code is `remoteCode`.
  */
 export class RemoteError extends TwqError {
   /** Name of the original error (e.g. 'TypeError'), or 'WorkerDiedError'. */
   readonly remoteName: string;
   readonly remoteStack: string | undefined;
+  /** The handler error's own `code` (e.g. 'ENOENT'), when it had a string or number one. */
+  readonly remoteCode: string | number | undefined;
+  /** An AggregateError's `errors`, rebuilt (each an Error with its name, message, stack, code and cause); undefined otherwise. */
+  readonly errors: readonly Error[] | undefined;
   /** Worker that ran (or was to run) the request. */
   readonly worker: number;
-  constructor(code: string, remoteName: string, message: string, worker: number, remoteStack?: string) {
-    super(code, message);
+  constructor(code: string, remoteName: string, message: string, worker: number, remoteStack?: string, details?: RemoteErrorDetails) {
+    super(code, message, details !== undefined && details.hasCause ? { cause: details.cause } : undefined);
     this.name = remoteName;
     this.remoteName = remoteName;
     this.worker = worker;
     this.remoteStack = remoteStack;
+    this.remoteCode = details?.remoteCode;
+    this.errors = details?.errors;
   }
+}
+
+/** What a RemoteError rebuilds of the handler's error besides its name, message and stack. */
+export interface RemoteErrorDetails {
+  /** The handler error's own `code`. */
+  readonly remoteCode: string | number | undefined;
+  /** Its `cause` (an Error rebuilt, or a primitive as recorded); set as the RemoteError's `cause` when `hasCause`. */
+  readonly cause: unknown;
+  /** Whether the handler's error had a cause. */
+  readonly hasCause: boolean;
+  /** An AggregateError's `errors`, rebuilt. */
+  readonly errors: readonly Error[] | undefined;
 }
 
 /** Code of a RemoteError from a handler that threw or rejected (the same as ERR_TWQ_HANDLER_FAILED). */

@@ -9,7 +9,7 @@
  */
 export { EXIT_CODE_UNKNOWN, recordHostFailure, recordQueueFailure, recordWorkerDeath } from './death-report.js';
 export { readErrorRecord, toErrorInfo, writeErrorRecord } from './error-record.js';
-export type { ErrorInfo } from './error-record.js';
+export type { ErrorInfo, RecordedCause } from './error-record.js';
 export type { HostEvents, WorkerHost, WorkerInit } from './host.js';
 export {
   CLAIM_BY_MASK,

@@ -32,10 +32,14 @@ export interface WorkerHost {
   start(init: WorkerInit, events: HostEvents): Promise<void>;
   /**
    * Called after the queue's destroy flag is set and every wake event is set.
-   * Resolves when every worker is gone; `force` terminates without waiting for
-   * a graceful exit (teardown).
+   * Resolves when every worker is gone. Graceful, it waits at most `timeoutMs`
+   * (default: `stopTimeoutMs`) for the workers to leave their loops and tear
+   * down, then terminates them; `force` terminates at once. A forced call while
+   * a graceful one is under way hurries it: both resolve once the workers are gone.
    */
-  stop(force: boolean): Promise<void>;
+  stop(force: boolean, timeoutMs?: number): Promise<void>;
+  /** How long a graceful destroy() waits for the work in flight (the host's `stopTimeoutMs`); absent: DEFAULT_STOP_TIMEOUT_MS. */
+  readonly stopTimeoutMs?: number;
   /**
    * Optional: keep the process alive while the submitter awaits the workers
    * (an async wait), where idle workers are otherwise not keeping it alive.

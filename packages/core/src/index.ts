@@ -22,6 +22,8 @@ export {
   describeValue,
   isRemoteError,
 } from './errors.js';
+export type { RemoteErrorDetails } from './errors.js';
+export { RECORDED_CAUSE_DEPTH, RECORDED_ERRORS, RECORDED_TEXT, TRUNCATED_ERROR_NAME } from './error-record.js';
 export type { WorkerExitEvent } from './death-report.js';
 export { InlineQueue } from './inline-queue.js';
 export { CrossOriginIsolationError, ISOLATION_HEADERS } from './isolation-error.js';
@@ -31,7 +33,7 @@ export type { LifecycleName } from './lifecycle.js';
 export { DEFAULT_MAX_SHARED_BYTES, MAX_SLOTS_PER_THREAD, MAX_THREADS, maxSharedBytes } from './memory-layout.js';
 export { defineOps } from './ops.js';
 export type { ContextOf, Ops, OpsExport, OptionsOf, Request, RequestMeta, SpecOf, WorkerEnv } from './ops.js';
-export { DEFAULT_HELP, DEFAULT_POLICY, DEFAULT_SLOTS_PER_THREAD, DEFAULT_SPIN_BUDGET, HELP_MODES, POLICIES } from './options.js';
+export { DEFAULT_HELP, DEFAULT_POLICY, DEFAULT_SLOTS_PER_THREAD, DEFAULT_SPIN_BUDGET, DEFAULT_STOP_TIMEOUT_MS, HELP_MODES, POLICIES } from './options.js';
 export type { HelpMode, HostOptions, PlacementPolicy, QueueOptions } from './options.js';
 export type { WorkerStatusName } from './queue-memory.js';
 export { MAX_REQUEST_BYTES, RESERVED_FIELD_NAMES, defineLayout } from './request-layout.js';

@@ -1,7 +1,8 @@
 import { ERR_TWQ_INLINE_ASYNC } from './error-codes.js';
-import { QueueDestroyedError, TwqError, describeValue } from './errors.js';
+import { QueueDestroyedError, TwqError, WaitTimeoutError, describeValue } from './errors.js';
 import type { WorkerHost, WorkerInit } from './host.js';
 import type { Ops, Request } from './ops.js';
+import { DEFAULT_STOP_TIMEOUT_MS } from './options.js';
 import type { LayoutSpec } from './request-layout.js';
 import { WorkerRuntime } from './worker-runtime.js';
 import { Workqueue, type CreateQueueOptions, type SubmitOptions } from './workqueue.js';
@@ -52,9 +53,14 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
         }
         return Promise.resolve();
       },
-      async stop(): Promise<void> {
+      async stop(force: boolean, timeoutMs = DEFAULT_STOP_TIMEOUT_MS): Promise<void> {
+        // Nothing can end a handler on this thread: an async one still in flight
+        // after `timeoutMs` (at once when forced) is abandoned, its slots not torn
+        // down (it may still use them); destroy() reports its request failed.
+        const deadline = performance.now() + (force ? 0 : timeoutMs);
         for (const runtime of runtimes) {
-          await runtime.waitInflight();
+          const inflight = runtime.waitInflight();
+          if (inflight !== undefined && !(await settlesBy(inflight, deadline, undefined))) continue;
           runtime.teardownSlots();
           runtime.markStopped();
         }
@@ -140,12 +146,48 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
   }
 
   override async drain(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
+    // The base class checks the options (and names what is wrong) at the end; meanwhile only good ones are used.
+    const o = (typeof options === 'object' && (options as unknown) !== null ? options : {}) as { signal?: unknown; timeoutMs?: unknown };
+    const signal = o.signal instanceof AbortSignal ? o.signal : undefined;
+    const timeoutMs = typeof o.timeoutMs === 'number' && o.timeoutMs >= 0 ? o.timeoutMs : Infinity;
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       this.runPending();
       const inflight = this.runtimes.map((r) => r.waitInflight()).filter((p) => p !== undefined);
       if (inflight.length === 0) break;
-      await Promise.all(inflight);
+      if (!(await settlesBy(Promise.all(inflight), deadline, signal))) throw new WaitTimeoutError('drain()', timeoutMs);
     }
     await super.drain(options);
   }
+}
+
+/**
+ * Whether `promise` settles before `deadline` (performance.now() time): false
+ * once it passes; rejects with the signal's reason when `signal` aborts first.
+ * A rejection of `promise` counts as settled.
+ */
+function settlesBy(promise: Promise<unknown>, deadline: number, signal: AbortSignal | undefined): Promise<boolean> {
+  signal?.throwIfAborted();
+  const left = deadline - performance.now();
+  if (left === Infinity && signal === undefined) return promise.then(() => true, () => true);
+  return new Promise<boolean>((resolve, reject) => {
+    const timer = left === Infinity ? undefined : setTimeout(() => {
+      finish();
+      resolve(false);
+    }, Math.max(0, left));
+    const onAbort = (): void => {
+      finish();
+      reject(signal?.reason as Error);
+    };
+    const finish = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settled = (): void => {
+      finish();
+      resolve(true);
+    };
+    promise.then(settled, settled);
+  });
 }

@@ -162,7 +162,11 @@ export interface HostOptions<E> {
   replaceDeadWorkers?: boolean;
   /** Rejects creation if the workers are not all ready after this long. Default 30000. */
   startTimeoutMs?: number;
-  /** On a graceful destroy, workers still running after this long are terminated. Default 5000. */
+  /**
+   * How long a graceful destroy() waits for the requests in flight and for the
+   * workers to tear down; past it the workers are terminated and what was still
+   * in flight is reported failed (ERR_TWQ_DESTROYED). Default 5000.
+   */
   stopTimeoutMs?: number;
   /** Called (on the submitter's event loop) when a worker dies while the queue runs. */
   onWorkerExit?: (event: E) => void;
@@ -189,7 +193,8 @@ export interface ResolvedHostOptions<E> {
 }
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;
-const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+/** How long a graceful destroy() waits by default (stopTimeoutMs; a host without one, such as the inline queue's, too). */
+export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
 /**
  * Checks an adapter's host options (and that `opsOptions` can be cloned to

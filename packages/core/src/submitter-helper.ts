@@ -113,7 +113,7 @@ export class SubmitterHelper {
         },
         (e: unknown) => {
           this.current = undefined;
-          this.fail(request, e ?? new Error('handler rejected with no reason'));
+          this.fail(request, e === undefined ? new Error('handler rejected with no reason') : e);
           handBack(t, w, mask);
         },
       );

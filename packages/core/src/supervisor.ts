@@ -55,6 +55,10 @@ export class Supervisor<H> {
   private stopping = false;
   private failed = false;
   private outcome: StartOutcome | undefined;
+  /** The stop under way (every later stop() returns it). */
+  private stopped: Promise<void> | undefined;
+  /** Ends a graceful stop's wait for the workers at once (a forced stop() meanwhile). */
+  private hurry: (() => void) | undefined;
 
   constructor(seam: SpawnSeam<H>, memory: QueueMemory, replaceDeadWorkers: boolean, events: SupervisorEvents) {
     checkMethods(seam, 'seam', ['spawn', 'terminate']);
@@ -145,11 +149,22 @@ export class Supervisor<H> {
    * Called once the queue's destroy flag and every wake event are set: workers
    * leave their loops, tear their slots down and say so; past `stopTimeoutMs`
    * (at once with `force`) they are terminated. Resolves when all are gone.
+   * A second call returns the same promise; a forced one hurries a graceful
+   * stop under way (its wait ends now: every worker is terminated).
    */
-  async stop(force: boolean, stopTimeoutMs: number): Promise<void> {
+  stop(force: boolean, stopTimeoutMs: number): Promise<void> {
     checkBoolean(force, 'force');
     checkMs(stopTimeoutMs, 'stopTimeoutMs', true);
+    if (this.stopped !== undefined) {
+      if (force) this.hurry?.();
+      return this.stopped;
+    }
     this.stopping = true;
+    this.stopped = this.stopAll(force, stopTimeoutMs);
+    return this.stopped;
+  }
+
+  private async stopAll(force: boolean, stopTimeoutMs: number): Promise<void> {
     const live = this.instances.filter((i): i is Instance<H> => i !== undefined);
     if (!force && live.length > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -157,9 +172,11 @@ export class Supervisor<H> {
         Promise.all(live.map((i) => i.stopped)),
         new Promise<void>((resolve) => {
           timer = setTimeout(resolve, stopTimeoutMs);
+          this.hurry = resolve;
         }),
       ]);
       clearTimeout(timer);
+      this.hurry = undefined;
     }
     // One that exited by itself meanwhile was terminated when it was retired.
     await Promise.all(live.filter((inst) => !inst.gone).map((inst) => Promise.resolve(this.seam.terminate(inst.handle))));

@@ -186,8 +186,19 @@ export class WorkerRuntime {
     return Atomics.load(this.block.state32, W_GENERATION);
   }
 
-  /** Publishes READY: the submitter may now count on this worker. */
+  /**
+   * Publishes READY: the submitter may now count on this worker. A replacement
+   * first takes over its predecessors' counters (the partition's totals, which
+   * stats() reports): the predecessor is gone and wrote its last before its
+   * death was recorded, which came before the RECLAIMED this worker waited for.
+   */
   markReady(): void {
+    const c = this.block.state64;
+    this.handled = c[W_HANDLED];
+    this.failed = c[W_FAILED];
+    this.parks = c[W_PARKS];
+    this.spinHits = c[W_SPIN_HITS];
+    this.stolen = c[W_STOLEN];
     Atomics.store(this.block.state32, W_STATUS, WORKER_READY);
   }
 
@@ -480,27 +491,28 @@ export class WorkerRuntime {
     try {
       result = this.ops.handle(request, t === this.worker ? this.contexts[s] : this.spareContext, this.env);
     } catch (e) {
-      this.complete(t, s, e);
+      // Whatever was thrown, `undefined` included, is a failure: `failed` says so, not the value.
+      this.complete(t, s, true, e);
       return HANDLED;
     }
     if (result !== undefined && typeof (result as { then?: unknown }).then === 'function') {
       this.inflight = Promise.resolve(result).then(
         () => {
-          this.settle(t, s, undefined);
+          this.settle(t, s, false, undefined);
         },
         (e: unknown) => {
-          this.settle(t, s, e ?? new Error('handler rejected with no reason'));
+          this.settle(t, s, true, e === undefined ? new Error('handler rejected with no reason') : e);
         },
       );
       return WENT_ASYNC;
     }
-    this.complete(t, s, undefined);
+    this.complete(t, s, false, undefined);
     return HANDLED;
   }
 
-  private settle(t: number, s: number, error: unknown): void {
+  private settle(t: number, s: number, failed: boolean, error: unknown): void {
     this.inflight = undefined;
-    this.complete(t, s, error);
+    this.complete(t, s, failed, error);
     this.publishCounters();
   }
 
@@ -516,9 +528,10 @@ export class WorkerRuntime {
    * partition `t` with Atomics.xor, which hands the slot back to the submitter:
    * everything written before is visible to it once it loads the flipped word.
    * Then sets the completion event, which costs one load unless the submitter
-   * is parked on it.
+   * is parked on it. `failed`: the handler threw or rejected (with `error`,
+   * which may be any value, `undefined` included).
    */
-  private complete(t: number, s: number, error: unknown): void {
+  private complete(t: number, s: number, failed: boolean, error: unknown): void {
     this.current = undefined;
     if (this.controller !== undefined) {
       this.controller = undefined;
@@ -526,14 +539,18 @@ export class WorkerRuntime {
     }
     const requests = t === this.worker ? this.requests : (this.foreignRequests[t] as Request[]);
     const request = requests[s] as unknown as RequestObject;
-    if (error === undefined) {
+    // The two outcome counters are published at once (a plain store to this
+    // worker's own STATE line): a death before the next batch's publish must
+    // not lose them from the partition's totals.
+    const counters = this.block.state64;
+    if (!failed) {
       request[HEADER][S_STATUS] = SLOT_OK;
-      this.handled++;
+      counters[W_HANDLED] = ++this.handled;
     } else {
       writeErrorRecord(this.memory.errorRecord(request.slot), toErrorInfo(error));
       request[HEADER][S_ERROR_LENGTH] = 1;
       request[HEADER][S_STATUS] = SLOT_HANDLER_FAILED;
-      this.failed++;
+      counters[W_FAILED] = ++this.failed;
     }
     const block = t === this.worker ? this.block : this.memory.blocks[t];
     Atomics.xor(block.done.words, s >>> 5, 1 << (s & 31));

@@ -10,12 +10,13 @@ import {
   ERR_TWQ_CANCELLED,
   ERR_TWQ_CORRUPTED,
   ERR_TWQ_DESTROYED,
+  ERR_TWQ_FAILED,
   ERR_TWQ_HANDLER_FAILED,
   ERR_TWQ_NOT_STARTED,
   ERR_TWQ_STARTED,
   ERR_TWQ_WORKER_DIED,
 } from './error-codes.js';
-import { readErrorRecord } from './error-record.js';
+import { readErrorRecord, remoteDetails } from './error-record.js';
 import {
   DoneCallbackError,
   QueueCorruptedError,
@@ -59,7 +60,7 @@ import {
   writeHeader,
 } from './memory-layout.js';
 import { checkOps, type Ops, type Request } from './ops.js';
-import { resolveOptions, type HelpMode, type HostOptions, type PlacementPolicy, type QueueOptions } from './options.js';
+import { DEFAULT_STOP_TIMEOUT_MS, resolveOptions, type HelpMode, type HostOptions, type PlacementPolicy, type QueueOptions } from './options.js';
 import { QueueMemory, WORKER_STATUS_NAMES, allocateQueueMemory, type WorkerBlock, type WorkerStatusName } from './queue-memory.js';
 import { HEADER, createRequests, type RequestObject } from './requests.js';
 import type { LayoutSpec } from './request-layout.js';
@@ -72,13 +73,21 @@ export const WAIT_SLICE_MS = 50;
 const WAIT_FREE = 0;
 const WAIT_IDLE = 1;
 
-/** One worker's counters in `stats()`. */
+/**
+ * One partition's counters in `stats()`. The worker's counters (handled,
+ * failed, parks, spinHits, stolen) are totals over every generation of the
+ * partition's worker: a replacement carries on from its predecessor's (what
+ * the dead worker ran in its last moments before it could publish a park or
+ * spin count may be missing; handled and failed are published per request).
+ */
 export interface WorkerStats {
   readonly worker: number;
   readonly status: WorkerStatusName;
   /** Replacements so far (0 for the first worker of this partition). */
   readonly generation: number;
+  /** Requests whose handler completed, by this partition's workers (all generations). */
   readonly handled: number;
+  /** Requests whose handler threw or rejected, by this partition's workers (all generations). */
   readonly failed: number;
   readonly parks: number;
   readonly spinHits: number;
@@ -178,6 +187,14 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   private submitted = 0;
   private completed = 0;
   private destroyPromise: Promise<void> | undefined;
+  /** Set while a graceful destroy drains: aborting it ends the drain (destroy({ force: true }) meanwhile). */
+  private destroyHurry: AbortController | undefined;
+  /** Whether destroy() was forced (at the call, or later while it ran). */
+  private destroyForced = false;
+  /** The timeout a graceful destroy ran out of, if it did. */
+  private destroyTimedOutMs: number | undefined;
+  /** Set once destroy() has asked the host to stop. */
+  private stopping = false;
   /** Set once the queue has failed: every later call throws it. */
   private failure: QueueFailedError | undefined;
 
@@ -443,19 +460,36 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
   /**
    * Drains (unless `force`), stops every worker (which tears its slots down)
-   * and releases the queue. Idempotent: every call returns the same promise.
-   * With `force`, requests still in flight are reported failed to the done
-   * callback (code ERR_TWQ_DESTROYED) instead of awaited.
+   * and releases the queue. Bounded: a graceful destroy waits at most
+   * `timeoutMs` (default: the host's `stopTimeoutMs`, 5000 ms) for the
+   * requests in flight and the workers' teardown, then terminates the workers;
+   * a handler that never returns cannot keep it (or the process) alive.
+   * Requests still outstanding then are reported failed to the done callback,
+   * once each: ERR_TWQ_DESTROYED ("not finished within N ms", or "destroyed
+   * with force"); those stranded on a worker that died without replacement,
+   * ERR_TWQ_FAILED. Idempotent: every call returns the same promise, and a
+   * `force` call during a graceful destroy hurries it (the workers are
+   * terminated at once; the promise settles once they are gone).
    */
-  destroy(options: { force?: boolean } = {}): Promise<void> {
+  destroy(options: { force?: boolean; timeoutMs?: number } = {}): Promise<void> {
     // Refused before anything happens: the queue stays open.
     const refused = destroyOptionsError(options);
     if (refused !== undefined) return Promise.reject(refused);
-    this.destroyPromise ??= this.destroyOnce(options.force === true);
+    const force = options.force === true;
+    if (this.destroyPromise === undefined) {
+      this.destroyPromise = this.destroyOnce(force, options.timeoutMs ?? this.stopTimeoutMs);
+    } else if (force) {
+      this.hurryDestroy();
+    }
     return this.destroyPromise;
   }
 
-  /** `await using queue = ...`: destroys the queue (gracefully) when the scope ends. */
+  /** How long a graceful destroy() waits by default: the host's `stopTimeoutMs` (DEFAULT_STOP_TIMEOUT_MS for the inline queue). */
+  get stopTimeoutMs(): number {
+    return this.host.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+  }
+
+  /** `await using queue = ...`: destroys the queue (gracefully, within stopTimeoutMs) when the scope ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.destroy();
   }
@@ -470,7 +504,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     return LIFECYCLE_NAMES[this.lifecycle];
   }
 
-  /** A snapshot of the counters; worker counters are published per batch and may lag slightly. */
+  /**
+   * A snapshot of the counters. A worker's handled and failed counts are
+   * published as each request completes, its parks, spin hits and steals per
+   * batch (they may lag slightly); each is a total over every generation of
+   * the partition's worker (see WorkerStats).
+   */
   stats(): QueueStats {
     const workers: WorkerStats[] = this.blocks.map((b, worker) => ({
       worker,
@@ -619,7 +658,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     const header = (request as unknown as RequestObject)[HEADER];
     const status = header[S_STATUS];
     // A success is a slot some party claimed (RUNNING) and marked OK; anything else is reported as what it is.
-    const error = status === SLOT_OK && claimState(header[S_CLAIM]) === CLAIM_RUNNING ? undefined : this.failureOf(request, status);
+    const error = status === SLOT_OK && claimState(header[S_CLAIM]) === CLAIM_RUNNING ? undefined : this.reportedError(request, status);
     const done = this.done;
     if (done === undefined) return;
     this.book.beginReport(slot);
@@ -631,12 +670,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   }
 
   /** The error reported for a slot that is not a success (see reap). */
-  private failureOf(request: Request<S>, status: number): RemoteError {
+  private reportedError(request: Request<S>, status: number): RemoteError {
     const slot = request.slot;
     const worker = request.worker;
     if (status === SLOT_HANDLER_FAILED) {
       const info = readErrorRecord(this.memory.errorRecord(slot));
-      return new RemoteError(ERR_TWQ_HANDLER_FAILED, info.name, info.message, worker, info.stack);
+      return new RemoteError(ERR_TWQ_HANDLER_FAILED, info.name, info.message, worker, info.stack, remoteDetails(info));
     }
     if (status === SLOT_WORKER_DIED) {
       const error = this.deathErrors[slot] as RemoteError;
@@ -816,19 +855,31 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * of any worker reported dead. Costs one load per worker; never on the hot path.
    */
   private checkHealth(): void {
+    // A dead worker's running requests fail as its death (WORKER_DIED) whether
+    // or not it is replaced: reclaimed first, even when the queue has failed.
+    this.reclaimDead();
     const failed = readQueueFailure(this.memory);
     if (failed !== undefined) {
-      const { worker, reason } = failed;
-      const what = worker === undefined ? 'the host failed' : `worker ${worker} is gone and was not replaced`;
-      this.failure ??= reason.name === CORRUPTED_NAME ? new QueueCorruptedError(this.name, reason.message) : new QueueFailedError(this.name, `${what}: ${reason.name}: ${reason.message}`);
+      this.failure ??= this.failureOf(failed);
       if (this.lifecycle === OPEN) this.lifecycle = FAILED;
       throw this.failure;
     }
+  }
+
+  /** Reclaims the slots of every worker reported dead and not yet reclaimed. */
+  private reclaimDead(): void {
     for (let t = 0; t < this.threads; t++) {
       const status = this.blocks[t].status();
       if (status === WORKER_DEAD) this.reclaim(t);
       else if (isImpossibleWorkerStatus(status)) this.failCorrupted(`worker ${t}'s status word holds ${status}, no worker status`);
     }
+  }
+
+  private failureOf(failed: NonNullable<ReturnType<typeof readQueueFailure>>): QueueFailedError {
+    const { worker, reason } = failed;
+    if (reason.name === CORRUPTED_NAME) return new QueueCorruptedError(this.name, reason.message);
+    const what = worker === undefined ? 'the host failed' : `worker ${worker} is gone and was not replaced`;
+    return new QueueFailedError(this.name, `${what}: ${reason.name}: ${reason.message}`);
   }
 
   /**
@@ -888,24 +939,41 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.deathErrors[slot] = error;
   }
 
-  private async destroyOnce(force: boolean): Promise<void> {
+  /**
+   * The one destroy: drain for at most `timeoutMs` (unless `force`), then stop
+   * the workers with what is left of it (terminated at once when forced, out
+   * of time, or the drain failed), then report what is still outstanding.
+   */
+  private async destroyOnce(force: boolean, timeoutMs: number): Promise<void> {
     const wasOpen = this.lifecycle === OPEN;
     this.lifecycle = DESTROYING;
-    let drainError: unknown;
+    this.destroyForced = force;
+    const deadline = performance.now() + timeoutMs;
+    let terminate = force;
+    // What done callbacks threw: thrown once every request is reported and the workers are stopped.
+    const callbackErrors: unknown[] = [];
     if (wasOpen && !force) {
+      const hurry = new AbortController();
+      this.destroyHurry = hurry;
       try {
         // drain() rather than the internal loop: an inline queue runs its handlers there.
-        await this.drain();
+        await this.drain({ timeoutMs, signal: hurry.signal });
       } catch (e) {
-        drainError = e;
+        // Callbacks that threw in the drain leave nothing in flight (every request was reported): no reason to terminate.
+        if (e instanceof DoneCallbackError) {
+          callbackErrors.push(...e.errors);
+        } else {
+          if (e instanceof WaitTimeoutError) this.destroyTimedOutMs = timeoutMs;
+          terminate = true;
+        }
       }
+      this.destroyHurry = undefined;
     }
     Atomics.store(this.memory.i32, C_DESTROYED, 1);
     for (const block of this.blocks) block.wake.set();
-    // Callbacks that threw in the drain leave nothing in flight (every request was reported): no reason to force.
-    const callbackErrors = drainError instanceof DoneCallbackError ? [...drainError.errors] : [];
+    this.stopping = true;
     try {
-      await this.host.stop(force || (drainError !== undefined && callbackErrors.length === 0));
+      await this.host.stop(terminate || this.destroyForced, Math.max(0, deadline - performance.now()));
     } finally {
       this.lifecycle = DESTROYED;
       const thrown = this.failOutstanding();
@@ -916,20 +984,48 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (callbackErrors.length !== 0) throw new DoneCallbackError(this.name, 'destroy()', callbackErrors);
   }
 
+  /** destroy({ force: true }) during a graceful destroy: end its drain now, or hurry the host's stop. */
+  private hurryDestroy(): void {
+    if (this.destroyForced) return;
+    this.destroyForced = true;
+    this.destroyHurry?.abort(new QueueDestroyedError(this.name, 'a graceful destroy (destroy({ force: true }) was called)'));
+    // The first stop() settles the destroy promise: this one only hurries it.
+    if (this.stopping) this.host.stop(true, 0).catch(() => undefined);
+  }
+
   /**
    * After the workers are gone: reports every request still outstanding,
    * exactly once, even if callbacks throw; returns what they threw.
    */
   private failOutstanding(): unknown[] | undefined {
+    this.reclaimDead();
     for (let t = 0; t < this.threads; t++) {
-      this.takeBackFailed(t, (slot) => new RemoteError(
-        ERR_TWQ_DESTROYED,
-        'QueueDestroyedError',
-        `queue "${this.name}" was destroyed with force before the request in slot ${slot} was handled`,
-        t,
-      ));
+      this.takeBackFailed(t, (slot) => this.outstandingError(t, slot));
     }
     return this.reportReady();
+  }
+
+  /**
+   * Why a request still outstanding once the workers are gone failed: stranded
+   * on a worker that died without replacement, or cut short by the queue's
+   * failure during a graceful destroy (ERR_TWQ_FAILED); else the destroy was
+   * forced, or ran out of time (ERR_TWQ_DESTROYED).
+   */
+  private outstandingError(t: number, slot: number): RemoteError {
+    const failed = readQueueFailure(this.memory);
+    if (failed !== undefined) {
+      const status = this.blocks[t].status();
+      const stranded = failed.worker === undefined || status === WORKER_DEAD || status === WORKER_RECLAIMED;
+      if (stranded || !this.destroyForced) {
+        const failure = this.failure ?? this.failureOf(failed);
+        const details = { remoteCode: undefined, cause: failure, hasCause: true, errors: undefined };
+        return new RemoteError(ERR_TWQ_FAILED, failure.name, `${failure.message} (the request in slot ${slot} was left unfinished)`, t, undefined, details);
+      }
+    }
+    let why = `destroyed before the request in slot ${slot} was handled`;
+    if (this.destroyForced) why = `destroyed with force before the request in slot ${slot} was handled`;
+    else if (this.destroyTimedOutMs !== undefined) why = `destroyed: the request in slot ${slot} was not finished within ${this.destroyTimedOutMs} ms`;
+    return new RemoteError(ERR_TWQ_DESTROYED, 'QueueDestroyedError', `queue "${this.name}" was ${why}`, t);
   }
 
   private throwClosed(call: string): never {

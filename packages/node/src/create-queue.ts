@@ -22,7 +22,7 @@ import { NodeHost } from './node-host.js';
 export interface NodeQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown> extends HostedQueueOptions<S, O> {
   /** Name of the ops module's export to use. Default 'ops'. */
   exportName?: string;
-  /** Limits for each worker (e.g. maxOldGenerationSizeMb); a worker that exceeds them dies and is replaced. */
+  /** Limits for each worker (e.g. maxOldGenerationSizeMb); a worker that exceeds them dies and is replaced. `stackSizeMb` must be at least MIN_STACK_SIZE_MB (1): less kills the process as the thread starts. */
   resourceLimits?: ResourceLimits;
   /**
    * true (default): idle workers do not keep the process alive (the queue is
@@ -103,6 +103,16 @@ function checkBoolean(value: unknown, name: string): boolean {
   return value;
 }
 
+/**
+ * Smallest `resourceLimits.stackSizeMb` accepted. Measured on Node 20.20 (one
+ * worker of a queue, in a child process each): 0.23 MB or less overflows the
+ * stack while Node bootstraps the thread and kills the whole process (exit
+ * code 6, nothing to catch); 0.24 and 0.25 fail the worker's start; 0.26 is
+ * the least that serves. 1 MB keeps a margin of four for other Node versions
+ * and platforms (Node's default is 4).
+ */
+export const MIN_STACK_SIZE_MB = 1;
+
 /** The limits worker_threads takes, each in MB; checked here so that a bad one is named, not reported as a worker's death. */
 const RESOURCE_LIMITS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 
@@ -118,6 +128,9 @@ function checkResourceLimits(limits: unknown): ResourceLimits | undefined {
     const value = (limits as Record<string, unknown>)[key];
     if (value !== undefined && (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))) {
       throw new RangeError(`resourceLimits.${key} must be a finite number of MB > 0, got ${describeValue(value)}`);
+    }
+    if (key === 'stackSizeMb' && (value as number) < MIN_STACK_SIZE_MB) {
+      throw new RangeError(`resourceLimits.stackSizeMb must be a finite number of MB >= ${MIN_STACK_SIZE_MB}, got ${describeValue(value)}`);
     }
   }
   return limits;

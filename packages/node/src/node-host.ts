@@ -21,6 +21,8 @@ export interface NodeHostOptions extends ResolvedHostOptions<WorkerExitEvent> {
 
 const supervisorEntry = new URL('./supervisor-entry.js', import.meta.url);
 const workerEntry = new URL('./worker-entry.js', import.meta.url);
+/** How long past a stop's timeout the supervisor may take to say its workers are gone before it is terminated itself. */
+const SUPERVISOR_GRACE_MS = 2_000;
 
 /**
  * Starts and stops one supervisor thread, which starts the workers (see
@@ -32,6 +34,8 @@ export class NodeHost implements WorkerHost {
   private supervisor: Worker | undefined;
   private holds = 0;
   private stopped: Promise<void> | undefined;
+  /** The stop under way: every later stop() returns it. */
+  private stopping: Promise<void> | undefined;
   private resolveStopped: (() => void) | undefined;
 
   constructor(options: NodeHostOptions) {
@@ -76,13 +80,36 @@ export class NodeHost implements WorkerHost {
     return outcome.promise;
   }
 
-  async stop(force: boolean): Promise<void> {
+  /** How long a graceful destroy() waits for the work in flight (and the workers' teardown) before it terminates them. */
+  get stopTimeoutMs(): number {
+    return this.options.stopTimeoutMs;
+  }
+
+  stop(force: boolean, timeoutMs = this.options.stopTimeoutMs): Promise<void> {
     const supervisor = this.supervisor;
-    if (supervisor === undefined) return;
+    if (supervisor === undefined) return Promise.resolve();
     supervisor.ref();
-    const message: ToSupervisor = { type: 'stop', force };
+    const message: ToSupervisor = { type: 'stop', force, timeoutMs };
+    // A forced stop during a graceful one reaches the supervisor as a second message, which hurries the first.
     supervisor.postMessage(message);
-    await this.stopped;
+    this.stopping ??= this.stopSupervisor(supervisor, timeoutMs);
+    return this.stopping;
+  }
+
+  /**
+   * Waits for the supervisor's 'stopped' (its workers are gone), then ends it.
+   * Bounded even so: a supervisor that cannot answer (a fault of its own) is
+   * terminated after the stop's time and a grace, which ends its workers too.
+   */
+  private async stopSupervisor(supervisor: Worker, timeoutMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.stopped,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs + SUPERVISOR_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
     await supervisor.terminate();
     this.supervisor = undefined;
   }

@@ -28,7 +28,8 @@ export interface SupervisorData {
   readonly stopTimeoutMs: number;
 }
 
-export type ToSupervisor = { readonly type: 'stop'; readonly force: boolean };
+/** Stop the workers: graceful for at most `timeoutMs`, or at once (`force`; a forced stop also hurries a graceful one under way). */
+export type ToSupervisor = { readonly type: 'stop'; readonly force: boolean; readonly timeoutMs: number };
 
 export type FromSupervisor =
   | { readonly type: 'ready' }

@@ -58,8 +58,13 @@ const supervisor: Supervisor<Worker> = new Supervisor<Worker>(
   },
 );
 
+let stopping = false;
 port.on('message', (m: ToSupervisor) => {
-  void supervisor.stop(m.force, data.stopTimeoutMs).then(() => {
+  // A second message (a forced stop during a graceful one) only hurries the first.
+  const stopped = supervisor.stop(m.force, m.timeoutMs);
+  if (stopping) return;
+  stopping = true;
+  void stopped.then(() => {
     send({ type: 'stopped' });
     port.close();
   });

@@ -212,12 +212,13 @@ export interface ChildResult {
 }
 
 /**
- * Runs fixtures/child.mjs with `scenario` in a fresh Node process. The child
- * must exit by itself: after `killAfterMs` it is killed and `killed` is true
- * (a leaked worker or a handle that keeps the process alive).
+ * Runs fixtures/child.mjs (or the fixture `script`) with `scenario` in a fresh
+ * Node process. The child must exit by itself: after `killAfterMs` it is
+ * killed and `killed` is true (a leaked worker or a handle that keeps the
+ * process alive).
  */
-export function runChild(scenario: string, killAfterMs: number): Promise<ChildResult> {
-  const script = fileURLToPath(fixture('child.mjs'));
+export function runChild(scenario: string, killAfterMs: number, scriptName = 'child.mjs'): Promise<ChildResult> {
+  const script = fileURLToPath(fixture(scriptName));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -247,15 +247,23 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
   }
 
   /**
-   * Waits for every task (unless `force`), then destroys the queue. With
-   * `force`, tasks still waiting for a slot reject with QueueDestroyedError
-   * and those in flight as the queue reports them. Idempotent.
+   * Waits for every task (unless `force`), then destroys the queue, within
+   * `timeoutMs` (default: the queue's `stopTimeoutMs`) in all, as the queue's
+   * destroy() does. With `force`, or once out of time, tasks still waiting for
+   * a slot reject with QueueDestroyedError and those in flight as the queue
+   * reports them. Idempotent; a `force` call during a graceful one hurries it.
    */
-  destroy(options: { force?: boolean } = {}): Promise<void> {
+  destroy(options: { force?: boolean; timeoutMs?: number } = {}): Promise<void> {
     // Refused before anything happens: the queue stays open.
     const refused = destroyOptionsError(options);
     if (refused !== undefined) return Promise.reject(refused);
-    this.destroyPromise ??= this.destroyOnce(options.force === true);
+    const force = options.force === true;
+    if (this.destroyPromise === undefined) {
+      this.destroyPromise = this.destroyOnce(force, options.timeoutMs);
+    } else if (force) {
+      this.rejectBacklog(new QueueDestroyedError(this.name, 'a task waiting for a slot'));
+      this.queue.destroy({ force: true }).catch(() => undefined);
+    }
     return this.destroyPromise;
   }
 
@@ -426,13 +434,12 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
     this.clearBacklog();
   }
 
-  private async destroyOnce(force: boolean): Promise<void> {
+  private async destroyOnce(force: boolean, timeoutMs: number | undefined): Promise<void> {
     this.closed = true;
-    if (force) {
-      this.rejectBacklog(new QueueDestroyedError(this.name, 'a task waiting for a slot'));
-    } else {
-      // Graceful: let the pump hand every waiting input to a worker first.
-      while (this.pumping && this.head < this.bInput.length) {
+    const deadline = performance.now() + (timeoutMs ?? this.queue.stopTimeoutMs);
+    if (!force) {
+      // Graceful: let the pump hand every waiting input to a worker first, while there is time.
+      while (this.pumping && this.head < this.bInput.length && performance.now() < deadline) {
         await new Promise((resolve) => {
           setTimeout(() => {
             resolve(undefined);
@@ -440,7 +447,8 @@ export class TaskQueue<I, R, S extends LayoutSpec = LayoutSpec> {
         });
       }
     }
-    await this.queue.destroy({ force });
+    this.rejectBacklog(new QueueDestroyedError(this.name, 'a task waiting for a slot'));
+    await this.queue.destroy({ force, timeoutMs: Math.max(0, deadline - performance.now()) });
   }
 
   private closedError(call: string): Error {

@@ -4,15 +4,16 @@
 // serves many executions: each starts with a message carrying fresh buffers.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as C from './control.mjs';
-import { finish, gateStart, installGate, realAtomics, revive, setTarget } from './instrumented-atomics.mjs';
-import { AUDIT_CANCEL_WON, AUDIT_SUBMITTED, AUDIT_SURFACED, AUDIT_THROWN, assertOwner, makeChecks, makeOps, plantBug } from './scenario.mjs';
+import { finish, gateStart, installGate, realAtomics, revive, setTarget, setTerminationWord, terminate } from './instrumented-atomics.mjs';
+import { AUDIT_CANCEL_WON, AUDIT_SUBMITTED, AUDIT_SURFACED, AUDIT_TERMINATED, AUDIT_THROWN, assertOwner, makeChecks, makeOps, plantBug } from './scenario.mjs';
 
 const { role, index, control, scenario } = workerData;
 installGate(control, index);
 // Imported only now: @twq/event captures Atomics.waitAsync when it loads.
 const core = { ...(await import('../../dist/index.js')), ...(await import('../../dist/host-entry.js')) };
 const event = await import('@twq/event');
-plantBug(core, event, scenario.bug);
+plantBug(core, event, scenario.bug, await import('../../dist/memory-layout.js'));
+setTerminationWord(new Int32Array(workerData.audit, AUDIT_TERMINATED * 4, 1));
 
 function fail(error) {
   const harness = error instanceof Error && error.harness === true;
@@ -21,17 +22,19 @@ function fail(error) {
 }
 
 const roles = {
-  // A worker thread: attach, set up, then the real worker loop until destroy.
+  // A worker thread: attach, set up, then the real worker loop until destroy
+  // (sync, or async once a handler returns a promise, as WorkerMain runs it).
   // With scenario.dieOnSeq, the thread that runs that request dies in its
   // handler; this thread then does what the adapter's supervisor does (records
   // the death) and goes on as the replacement, which waits until the submitter
   // has reclaimed the dead worker's slots, as @twq/node's worker entry does.
-  worker(m) {
+  // Terminated by a forced stop, it simply ends (no teardown, no STOPPED).
+  async worker(m) {
     setTarget(m.buffer, makeChecks(scenario, m.buffer));
     let runtime;
     const died = { done: false };
     const memory = () => runtime.memory;
-    const ops = makeOps(core, m.audit, memory, scenario.dieOnSeq ?? -1, died);
+    const ops = makeOps(core, m.audit, memory, scenario.dieOnSeq ?? -1, died, scenario.asyncHandler === true);
     const env = { threads: scenario.threads, slotsPerThread: scenario.slots, name: 'mc', options: undefined };
     try {
       runtime = new core.WorkerRuntime(m.buffer, index - 1, ops, env, scenario.spinBudget ?? 0);
@@ -44,21 +47,25 @@ const roles = {
     gateStart();
     try {
       try {
-        if (runtime.run() !== undefined) throw new Error('the model checker runs sync handlers only');
+        await runtime.run();
       } catch (e) {
-        if (e?.death !== true) throw e;
+        if (e?.death !== true || e.terminated === true) throw e;
         revive();
         core.recordWorkerDeath(runtime.memory, index - 1, 1, { name: 'Error', message: 'planted death' });
         runtime = new core.WorkerRuntime(m.buffer, index - 1, ops, env, scenario.spinBudget ?? 0);
         runtime.setupSlots();
         while (!runtime.isStartable() && !runtime.isDestroyed()) runtime.waitStatusChange(100);
         runtime.markReady();
-        if (runtime.run() !== undefined) throw new Error('the model checker runs sync handlers only', { cause: e });
+        await runtime.run();
       }
       runtime.teardownSlots();
       runtime.markStopped();
       finish(C.DONE);
     } catch (e) {
+      if (e?.terminated === true) {
+        finish(C.DONE);
+        return;
+      }
       revive();
       fail(e);
     }
@@ -227,13 +234,20 @@ async function runSubmitter(audit) {
     }
   };
   const pendingDrains = [];
-  const ops = makeOps(core, audit, () => memory, scenario.dieOnSeq ?? -1, undefined, reenter);
+  const ops = makeOps(core, audit, () => memory, scenario.dieOnSeq ?? -1, { done: false }, scenario.asyncHandler === true, reenter);
+  // Threads 1..threads are the workers: a forced stop terminates them all.
+  const workers = ((1 << (scenario.threads + 1)) - 1) & ~1;
   const host = {
+    // Far past any execution: the checker explores orders, not timeouts.
+    stopTimeoutMs: 600_000,
     start(init) {
       setTarget(init.buffer, makeChecks(scenario, init.buffer));
       return Promise.resolve();
     },
-    stop() {
+    // Graceful: the workers leave their loops by themselves. Forced: they are
+    // terminated now, as worker.terminate() ends a thread: none writes again.
+    stop(force) {
+      if (force) terminate(workers);
       return Promise.resolve();
     },
   };
@@ -265,6 +279,14 @@ async function runSubmitter(audit) {
     } else if (step === 'getAsync') {
       const request = await surfacing(() => queue.getRequestAsync());
       if (request !== undefined) fillOne(request);
+    } else if (step === 'getAsyncPair') {
+      // Two async waiters at once (both park on the doorbell while the queue is full).
+      await Promise.all([queue.getRequestAsync().then(fillOne), queue.getRequestAsync().then(fillOne)]);
+    } else if (step === 'getAsyncAndDrain') {
+      // A getRequestAsync and a drain waiting at once (the doorbell and a completion event).
+      await Promise.all([queue.getRequestAsync().then(fillOne), queue.drain()]);
+    } else if (step === 'destroyForce') {
+      await queue.destroy({ force: true });
     } else if (step === 'waitAll') {
       surfacing(() => queue.waitAll());
     } else if (step === 'drain') {

@@ -15,6 +15,14 @@ export const RESULT = 5; // a wait's outcome, a notify's count (set by the sched
 export const WOKEN = 6; // 1: parked, and a notify has woken it
 export const GO = 7; // raised by the explorer to start the next execution (never reset: threads poll it)
 export const ACK = 8; // the last execution this thread has completely finished (its GO value); GO + 1
+// A thread's pending Atomics.waitAsync calls (several async flows of one thread
+// may wait at once: two waiters of a submitter). Registered when the call is
+// made; a notify of their word marks them woken (bit j of ASYNC_WOKEN), whatever
+// the thread does meanwhile; the thread resolves them when it next holds the baton.
+export const ASYNC_COUNT = 9;
+export const ASYNC_WOKEN = 10;
+export const ASYNC_ADDR = 11; // ASYNC_ADDR + j, j < MAX_ASYNC
+export const MAX_ASYNC = 4;
 
 // Statuses.
 export const IDLE = 0;

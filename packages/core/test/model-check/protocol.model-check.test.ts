@@ -10,9 +10,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { DOORBELL_OFFSET, computeGeometry, type Geometry } from '../../src/host-entry.js';
+import { BLOCKS_OFFSET, W_HANDLED } from '../../src/memory-layout.js';
 import { budget, PREEMPTION_BOUND } from './budget.js';
 import { Explorer, type Buffers } from './explorer.mjs';
-import { AUDIT_BYTES, AUDIT_CANCELLED, AUDIT_CANCEL_WON, AUDIT_DIED, AUDIT_SURFACED, AUDIT_THROWN } from './scenario.mjs';
+import { AUDIT_BYTES, AUDIT_CANCELLED, AUDIT_CANCEL_WON, AUDIT_DESTROYED, AUDIT_DIED, AUDIT_SURFACED, AUDIT_THROWN, AUDIT_WORKER_OK } from './scenario.mjs';
 import { record } from './report.js';
 
 const REQUEST_BYTES = 8; // layout { seq: 'i32', result: 'i32' }
@@ -39,6 +40,8 @@ interface Config {
    * submitter's calls, alone or in a DoneCallbackError).
    */
   reenter?: Record<number, string[]>;
+  /** Handlers return a promise (settled a microtask later): the worker loop runs async. */
+  asyncHandler?: boolean;
 }
 
 const configs: Config[] = [
@@ -99,6 +102,23 @@ const callbackConfigs: Config[] = [
   },
 ];
 
+/**
+ * Results and lifecycle (issue 11): a worker death and its replacement
+ * mid-request (the partition's counters must carry over), a forced destroy
+ * racing the workers' completions (a request is reported once: completed, or
+ * ERR_TWQ_DESTROYED), async handlers (the slot completes only once the promise
+ * settles), and two async waiters of the submitter at once. Each states its
+ * bound: the preemption bound below, and its budget of interleavings.
+ */
+const lifeConfigs: Config[] = [
+  { name: 'life: a worker dies mid-request, its replacement serves the rest; counters carry over (1 worker x 2 slots)', threads: 1, slots: 2, policy: 'batch', script: ['getBlocking', 'getBlocking', 'getBlocking', 'waitAll'], executions: 10_000, dieOnSeq: 1 },
+  { name: 'life: a forced destroy racing the workers\' completions (2 workers x 1 slot, round-robin)', threads: 2, slots: 1, policy: 'round-robin', script: ['get', 'get', 'destroyForce'], executions: 10_000 },
+  { name: 'life: a forced destroy racing completions and a queued request (1 worker x 2 slots)', threads: 1, slots: 2, policy: 'batch', script: ['get', 'get', 'destroyForce'], executions: 10_000 },
+  { name: 'life: async handlers, slots reused (1 worker x 2 slots, 3 blocking gets, drain)', threads: 1, slots: 2, policy: 'batch', script: ['getBlocking', 'getBlocking', 'getBlocking', 'drain'], executions: 10_000, asyncHandler: true },
+  { name: 'life: two async waiters at once: two getRequestAsync on a full queue (1 worker x 1 slot)', threads: 1, slots: 1, policy: 'batch', script: ['get', 'getAsyncPair', 'drain'], executions: 10_000 },
+  { name: 'life: two async waiters at once: getRequestAsync and drain (1 worker x 1 slot, async handler)', threads: 1, slots: 1, policy: 'batch', script: ['get', 'getAsyncAndDrain', 'drain'], executions: 10_000, asyncHandler: true },
+];
+
 /** Int32 indices of every wake and completion event word. */
 function eventWordIndices(g: Geometry): number[] {
   const blocksBase = g.slotsBase - g.threads * g.blockStride;
@@ -128,6 +148,7 @@ function explorerOptions(config: Config, bug: string): ConstructorParameters<typ
       dieOnSeq: config.dieOnSeq ?? -1,
       help: config.help ?? 'never',
       reenter: config.reenter ?? {},
+      asyncHandler: config.asyncHandler === true,
       bug,
       // The fingerprint covers the header, control and worker blocks (the protocol's words), not the slots.
       stateWords: g.slotsBase >>> 2,
@@ -136,7 +157,7 @@ function explorerOptions(config: Config, bug: string): ConstructorParameters<typ
     },
     bufferBytes: g.totalBytes,
     auditBytes: AUDIT_BYTES,
-    finalCheck: everyRequestOnce,
+    finalCheck: (buffers) => everyRequestOnce(buffers, config.script.includes('destroyForce')) ?? countersAddUp(buffers, g, config),
   };
 }
 
@@ -144,9 +165,11 @@ function explorerOptions(config: Config, bug: string): ConstructorParameters<typ
  * Every submitted request passed to done exactly once, and handled exactly
  * once, except: a request cancelled before it started (cancel() returned
  * true) is never handled and its done gets ERR_TWQ_CANCELLED; the request
- * whose thread died was entered once and its done gets ERR_TWQ_WORKER_DIED.
+ * whose thread died was entered once and its done gets ERR_TWQ_WORKER_DIED;
+ * with a forced destroy, a request its worker had not completed is handled at
+ * most once and its done gets ERR_TWQ_DESTROYED (never otherwise).
  */
-function everyRequestOnce(buffers: Buffers): string | undefined {
+function everyRequestOnce(buffers: Buffers, forced: boolean): string | undefined {
   const a = new Int32Array(buffers.audit);
   const submitted = a[0];
   if (submitted === 0) return 'the submitter submitted nothing';
@@ -157,14 +180,37 @@ function everyRequestOnce(buffers: Buffers): string | undefined {
     const cancelled = a[AUDIT_CANCELLED + seq];
     const won = a[AUDIT_CANCEL_WON + seq];
     const died = a[AUDIT_DIED + seq];
-    const what = `request ${seq}: handled ${handled} times, done callback ${done} times (cancelled ${cancelled}, cancel() true ${won}, died ${died})`;
+    const destroyed = a[AUDIT_DESTROYED + seq];
+    const what = `request ${seq}: handled ${handled} times, done callback ${done} times (cancelled ${cancelled}, cancel() true ${won}, died ${died}, destroyed ${destroyed})`;
     if (done !== 1) return what;
     if (cancelled !== won) return what;
+    if (destroyed === 1) {
+      if (!forced || handled > 1) return what;
+      continue;
+    }
     if (cancelled === 1 ? handled !== 0 : handled !== 1) return what;
   }
   if (a[1] !== 0) return `${a[1]} ownership violations`;
   if (a[AUDIT_THROWN] !== a[AUDIT_SURFACED]) return `done callbacks threw ${a[AUDIT_THROWN]} times, the submitter's calls reported ${a[AUDIT_SURFACED]} of those`;
   return undefined;
+}
+
+/**
+ * The workers' handled counters (stats()' per-partition totals, over every
+ * generation) add up to the handlers that succeeded on a worker. Not after a
+ * forced destroy: a terminated worker may have run a handler it never completed.
+ */
+function countersAddUp(buffers: Buffers, g: Geometry, config: Config): string | undefined {
+  if (config.script.includes('destroyForce')) return undefined;
+  let counted = 0;
+  const perWorker: number[] = [];
+  for (let t = 0; t < g.threads; t++) {
+    const handled = new Float64Array(buffers.buffer, BLOCKS_OFFSET + t * g.blockStride + g.stateOffset, 8)[W_HANDLED];
+    perWorker.push(handled);
+    counted += handled;
+  }
+  const ran = new Int32Array(buffers.audit)[AUDIT_WORKER_OK];
+  return counted === ran ? undefined : `the workers' handled counters (${perWorker.join(' + ')}) do not add up to the ${ran} requests their handlers completed`;
 }
 
 describe('workqueue protocol under every interleaving (bounded)', () => {
@@ -173,7 +219,7 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
     await Promise.all(explorers.map((e) => e.close()));
   });
 
-  for (const config of [...configs, ...claimConfigs, ...callbackConfigs]) {
+  for (const config of [...configs, ...claimConfigs, ...callbackConfigs, ...lifeConfigs]) {
     it(config.name, async () => {
       const explorer = explorerFor(config);
       explorers.push(explorer);
@@ -222,6 +268,23 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
     expect(result.failure).toMatch(/passed to done 2 times|done callback 2 times/);
     console.log(`[model-check] planted reported-after-callback found after ${result.executions} interleavings: ${result.failure ?? ''}`);
   }, 600_000);
+
+  // One planted bug per area of issue 11's configurations, each to be found within its budget.
+  const lifeBugs: { area: string; bug: string; config: Config; budget: number; found: RegExp }[] = [
+    { area: "death and replacement: a replacement starts its counters from 0, losing the partition's totals", bug: 'counter-reset', config: lifeConfigs[0], budget: 5_000, found: /handled counters .* do not add up/ },
+    { area: 'forced destroy: the slots in flight reported failed before the workers are stopped (while a worker owns them; its completion then reported too)', bug: 'destroy-fail-early', config: lifeConfigs[1], budget: 10_000, found: /done callback 2 times|does not own|protocol violation/ },
+    { area: "async handler: the slot completes before the handler's promise settles", bug: 'async-early-done', config: lifeConfigs[3], budget: 5_000, found: /read result -1|does not own|protocol violation/ },
+    { area: 'two async waiters: an event set that wakes one waiter of two', bug: 'notify-one', config: lifeConfigs[4], budget: 5_000, found: /every thread is parked and the work is not done/ },
+  ];
+  for (const planted of lifeBugs) {
+    it(`finds a planted bug (${planted.area})`, async () => {
+      const explorer = explorerFor(planted.config, planted.bug);
+      explorers.push(explorer);
+      const { failure, executions } = await explorer.explore({ maxExecutions: planted.budget, preemptionBound: PREEMPTION_BOUND });
+      expect(failure, `planted ${planted.bug} not found in ${executions} interleavings`).toMatch(planted.found);
+      console.log(`[model-check] planted ${planted.bug} found after ${executions} interleavings: ${(failure ?? '').split('\n')[0]}`);
+    }, 600_000);
+  }
 
   it('finds a planted bug: the worker flips the done bit before the result is written', async () => {
     const explorer = explorerFor(configs[4], 'done-before-result');

@@ -5,3 +5,6 @@ export const AUDIT_CANCEL_WON: number;
 export const AUDIT_THROWN: number;
 export const AUDIT_SURFACED: number;
 export const AUDIT_BYTES: number;
+export const AUDIT_DESTROYED: number;
+export const AUDIT_WORKER_OK: number;
+export const AUDIT_TERMINATED: number;

@@ -3,10 +3,14 @@
 //
 // Audit layout (Int32): [0] requests submitted (written at the end),
 // [1] violations, then per request sequence number: handled count, done count;
-// and, from AUDIT_CANCELLED / AUDIT_DIED / AUDIT_CANCEL_WON on, one word per
-// sequence number: done with ERR_TWQ_CANCELLED, done with ERR_TWQ_WORKER_DIED,
-// cancel() returned true; then AUDIT_THROWN (planted throws of done callbacks)
-// and AUDIT_SURFACED (those the submitter's calls reported back).
+// and, from AUDIT_CANCELLED / AUDIT_DIED / AUDIT_CANCEL_WON / AUDIT_DESTROYED
+// on, one word per sequence number: done with ERR_TWQ_CANCELLED, done with
+// ERR_TWQ_WORKER_DIED, cancel() returned true, done with ERR_TWQ_DESTROYED.
+// AUDIT_WORKER_OK: handlers that succeeded on a worker (what the workers'
+// handled counters must add up to); AUDIT_TERMINATED: the bits of the threads
+// a forced stop terminated (see instrumented-atomics.mjs terminate()).
+// AUDIT_THROWN: planted throws of done callbacks; AUDIT_SURFACED: those the
+// submitter's calls reported back.
 import { kill, realAtomics } from './instrumented-atomics.mjs';
 
 export const AUDIT_SUBMITTED = 0;
@@ -16,18 +20,23 @@ export const auditDone = (seq) => 3 + 2 * seq;
 export const AUDIT_CANCELLED = 64;
 export const AUDIT_DIED = 96;
 export const AUDIT_CANCEL_WON = 128;
-export const AUDIT_THROWN = 160;
-export const AUDIT_SURFACED = 161;
-export const AUDIT_BYTES = 4 * 162;
+export const AUDIT_DESTROYED = 160;
+export const AUDIT_WORKER_OK = 192;
+export const AUDIT_TERMINATED = 193;
+export const AUDIT_THROWN = 194;
+export const AUDIT_SURFACED = 195;
+export const AUDIT_BYTES = 4 * 224;
 
 /**
  * The ops under test: the handler and the done callback check ownership and
  * count. The handler also checks that the slot's CLAIM word reads RUNNING. With `dieOnSeq`, the thread that runs that request dies in its
  * handler (once per execution): its next gated operation throws ThreadDeath.
+ * With `asyncHandler`, the handler returns a promise that writes the result
+ * (a microtask later: the worker must not complete the slot before it settles).
  * `reenter(request)`, the submitter's, runs at the end of a successful done
  * callback: the calls back into the queue that a scenario makes from there.
  */
-export function makeOps(core, audit, memoryOf, dieOnSeq = -1, died = { done: false }, reenter = undefined) {
+export function makeOps(core, audit, memoryOf, dieOnSeq = -1, died = { done: false }, asyncHandler = false, reenter = undefined) {
   const a = new Int32Array(audit);
   return core.defineOps({
     layout: core.defineLayout({ seq: 'i32', result: 'i32' }),
@@ -46,7 +55,16 @@ export function makeOps(core, audit, memoryOf, dieOnSeq = -1, died = { done: fal
         kill();
         throw new Error('planted death');
       }
+      const ranOnWorker = env.worker >= 0;
+      if (asyncHandler) {
+        return Promise.resolve().then(() => {
+          request.result = request.seq * 3 + 1;
+          if (ranOnWorker) realAtomics.add(a, AUDIT_WORKER_OK, 1);
+        });
+      }
       request.result = request.seq * 3 + 1;
+      if (ranOnWorker) realAtomics.add(a, AUDIT_WORKER_OK, 1);
+      return undefined;
     },
     done(request, error) {
       // Counted first: a second report of one request must show as such (before a re-entering callback recurses on it).
@@ -58,6 +76,10 @@ export function makeOps(core, audit, memoryOf, dieOnSeq = -1, died = { done: fal
       }
       if (error?.code === core.WORKER_DIED && request.seq === dieOnSeq) {
         realAtomics.add(a, AUDIT_DIED + request.seq, 1);
+        return;
+      }
+      if (error?.code === core.ERR_TWQ_DESTROYED) {
+        realAtomics.add(a, AUDIT_DESTROYED + request.seq, 1);
         return;
       }
       if (error !== undefined) violation(a, `request ${request.seq} failed: ${error.message}`);
@@ -102,9 +124,15 @@ function violation(audit, message) {
  * Plants a known bug in the real code (test only), to show the checker finds it.
  *   'no-recheck'          the worker parks without re-checking for work after the reset
  *   'done-before-result'  the worker flips the done bit before the handler writes the result
+ *   'claim-store'         a claim by plain store instead of compare-and-swap
  *   'set-without-notify'  SharedEvent.set never notifies a parked waiter
+ *   'counter-reset'       a replacement worker starts its counters from 0 (the partition's totals are lost)
+ *   'destroy-fail-early'  a forced destroy reports the slots in flight failed before the workers are
+ *                         stopped, leaving them in the book (a completion meanwhile is reported too)
+ *   'async-early-done'    a handler's promise is taken as a sync return: the slot completes before it settles
+ *   'notify-one'          SharedEvent.set wakes one waiter, not all (two async waiters on one event)
  */
-export function plantBug(core, event, bug) {
+export function plantBug(core, event, bug, layout) {
   if (bug === undefined || bug === 'none') return;
   const proto = core.WorkerRuntime.prototype;
   if (bug === 'reported-after-callback') {
@@ -146,9 +174,50 @@ export function plantBug(core, event, bug) {
   } else if (bug === 'done-before-result') {
     proto.runHandler = function runHandlerDoneFirst(t, s) {
       const request = (t === this.worker ? this.requests : this.foreignRequests[t])[s];
-      this.complete(t, s, undefined);
+      this.complete(t, s, false, undefined);
       this.ops.handle(request, t === this.worker ? this.contexts[s] : this.spareContext, this.env);
       return 1;
+    };
+  } else if (bug === 'async-early-done') {
+    proto.runHandler = function runHandlerNeverAsync(t, s) {
+      const request = (t === this.worker ? this.requests : this.foreignRequests[t])[s];
+      // The promise is dropped: the slot goes back before the handler wrote its result.
+      void this.ops.handle(request, t === this.worker ? this.contexts[s] : this.spareContext, this.env);
+      this.complete(t, s, false, undefined);
+      return 1;
+    };
+  } else if (bug === 'counter-reset') {
+    proto.markReady = function markReadyFromZero() {
+      Atomics.store(this.block.state32, layout.W_STATUS, layout.WORKER_READY);
+    };
+  } else if (bug === 'destroy-fail-early') {
+    core.Workqueue.prototype.destroyOnce = async function destroyFailingEarly(force) {
+      this.lifecycle = 4; // DESTROYING
+      this.destroyForced = force;
+      Atomics.store(this.memory.i32, layout.C_DESTROYED, 1);
+      for (const block of this.blocks) block.wake.set();
+      // Too early, and straight to the done callback (the slots stay in the
+      // book): the workers still run, and a completion that lands meanwhile is
+      // reported again below.
+      for (let t = 0; t < this.threads; t++) {
+        for (let s = this.book.nextInFlight(t, 0); s >= 0; s = this.book.nextInFlight(t, s + 1)) {
+          const slot = t * this.slotsPerThread + s;
+          this.done(this.requests[slot], this.outstandingError(t, slot));
+        }
+      }
+      await this.host.stop(true, 0);
+      this.lifecycle = 5; // DESTROYED
+      this.reapAll();
+    };
+  } else if (bug === 'notify-one') {
+    event.SharedEvent.prototype.set = function setNotifyingOne() {
+      const a = this.array;
+      const i = this.index;
+      if (Atomics.load(a, i) !== event.EVENT_SET && Atomics.exchange(a, i, event.EVENT_SET) === event.EVENT_BUSY) {
+        Atomics.notify(a, i, 1);
+        return true;
+      }
+      return false;
     };
   } else if (bug === 'claim-store') {
     // The claim by a plain store instead of a compare-and-swap: two parties that

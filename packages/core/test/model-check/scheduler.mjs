@@ -21,6 +21,7 @@ export function decide(ctl, self, check, fingerprint) {
     const b = t * C.RECORD_WORDS;
     h = Math.imul(h ^ (ctl[b + C.STATUS] * 4096 + ctl[b + C.OP] * 64 + ctl[b + C.WOKEN]), 16777619);
     h = Math.imul(h ^ ctl[b + C.ADDR], 16777619);
+    for (let j = 0; j < ctl[b + C.ASYNC_COUNT]; j++) h = Math.imul(h ^ (ctl[b + C.ASYNC_ADDR + j] * 2 + ((ctl[b + C.ASYNC_WOKEN] >>> j) & 1)), 16777619);
   }
   remember(ctl, h);
   let enabled = 0;
@@ -73,6 +74,15 @@ export function decide(ctl, self, check, fingerprint) {
       if (u !== choice && ctl[ub + C.STATUS] === C.BLOCKED && ctl[ub + C.WOKEN] === 0 && ctl[ub + C.ADDR] === addr) {
         ctl[ub + C.WOKEN] = 1;
         count++;
+      }
+      // Async waiters, the notifier's own included: woken whatever their thread does now.
+      for (let j = 0; j < ctl[ub + C.ASYNC_COUNT] && count < limit; j++) {
+        if (((ctl[ub + C.ASYNC_WOKEN] >>> j) & 1) === 0 && ctl[ub + C.ASYNC_ADDR + j] === addr) {
+          ctl[ub + C.ASYNC_WOKEN] |= 1 << j;
+          count++;
+          // A thread parked on its async waits only (ADDR -1) can run again.
+          if (u !== choice && ctl[ub + C.STATUS] === C.BLOCKED && ctl[ub + C.ADDR] === -1) ctl[ub + C.WOKEN] = 1;
+        }
       }
     }
     ctl[b + C.RESULT] = count;

@@ -30,6 +30,14 @@ export const BAD_MS: Sample[] = [
   { label: 'a numeric string', value: '500' },
 ];
 
+/** Bad durations for destroy()'s timeoutMs: a finite number of ms >= 0 (Infinity would let a handler that never returns keep it pending). */
+export const BAD_DESTROY_MS: Sample[] = [
+  { label: 'negative', value: -1 },
+  { label: 'NaN', value: Number.NaN },
+  { label: 'Infinity', value: Infinity },
+  { label: 'a numeric string', value: '500' },
+];
+
 const NOT_AN_OBJECT: Sample[] = [
   { label: 'a number', value: 5 },
   { label: 'a string', value: 'fast' },
@@ -125,6 +133,17 @@ async function fullQueue(): Promise<InlineQueue<Spec>> {
   const held = q.getRequest();
   expect(held).not.toBeNull();
   return q;
+}
+
+/** destroy(options) on a fresh inline queue, which must refuse it and stay open and working. */
+async function refusedDestroy(options: unknown): Promise<void> {
+  const { q, done } = await inlineQueue();
+  try {
+    await q.destroy(options as { force?: boolean; timeoutMs?: number });
+  } finally {
+    expect(q.destroyed, 'a refused destroy() leaves the queue open').toBe(false);
+    expectStillWorks(q, done);
+  }
 }
 
 /** A destroyed inline queue and a request it handed out before. */
@@ -390,24 +409,10 @@ export const coreCases: Case[] = [
     },
   ]),
   ...casesFor({ entry, subject: 'Workqueue', member: '#destroy' }, [
-    ...each('options', NOT_AN_OBJECT, TypeError, async (v) => {
-      const { q, done } = await inlineQueue();
-      try {
-        await q.destroy(v as { force?: boolean });
-      } finally {
-        expect(q.destroyed, 'a refused destroy() leaves the queue open').toBe(false);
-        expectStillWorks(q, done);
-      }
-    }, { range: 'object or undefined' }),
-    ...each('options.force', NOT_A_BOOLEAN, TypeError, async (v) => {
-      const { q, done } = await inlineQueue();
-      try {
-        await q.destroy({ force: v as boolean });
-      } finally {
-        expect(q.destroyed, 'a refused destroy() leaves the queue open').toBe(false);
-        expectStillWorks(q, done);
-      }
-    }, { range: 'boolean' }),
+    ...each('options', NOT_AN_OBJECT, TypeError, (v) => refusedDestroy(v), { range: 'object or undefined' }),
+    ...each('options.force', NOT_A_BOOLEAN, TypeError, (v) => refusedDestroy({ force: v }), { range: 'boolean' }),
+    // Finite: destroy() is bounded (zero is allowed: stop at once after what is already done).
+    ...each('options.timeoutMs', BAD_DESTROY_MS, RangeError, (v) => refusedDestroy({ timeoutMs: v }), { range: 'finite number of milliseconds >= 0' }),
   ]),
 
   // ---- worker side and memory helpers ----

@@ -4,7 +4,7 @@
  * must all be gone), and a real queue after destroy() or given another
  * queue's request.
  */
-import { MAX_THREADS, OpsLoadError, QueueDestroyedError, RequestStateError, WorkerStartError, createQueue, createTaskQueue, toModuleSpecifier, type NodeQueueOptions, type Ops, type Workqueue } from '@twq/node';
+import { MAX_THREADS, MIN_STACK_SIZE_MB, OpsLoadError, QueueDestroyedError, RequestStateError, WorkerStartError, createQueue, createTaskQueue, toModuleSpecifier, type NodeQueueOptions, type Ops, type Workqueue } from '@twq/node';
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type Case, type Sample } from '../support/case.js';
 import { inlineQueue, mix, track, type Spec } from '../support/fixtures.js';
@@ -152,6 +152,21 @@ function queueCases(subject: string, make: QueueMaker): Case[] {
       [{ label: 'negative', value: -5 }, { label: 'zero', value: 0 }, { label: 'NaN', value: Number.NaN }, { label: 'Infinity', value: Infinity }, { label: 'a numeric string', value: '64' }],
       RangeError,
       (v) => createChecked(make, { resourceLimits: { maxOldGenerationSizeMb: v } }),
+      { range: 'finite number of MB > 0' },
+    ),
+    // Below MIN_STACK_SIZE_MB Node kills the whole process as the thread starts (0.23 MB and less on Node 20.20).
+    ...each(
+      'options.resourceLimits.stackSizeMb',
+      [{ label: '0.1 MB (killed the process)', value: 0.1 }, { label: '0.2 MB (killed the process)', value: 0.2 }, { label: '0.25 MB (a worker cannot start)', value: 0.25 }, { label: 'just below the bound', value: MIN_STACK_SIZE_MB - 0.01 }],
+      RangeError,
+      (v) => createChecked(make, { resourceLimits: { stackSizeMb: v } }),
+      { range: `finite number of MB >= ${MIN_STACK_SIZE_MB}` },
+    ),
+    ...each(
+      'options.resourceLimits.stackSizeMb',
+      [{ label: 'zero', value: 0 }, { label: 'negative', value: -1 }, { label: 'NaN', value: Number.NaN }, { label: 'Infinity', value: Infinity }],
+      RangeError,
+      (v) => createChecked(make, { resourceLimits: { stackSizeMb: v } }),
       { range: 'finite number of MB > 0' },
     ),
     { param: 'options.resourceLimits', label: 'an unknown limit (a typo)', value: 'maxOldSizeMb', error: TypeError, call: () => createChecked(make, { resourceLimits: { maxOldSizeMb: 64 } }), range: 'maxOldGenerationSizeMb' },

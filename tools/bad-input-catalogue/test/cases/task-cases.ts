@@ -15,7 +15,7 @@ import { DATA_AND_NETWORK_MODULES, moduleNames } from './node-cases.js';
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type BadValue, type Case, type Sample } from '../support/case.js';
 import { ops, track, type Spec } from '../support/fixtures.js';
-import { BAD_MS } from './core-cases.js';
+import { BAD_DESTROY_MS, BAD_MS } from './core-cases.js';
 
 const taskFile = new URL('../fixtures/echo-task.mjs', import.meta.url);
 const noDefault = new URL('../fixtures/echo-ops.mjs', import.meta.url);
@@ -142,6 +142,7 @@ export const taskCoreCases: Case[] = [
   ...casesFor({ entry: '@twq/core', subject: 'TaskQueue', member: '#destroy' }, [
     ...each('options', NOT_AN_OBJECT, TypeError, async (v) => (await pool()).destroy(v as never), { range: 'object or undefined', check: stillWorks }),
     ...each('options.force', NOT_A_BOOLEAN, TypeError, async (v) => (await pool()).destroy({ force: v as boolean }), { range: 'boolean', check: stillWorks }),
+    ...each('options.timeoutMs', BAD_DESTROY_MS, RangeError, async (v) => (await pool()).destroy({ timeoutMs: v as number }), { range: 'finite number of milliseconds >= 0', check: stillWorks }),
   ]),
   ...casesFor({ entry: '@twq/core', subject: 'taskTransformStream' }, [
     ...each('tasks', NOT_TASKS, TypeError, (v) => taskTransformStream(v as never), { range: 'task queue or pool' }),
