@@ -866,12 +866,16 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     }
   }
 
-  /** Reclaims the slots of every worker reported dead and not yet reclaimed. */
-  private reclaimDead(): void {
+  /**
+   * Reclaims the slots of every worker reported dead and not yet reclaimed.
+   * `checkStatus`: a status word no party writes fails the queue (not once the
+   * workers are gone: destroy() then reports what is left, whatever the words say).
+   */
+  private reclaimDead(checkStatus = true): void {
     for (let t = 0; t < this.threads; t++) {
       const status = this.blocks[t].status();
       if (status === WORKER_DEAD) this.reclaim(t);
-      else if (isImpossibleWorkerStatus(status)) this.failCorrupted(`worker ${t}'s status word holds ${status}, no worker status`);
+      else if (checkStatus && isImpossibleWorkerStatus(status)) this.failCorrupted(`worker ${t}'s status word holds ${status}, no worker status`);
     }
   }
 
@@ -998,7 +1002,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * exactly once, even if callbacks throw; returns what they threw.
    */
   private failOutstanding(): unknown[] | undefined {
-    this.reclaimDead();
+    this.reclaimDead(false);
     for (let t = 0; t < this.threads; t++) {
       this.takeBackFailed(t, (slot) => this.outstandingError(t, slot));
     }
