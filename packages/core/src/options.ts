@@ -69,6 +69,15 @@ export interface QueueOptions<O = unknown> {
    * browser's main thread only if you opt in with this); 'never'.
    */
   help?: HelpMode;
+  /**
+   * A deadline for every request, in ms from its submit (a request's own
+   * `submit(request, { timeoutMs })` overrides it). Not started by then: it is
+   * never run, and its done callback gets a RemoteError named 'TimeoutError'
+   * with code ERR_TWQ_TIMEOUT. Running by then: its handler sees the
+   * cooperative flag (`env.cancelled`, `env.signal`) and the request completes
+   * as the handler decides. Default Infinity (none).
+   */
+  requestTimeoutMs?: number;
   /** Options handed to an ops factory, on both sides (must be structured-cloneable). */
   opsOptions?: O;
 }
@@ -82,6 +91,7 @@ export interface ResolvedOptions<O = unknown> {
   readonly spinBudget: number;
   readonly steal: boolean;
   readonly help: HelpMode;
+  readonly requestTimeoutMs: number;
   readonly opsOptions: O | undefined;
 }
 
@@ -127,7 +137,16 @@ export function resolveOptions<O>(options: QueueOptions<O> | undefined, parallel
   if (!HELP_MODES.includes(help)) {
     throw new RangeError(`help must be one of ${HELP_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeValue(help)}`);
   }
-  return Object.freeze({ threads, slotsPerThread, name, policy, spinBudget, steal, help, opsOptions: o.opsOptions });
+  const requestTimeoutMs = checkRequestTimeout(o.requestTimeoutMs ?? Infinity, 'requestTimeoutMs');
+  return Object.freeze({ threads, slotsPerThread, name, policy, spinBudget, steal, help, requestTimeoutMs, opsOptions: o.opsOptions });
+}
+
+/** A request deadline in ms (`requestTimeoutMs`, `submit`'s `timeoutMs`): a number in [0, Infinity]. */
+export function checkRequestTimeout(value: unknown, name: string): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new RangeError(`${name} must be a number of milliseconds in [0, Infinity], got ${describeValue(value)}`);
+  }
+  return value;
 }
 
 /**

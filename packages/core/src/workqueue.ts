@@ -5,6 +5,7 @@ import { destroyOptionsError } from './checks.js';
 import { BlockingWaitForbiddenError, backoff, canBlock, type SharedEvent } from '@twq/event';
 import { claimState, claimedBy, inflightCount, queuedClaim, requestCancel } from './claims.js';
 import { CORRUPTED_NAME, corruptionMessage, isImpossibleClaim, isImpossibleWorkerStatus, showClaim } from './corruption.js';
+import { Deadlines } from './deadlines.js';
 import { readQueueFailure, recordHostFailure, type WorkerExitEvent } from './death-report.js';
 import {
   ERR_TWQ_CANCELLED,
@@ -14,6 +15,7 @@ import {
   ERR_TWQ_HANDLER_FAILED,
   ERR_TWQ_NOT_STARTED,
   ERR_TWQ_STARTED,
+  ERR_TWQ_TIMEOUT,
   ERR_TWQ_WORKER_DIED,
 } from './error-codes.js';
 import { readErrorRecord, remoteDetails } from './error-record.js';
@@ -60,7 +62,7 @@ import {
   writeHeader,
 } from './memory-layout.js';
 import { checkOps, type Ops, type Request } from './ops.js';
-import { DEFAULT_STOP_TIMEOUT_MS, resolveOptions, type HelpMode, type HostOptions, type PlacementPolicy, type QueueOptions } from './options.js';
+import { DEFAULT_STOP_TIMEOUT_MS, checkRequestTimeout, resolveOptions, type HelpMode, type HostOptions, type PlacementPolicy, type QueueOptions } from './options.js';
 import { QueueMemory, WORKER_STATUS_NAMES, allocateQueueMemory, type WorkerBlock, type WorkerStatusName } from './queue-memory.js';
 import { HEADER, createRequests, type RequestObject } from './requests.js';
 import type { LayoutSpec } from './request-layout.js';
@@ -109,8 +111,10 @@ export interface QueueStats {
   readonly completed: number;
   /** Submitted and not yet passed to the done callback. */
   readonly outstanding: number;
-  /** Requests cancelled before any thread ran them (their done callback gets ERR_TWQ_CANCELLED). */
+  /** Requests cancelled before any thread ran them (their done callback gets ERR_TWQ_CANCELLED, or ERR_TWQ_TIMEOUT when their deadline passed). */
   readonly cancelled: number;
+  /** Requests whose deadline passed before any thread ran them (reported with ERR_TWQ_TIMEOUT; counted in `cancelled` too). */
+  readonly timedOut: number;
   /** Whether idle workers steal queued requests from the other partitions. */
   readonly steal: boolean;
   /** When the submitter runs queued requests itself ('auto', 'always', 'never'). */
@@ -129,6 +133,13 @@ export interface SubmitOptions {
    * `env.signal`. An already aborted signal cancels it at once.
    */
   signal?: AbortSignal;
+  /**
+   * This request's deadline, in ms from now (overrides the queue's
+   * `requestTimeoutMs`). Not started by then: never run, and its done callback
+   * gets a RemoteError named 'TimeoutError' with code 'ERR_TWQ_TIMEOUT'.
+   * Running by then: its handler sees `env.cancelled` / `env.signal`.
+   */
+  timeoutMs?: number;
 }
 
 /** Options of a queue: QueueOptions, and the done callback that replaces the ops' `done`. */
@@ -170,6 +181,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   /** Whether idle workers steal (fixed at creation; written into the header for them). */
   readonly steal: boolean;
   private cancelledCount = 0;
+  private timedOutCount = 0;
+  /** The queue's default request deadline (requestTimeoutMs; Infinity: none). */
+  readonly requestTimeoutMs: number;
+  /** Per-request deadlines; `timed` once any was set (reap looks at them only then). */
+  private readonly deadlines: Deadlines;
+  private timed: boolean;
   /** When the submitter runs queued requests itself ('auto', 'always', 'never'). */
   readonly help: HelpMode;
   /** The submitter's helping side; undefined with help: 'never'. */
@@ -235,6 +252,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.aborts = new Array<AbortLink | undefined>(this.requests.length).fill(undefined);
     this.steal = o.steal && o.threads > 1;
     this.help = o.help;
+    this.requestTimeoutMs = o.requestTimeoutMs;
+    this.timed = o.requestTimeoutMs !== Infinity;
+    this.deadlines = new Deadlines(this.requests.length, (slot) => {
+      // Not started: cancelled by its claim (reported as a timeout); running: the cooperative flag.
+      if (this.lifecycle === OPEN) this.cancel(this.requests[slot]);
+    });
     this.helpBlocking = o.help === 'always' || (o.help === 'auto' && !isAsyncFunction(ops.handle));
     this.helpAsync = o.help === 'always';
     this.helper =
@@ -383,7 +406,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
         `request in slot ${slot} of queue "${this.name}" is not held by the submitter (already submitted, or not obtained from getRequest())`,
       );
     }
-    if (options !== undefined) this.linkSignal(request, options);
+    const timeoutMs = options === undefined ? this.requestTimeoutMs : this.linkOptions(request, options);
     const header = (request as unknown as RequestObject)[HEADER];
     // Plain store: the slot is the submitter's until the book's FILL store publishes it.
     header[S_CLAIM] = queuedClaim(header[S_CLAIM]);
@@ -391,6 +414,10 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     const block = this.blocks[t];
     this.submitted++;
     if (block.wake.set()) block.submitter64[U_WAKES_SENT]++;
+    if (timeoutMs !== Infinity) {
+      this.timed = true;
+      this.deadlines.set(slot, timeoutMs);
+    }
     const link = this.aborts[slot];
     if (link !== undefined && link.signal.aborted) this.cancel(request);
   }
@@ -532,6 +559,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       completed: this.completed,
       outstanding: this.submitted - this.completed,
       cancelled: this.cancelledCount,
+      timedOut: this.timedOutCount,
       steal: this.steal,
       help: this.help,
       helped: this.helper?.helped ?? 0,
@@ -624,12 +652,14 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   }
 
   /** Ties `options.signal` to the request's slot until it is reaped (slow path: only when options are given). */
-  private linkSignal(request: Request<S>, options: SubmitOptions): void {
+  /** submit()'s options, checked before anything changes: links the signal; returns the request's timeout. */
+  private linkOptions(request: Request<S>, options: SubmitOptions): number {
     if (typeof options !== 'object' || (options as unknown) === null) {
       throw new TypeError(`submit(): options must be an object or undefined, got ${describeValue(options)}`);
     }
+    const timeoutMs = options.timeoutMs === undefined ? this.requestTimeoutMs : checkRequestTimeout(options.timeoutMs, 'submit(): options.timeoutMs');
     const signal = options.signal;
-    if (signal === undefined) return;
+    if (signal === undefined) return timeoutMs;
     if (!(signal instanceof AbortSignal)) {
       throw new TypeError(`submit(): options.signal must be an AbortSignal or undefined, got ${describeValue(signal)}`);
     }
@@ -638,6 +668,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     };
     this.aborts[request.slot] = { signal, listener };
     if (!signal.aborted) signal.addEventListener('abort', listener, { once: true });
+    return timeoutMs;
   }
 
   /**
@@ -657,8 +688,10 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     }
     const header = (request as unknown as RequestObject)[HEADER];
     const status = header[S_STATUS];
+    // Before the callback: the slot may be reused from inside it.
+    const timedOutMs = this.timed ? this.deadlines.clear(slot) : -1;
     // A success is a slot some party claimed (RUNNING) and marked OK; anything else is reported as what it is.
-    const error = status === SLOT_OK && claimState(header[S_CLAIM]) === CLAIM_RUNNING ? undefined : this.reportedError(request, status);
+    const error = status === SLOT_OK && claimState(header[S_CLAIM]) === CLAIM_RUNNING ? undefined : this.reportedError(request, status, timedOutMs);
     const done = this.done;
     if (done === undefined) return;
     this.book.beginReport(slot);
@@ -670,7 +703,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   }
 
   /** The error reported for a slot that is not a success (see reap). */
-  private reportedError(request: Request<S>, status: number): RemoteError {
+  private reportedError(request: Request<S>, status: number, timedOutMs: number): RemoteError {
     const slot = request.slot;
     const worker = request.worker;
     if (status === SLOT_HANDLER_FAILED) {
@@ -681,6 +714,10 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       const error = this.deathErrors[slot] as RemoteError;
       this.deathErrors[slot] = undefined;
       return error;
+    }
+    if (status === SLOT_CANCELLED && timedOutMs >= 0) {
+      this.timedOutCount++;
+      return new RemoteError(ERR_TWQ_TIMEOUT, 'TimeoutError', `the request in slot ${slot} of queue "${this.name}" did not start within its deadline (${timedOutMs} ms)`, worker);
     }
     if (status === SLOT_CANCELLED) {
       return new RemoteError(ERR_TWQ_CANCELLED, 'AbortError', `the request in slot ${slot} of queue "${this.name}" was cancelled before it started`, worker);
@@ -757,7 +794,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     }
     // Rather than park: run a queued request here (the caller's loop looks again).
     if (this.helpBlocking && (this.helper as SubmitterHelper).runOne(this.handBack, true) >= 0) return;
-    this.eventToPark(kind, t, deadline, timeoutMs, call)?.wait(sliceBefore(deadline));
+    this.eventToPark(kind, t, deadline, timeoutMs, call)?.wait(this.parkSlice(deadline));
   }
 
   /**
@@ -767,6 +804,8 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * has passed.
    */
   private eventToPark(kind: number, t: number, deadline: number, timeoutMs: number, call: string): SharedEvent | undefined {
+    // A blocked submitter hears no timer: the request deadlines that passed are acted on here.
+    if (this.timed) this.deadlines.expireDue();
     const completion = this.prepareToWait(kind, t);
     if (this.isReady(kind, t)) return undefined;
     this.checkHealth();
@@ -774,6 +813,12 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (deadline - performance.now() <= 0) throw new WaitTimeoutError(call, timeoutMs);
     this.kickThieves();
     return completion;
+  }
+
+  /** How long one park may last: a slice, or less when the wait's deadline or a request's comes first. */
+  private parkSlice(deadline: number): number {
+    const slice = sliceBefore(deadline);
+    return this.timed ? Math.min(slice, this.deadlines.msUntilNext()) : slice;
   }
 
   /**
@@ -809,7 +854,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (this.helpAsync && (this.helper as SubmitterHelper).runOne(this.handBack, false) >= 0) return;
     const completion = this.eventToPark(kind, t, deadline, timeoutMs, call);
     if (completion === undefined) return;
-    await completion.waitAsync(sliceBefore(deadline), signal);
+    await completion.waitAsync(this.parkSlice(deadline), signal);
     if (this.lifecycle === DESTROYED) this.throwClosed(call);
   }
 
@@ -980,6 +1025,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       await this.host.stop(terminate || this.destroyForced, Math.max(0, deadline - performance.now()));
     } finally {
       this.lifecycle = DESTROYED;
+      this.deadlines.stop();
       const thrown = this.failOutstanding();
       if (thrown !== undefined) callbackErrors.push(...thrown);
       this.helper?.teardown();

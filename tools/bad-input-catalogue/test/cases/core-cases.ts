@@ -96,6 +96,7 @@ export function queueOptionValues(create: (options: Record<string, unknown>) => 
     ...each('options.spinBudget', badIntegers({ below: -1, above: 1_000_001 }), RangeError, (v) => create({ spinBudget: v }), { range: '[0, 1000000]', ...extra }),
     ...each('options.steal', NOT_A_BOOLEAN, TypeError, (v) => create({ steal: v }), { range: 'steal must be a boolean', ...extra }),
     ...each('options.help', [{ label: 'unknown', value: 'sometimes' }, { label: 'a boolean', value: true }], RangeError, (v) => create({ help: v }), { range: "'auto', 'always', 'never'", ...extra }),
+    ...each('options.requestTimeoutMs', [{ label: 'negative', value: -1 }, { label: 'NaN', value: Number.NaN }, { label: 'a numeric string', value: '50' }], RangeError, (v) => create({ requestTimeoutMs: v }), { range: 'requestTimeoutMs must be a number of milliseconds in [0, Infinity]', ...extra }),
     ...(withOnDone ? each('options.onDone', NOT_A_FUNCTION, TypeError, (v) => create({ onDone: v }), { range: 'function or undefined', ...extra }) : []),
   ];
 }
@@ -609,6 +610,7 @@ function submitOptionValues(submit: (q: InlineQueue<Spec>, r: Request<Spec>, opt
   return [
     ...each('options', NOT_AN_OBJECT.filter((sample) => sample.value !== null), TypeError, refused, { range: 'submit(): options must be an object or undefined' }),
     ...each('options.signal', NOT_A_SIGNAL, TypeError, (v) => refused({ signal: v }), { range: 'options.signal must be an AbortSignal or undefined' }),
+    ...each('options.timeoutMs', [{ label: 'negative', value: -1 }, { label: 'NaN', value: Number.NaN }, { label: 'a numeric string', value: '50' }], RangeError, (v) => refused({ timeoutMs: v }), { range: 'options.timeoutMs must be a number of milliseconds in [0, Infinity]' }),
   ];
 }
 

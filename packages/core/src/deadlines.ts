@@ -1,0 +1,111 @@
+/**
+ * Per-request deadlines (`requestTimeoutMs`, `submit(request, { timeoutMs })`),
+ * kept by the submitter alone: nothing here is shared with the workers, and
+ * the protocol is untouched. A request whose deadline passes is handed to
+ * `expire(slot)` once: the queue cancels it by its claim if it has not started
+ * (QUEUED -> CANCELLED, reported as a timeout) or raises the cooperative flag if
+ * it runs.
+ *
+ * Who looks at the clock: the submitter's waits, before each park (a blocked
+ * submitter has no event loop; its parks are bounded by `msUntilNext()`), and a
+ * timer on the submitter's event loop for a submitter that is not waiting.
+ * The timer is armed for the earliest deadline only (one timer, re-armed
+ * when it fires), so a deadline costs no allocation per request, and unref'd
+ * where the platform can (a deadline alone does not keep a process alive).
+ */
+export class Deadlines {
+  /** Per slot: when its request's deadline passes (performance.now() ms), or Infinity. */
+  private readonly at: Float64Array;
+  /** Per slot: 1 once its deadline passed and the queue acted on it (tells a timeout from a cancel). */
+  private readonly passed: Uint8Array;
+  /** Per slot: the timeout its deadline was set with (for the message). */
+  private readonly ms: Float64Array;
+  /** Slots with a deadline set and not yet passed. */
+  private pending = 0;
+  /** When the armed timer fires (Infinity: none armed). */
+  private armedAt = Infinity;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    this.armedAt = Infinity;
+    this.expireDue();
+  };
+
+  constructor(
+    slots: number,
+    /** Acts on a slot whose deadline has passed (the queue's: cancel by claim, or raise the flag). */
+    private readonly expire: (slot: number) => void,
+  ) {
+    this.at = new Float64Array(slots).fill(Infinity);
+    this.passed = new Uint8Array(slots);
+    this.ms = new Float64Array(slots);
+  }
+
+  /** Sets the deadline of the request just submitted in `slot`, `ms` from now. */
+  set(slot: number, ms: number): void {
+    if (ms === Infinity) return;
+    const at = performance.now() + ms;
+    this.ms[slot] = ms;
+    if (this.at[slot] === Infinity) this.pending++;
+    this.at[slot] = at;
+    if (at < this.armedAt) this.arm(at);
+  }
+
+  /**
+   * The slot is being reported: its deadline no longer applies (the slot may
+   * be reused at once). Returns the timeout in ms if it had passed, else -1.
+   */
+  clear(slot: number): number {
+    if (this.at[slot] !== Infinity) {
+      this.at[slot] = Infinity;
+      this.pending--;
+    }
+    if (this.passed[slot] === 0) return -1;
+    this.passed[slot] = 0;
+    return this.ms[slot];
+  }
+
+  /** Acts on every deadline that has passed. Slow path: one scan of the slots with deadlines. */
+  expireDue(): void {
+    if (this.pending === 0) return;
+    const now = performance.now();
+    let next = Infinity;
+    for (let slot = 0; slot < this.at.length; slot++) {
+      const at = this.at[slot];
+      if (at === Infinity) continue;
+      if (at > now) {
+        if (at < next) next = at;
+        continue;
+      }
+      this.at[slot] = Infinity;
+      this.pending--;
+      this.passed[slot] = 1;
+      this.expire(slot);
+    }
+    if (next < this.armedAt) this.arm(next);
+  }
+
+  /** Ms until the earliest deadline (Infinity when none): a park must not outlast it. */
+  msUntilNext(): number {
+    if (this.pending === 0) return Infinity;
+    let next = Infinity;
+    for (let slot = 0; slot < this.at.length; slot++) if (this.at[slot] < next) next = this.at[slot];
+    return Math.max(0, next - performance.now());
+  }
+
+  /** Stops the timer (the queue is destroyed). */
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedAt = Infinity;
+  }
+
+  private arm(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.armedAt = at;
+    const timer = setTimeout(this.onTimer, Math.max(0, at - performance.now()));
+    // Node.js: a deadline alone must not keep the process alive (browsers have no unref).
+    (timer as { unref?: () => void }).unref?.();
+    this.timer = timer;
+  }
+}
