@@ -99,7 +99,7 @@ describe('request deadlines', () => {
     const { q } = await recordingQueue();
     const r = q.getRequestBlocking(10_000);
     for (const bad of [-1, Number.NaN, '50', null]) {
-      expect(() => q.submit(r, { timeoutMs: bad as number })).toThrow(/submit\(\): options.timeoutMs must be a number of milliseconds in \[0, Infinity\]/);
+      expect(() => { q.submit(r, { timeoutMs: bad as number }); }).toThrow(/submit\(\): options.timeoutMs must be a number of milliseconds in \[0, Infinity\]/);
     }
     expect(q.stats().submitted).toBe(0);
     await expect(create({ requestTimeoutMs: -5 })).rejects.toThrow(/requestTimeoutMs must be a number of milliseconds in \[0, Infinity\], got -5/);
