@@ -102,6 +102,11 @@ export class BrowserHost implements WorkerHost {
     return this.options.stopTimeoutMs;
   }
 
+  /** Ends one worker now (worker.terminate() through core's Supervisor): its death is then reported and it is replaced. */
+  terminateWorker(worker: number, reason: { readonly name: string; readonly message: string }): void {
+    this.supervisor?.terminateWorker(worker, { name: reason.name, message: reason.message });
+  }
+
   /** Stops through core's Supervisor: graceful for at most `timeoutMs`, then worker.terminate(); a forced call hurries one under way. */
   async stop(force: boolean, timeoutMs = this.options.stopTimeoutMs): Promise<void> {
     await this.supervisor?.stop(force, timeoutMs);

@@ -13,10 +13,14 @@
  * when it fires), so a deadline costs no allocation per request, and unref'd
  * where the platform can (a deadline alone does not keep a process alive).
  */
+/** passed[slot]: its deadline passed; its grace passed too. */
+const PASSED = 1;
+const TERMINATED = 2;
+
 export class Deadlines {
   /** Per slot: when its request's deadline passes (performance.now() ms), or Infinity. */
   private readonly at: Float64Array;
-  /** Per slot: 1 once its deadline passed and the queue acted on it (tells a timeout from a cancel). */
+  /** Per slot: PASSED once its deadline passed (tells a timeout from a cancel), TERMINATED once its grace did too. */
   private readonly passed: Uint8Array;
   /** Per slot: the timeout its deadline was set with (for the message). */
   private readonly ms: Float64Array;
@@ -33,8 +37,10 @@ export class Deadlines {
 
   constructor(
     slots: number,
-    /** Acts on a slot whose deadline has passed (the queue's: cancel by claim, or raise the flag). */
+    /** Acts on a slot whose deadline has passed (the queue's: cancel by claim, or raise the flag and give it a grace). */
     private readonly expire: (slot: number) => void,
+    /** Acts on a slot whose grace has passed too (the queue's: end the worker that runs it). */
+    private readonly overdue: (slot: number) => void,
   ) {
     this.at = new Float64Array(slots).fill(Infinity);
     this.passed = new Uint8Array(slots);
@@ -65,6 +71,24 @@ export class Deadlines {
     return this.ms[slot];
   }
 
+  /** After expire(): `slot`'s request runs on; overdue(slot) comes after `ms` more unless it is reported first. */
+  grace(slot: number, ms: number): void {
+    const at = performance.now() + ms;
+    if (this.at[slot] === Infinity) this.pending++;
+    this.at[slot] = at;
+    if (at < this.armedAt) this.arm(at);
+  }
+
+  /** Whether `slot`'s grace passed too (its worker was ended for it). */
+  terminated(slot: number): boolean {
+    return this.passed[slot] === TERMINATED;
+  }
+
+  /** The timeout `slot`'s deadline was set with. */
+  msOf(slot: number): number {
+    return this.ms[slot];
+  }
+
   /** Acts on every deadline that has passed. Slow path: one scan of the slots with deadlines. */
   expireDue(): void {
     if (this.pending === 0) return;
@@ -79,8 +103,13 @@ export class Deadlines {
       }
       this.at[slot] = Infinity;
       this.pending--;
-      this.passed[slot] = 1;
-      this.expire(slot);
+      if (this.passed[slot] === 0) {
+        this.passed[slot] = PASSED;
+        this.expire(slot);
+      } else {
+        this.passed[slot] = TERMINATED;
+        this.overdue(slot);
+      }
     }
     if (next < this.armedAt) this.arm(next);
   }

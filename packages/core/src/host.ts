@@ -48,4 +48,11 @@ export interface WorkerHost {
   hold?(): void;
   /** Optional: undoes one hold(). */
   release?(): void;
+  /**
+   * Optional: ends worker `worker` now, its death then reported (with
+   * `reason`) and the worker replaced as with any death. The queue calls it for
+   * a request that ran past its deadline and grace (`timeoutGraceMs`). A host
+   * without it (the inline queue's) cannot end a running handler.
+   */
+  terminateWorker?(worker: number, reason: { readonly name: string; readonly message: string }): void;
 }

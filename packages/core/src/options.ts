@@ -36,6 +36,9 @@ export const DEFAULT_HELP: HelpMode = 'never';
  */
 export const DEFAULT_SLOTS_PER_THREAD = 64;
 
+/** How long a request may run past its deadline before its worker is terminated, by default (`timeoutGraceMs`). */
+export const DEFAULT_TIMEOUT_GRACE_MS = 1_000;
+
 /** Default spin budget: polls, with back-off, before a thread parks. */
 export const DEFAULT_SPIN_BUDGET = DEFAULT_SPINS;
 
@@ -78,6 +81,13 @@ export interface QueueOptions<O = unknown> {
    * as the handler decides. Default Infinity (none).
    */
   requestTimeoutMs?: number;
+  /**
+   * How long a request may run past its deadline, flag raised, before the
+   * worker running it is terminated (and replaced, as any dead worker): the
+   * request then fails with ERR_TWQ_TIMEOUT. Default 1000 ms; Infinity: never
+   * terminate. Needs a host that can end one worker (@twq/node, @twq/browser).
+   */
+  timeoutGraceMs?: number;
   /** Options handed to an ops factory, on both sides (must be structured-cloneable). */
   opsOptions?: O;
 }
@@ -92,6 +102,7 @@ export interface ResolvedOptions<O = unknown> {
   readonly steal: boolean;
   readonly help: HelpMode;
   readonly requestTimeoutMs: number;
+  readonly timeoutGraceMs: number;
   readonly opsOptions: O | undefined;
 }
 
@@ -138,7 +149,8 @@ export function resolveOptions<O>(options: QueueOptions<O> | undefined, parallel
     throw new RangeError(`help must be one of ${HELP_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeValue(help)}`);
   }
   const requestTimeoutMs = checkRequestTimeout(o.requestTimeoutMs ?? Infinity, 'requestTimeoutMs');
-  return Object.freeze({ threads, slotsPerThread, name, policy, spinBudget, steal, help, requestTimeoutMs, opsOptions: o.opsOptions });
+  const timeoutGraceMs = checkRequestTimeout(o.timeoutGraceMs ?? DEFAULT_TIMEOUT_GRACE_MS, 'timeoutGraceMs');
+  return Object.freeze({ threads, slotsPerThread, name, policy, spinBudget, steal, help, requestTimeoutMs, timeoutGraceMs, opsOptions: o.opsOptions });
 }
 
 /** A request deadline in ms (`requestTimeoutMs`, `submit`'s `timeoutMs`): a number in [0, Infinity]. */

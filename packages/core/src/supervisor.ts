@@ -146,6 +146,20 @@ export class Supervisor<H> {
   }
 
   /**
+   * Ends worker `worker` now (its request ran past its deadline and grace):
+   * its exit is then a death like any other, reported with `reason` and
+   * replaced as the death policy says. Nothing happens if it is not running.
+   */
+  terminateWorker(worker: number, reason: ErrorInfo): void {
+    checkInt(worker, 'worker', 0, this.instances.length - 1);
+    const info = toRecordedInfo(reason, 'reason');
+    const inst = this.instances[worker];
+    if (inst === undefined || inst.gone || this.stopping) return;
+    inst.lastError = info;
+    void this.seam.terminate(inst.handle);
+  }
+
+  /**
    * Called once the queue's destroy flag and every wake event are set: workers
    * leave their loops, tear their slots down and say so; past `stopTimeoutMs`
    * (at once with `force`) they are terminated. Resolves when all are gone.

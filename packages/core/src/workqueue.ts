@@ -113,7 +113,7 @@ export interface QueueStats {
   readonly outstanding: number;
   /** Requests cancelled before any thread ran them (their done callback gets ERR_TWQ_CANCELLED, or ERR_TWQ_TIMEOUT when their deadline passed). */
   readonly cancelled: number;
-  /** Requests whose deadline passed before any thread ran them (reported with ERR_TWQ_TIMEOUT; counted in `cancelled` too). */
+  /** Requests reported with ERR_TWQ_TIMEOUT: not started by their deadline (counted in `cancelled` too), or run past it and its grace (their worker terminated). */
   readonly timedOut: number;
   /** Whether idle workers steal queued requests from the other partitions. */
   readonly steal: boolean;
@@ -184,6 +184,8 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   private timedOutCount = 0;
   /** The queue's default request deadline (requestTimeoutMs; Infinity: none). */
   readonly requestTimeoutMs: number;
+  /** How long a request may run past its deadline before its worker is terminated (timeoutGraceMs). */
+  readonly timeoutGraceMs: number;
   /** Per-request deadlines; `timed` once any was set (reap looks at them only then). */
   private readonly deadlines: Deadlines;
   private timed: boolean;
@@ -254,10 +256,16 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     this.help = o.help;
     this.requestTimeoutMs = o.requestTimeoutMs;
     this.timed = o.requestTimeoutMs !== Infinity;
-    this.deadlines = new Deadlines(this.requests.length, (slot) => {
-      // Not started: cancelled by its claim (reported as a timeout); running: the cooperative flag.
-      if (this.lifecycle === OPEN) this.cancel(this.requests[slot]);
-    });
+    this.timeoutGraceMs = o.timeoutGraceMs;
+    this.deadlines = new Deadlines(
+      this.requests.length,
+      (slot) => {
+        this.deadlinePassed(slot);
+      },
+      (slot) => {
+        this.gracePassed(slot);
+      },
+    );
     this.helpBlocking = o.help === 'always' || (o.help === 'auto' && !isAsyncFunction(ops.handle));
     this.helpAsync = o.help === 'always';
     this.helper =
@@ -652,6 +660,33 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   }
 
   /** Ties `options.signal` to the request's slot until it is reaped (slow path: only when options are given). */
+  /**
+   * A request's deadline passed. Not started: cancelled by its claim (then
+   * reported as a timeout). Running on a worker: the cooperative flag, and a
+   * grace after which that worker is terminated.
+   */
+  private deadlinePassed(slot: number): void {
+    if (this.lifecycle !== OPEN || this.cancel(this.requests[slot])) return;
+    const header = (this.requests[slot] as unknown as RequestObject)[HEADER];
+    const c = Atomics.load(header, S_CLAIM);
+    const running = claimState(c) === CLAIM_RUNNING && claimedBy(c) < this.threads;
+    if (running && this.timeoutGraceMs !== Infinity && this.host.terminateWorker !== undefined) this.deadlines.grace(slot, this.timeoutGraceMs);
+  }
+
+  /** A request ran past its deadline and grace: ends the worker running it (its death reports the request as a timeout). */
+  private gracePassed(slot: number): void {
+    if (this.lifecycle !== OPEN) return;
+    const request = this.requests[slot];
+    const t = request.worker;
+    if (!this.book.isInFlight(t, slot - t * this.slotsPerThread)) return;
+    const c = Atomics.load((request as unknown as RequestObject)[HEADER], S_CLAIM);
+    if (claimState(c) !== CLAIM_RUNNING || claimedBy(c) >= this.threads) return;
+    this.host.terminateWorker?.(claimedBy(c), {
+      name: 'TimeoutError',
+      message: `terminated: the request in slot ${slot} ran past its deadline (${this.deadlines.msOf(slot)} ms) and ${this.timeoutGraceMs} ms of grace`,
+    });
+  }
+
   /** submit()'s options, checked before anything changes: links the signal; returns the request's timeout. */
   private linkOptions(request: Request<S>, options: SubmitOptions): number {
     if (typeof options !== 'object' || (options as unknown) === null) {
@@ -943,12 +978,24 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     const block = this.blocks[t];
     const info = readErrorRecord(this.memory.deathRecord(t));
     const exitCode = block.state32[W_EXIT_CODE];
-    const errorOf = (slot: number): RemoteError => new RemoteError(
-      ERR_TWQ_WORKER_DIED,
-      'WorkerDiedError',
-      `worker ${t} of queue "${this.name}" died (exit code ${exitCode}) before finishing the request in slot ${slot}: ${info.name}: ${info.message}`,
-      t,
-    );
+    const errorOf = (slot: number): RemoteError => {
+      if (this.timed && this.deadlines.terminated(slot)) {
+        // Ended for this request: its death is its timeout (any other it ran meanwhile is a death).
+        this.timedOutCount++;
+        return new RemoteError(
+          ERR_TWQ_TIMEOUT,
+          'TimeoutError',
+          `the request in slot ${slot} of queue "${this.name}" ran past its deadline (${this.deadlines.msOf(slot)} ms) and ${this.timeoutGraceMs} ms of grace: worker ${t} was terminated`,
+          t,
+        );
+      }
+      return new RemoteError(
+        ERR_TWQ_WORKER_DIED,
+        'WorkerDiedError',
+        `worker ${t} of queue "${this.name}" died (exit code ${exitCode}) before finishing the request in slot ${slot}: ${info.name}: ${info.message}`,
+        t,
+      );
+    };
     let lost = 0;
     for (let u = 0; u < this.threads; u++) {
       for (let s = this.book.nextInFlight(u, 0); s >= 0; s = this.book.nextInFlight(u, s + 1)) {

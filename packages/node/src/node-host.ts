@@ -85,6 +85,12 @@ export class NodeHost implements WorkerHost {
     return this.options.stopTimeoutMs;
   }
 
+  /** Ends one worker now, through the supervisor that started it (a message: the submitter may be blocked, the supervisor is not). */
+  terminateWorker(worker: number, reason: { readonly name: string; readonly message: string }): void {
+    const message: ToSupervisor = { type: 'terminate', worker, reason: { name: reason.name, message: reason.message } };
+    this.supervisor?.postMessage(message);
+  }
+
   stop(force: boolean, timeoutMs = this.options.stopTimeoutMs): Promise<void> {
     const supervisor = this.supervisor;
     if (supervisor === undefined) return Promise.resolve();

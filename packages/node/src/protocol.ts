@@ -29,7 +29,10 @@ export interface SupervisorData {
 }
 
 /** Stop the workers: graceful for at most `timeoutMs`, or at once (`force`; a forced stop also hurries a graceful one under way). */
-export type ToSupervisor = { readonly type: 'stop'; readonly force: boolean; readonly timeoutMs: number };
+export type ToSupervisor =
+  | { readonly type: 'stop'; readonly force: boolean; readonly timeoutMs: number }
+  /** End one worker now (a request ran past its deadline and grace): a death like any other. */
+  | { readonly type: 'terminate'; readonly worker: number; readonly reason: ErrorInfo };
 
 export type FromSupervisor =
   | { readonly type: 'ready' }

@@ -60,6 +60,10 @@ const supervisor: Supervisor<Worker> = new Supervisor<Worker>(
 
 let stopping = false;
 port.on('message', (m: ToSupervisor) => {
+  if (m.type === 'terminate') {
+    supervisor.terminateWorker(m.worker, m.reason);
+    return;
+  }
   // A second message (a forced stop during a graceful one) only hurries the first.
   const stopped = supervisor.stop(m.force, m.timeoutMs);
   if (stopping) return;

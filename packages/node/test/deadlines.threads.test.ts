@@ -80,6 +80,38 @@ describe('request deadlines', () => {
     expect(q.stats().timedOut).toBe(0);
   });
 
+  it('a handler that ignores the flag: after timeoutGraceMs its worker is terminated and replaced; the request fails with ERR_TWQ_TIMEOUT, the queued one behind it runs', async () => {
+    const deaths: number[] = [];
+    const outcomes = new Map<number, { error: RemoteError | undefined; ranOn: number }>();
+    const q = await create({
+      threads: 1,
+      slotsPerThread: 4,
+      timeoutGraceMs: 100,
+      onWorkerExit: (event) => deaths.push(event.worker),
+      onDone(r, error) {
+        outcomes.set(r.seq, { error, ranOn: r.ranOn });
+      },
+    });
+    const send = (seq: number, mode: number, arg: number, timeoutMs?: number) => {
+      const r = q.getRequestBlocking(10_000);
+      Object.assign(r, { seq, mode, arg, out: 0, ranOn: NOT_RUN });
+      q.submit(r, timeoutMs === undefined ? undefined : { timeoutMs });
+    };
+    send(0, MODE_SLEEP, 30_000, 50); // blocks its worker for 30 s, never looks at the flag
+    send(1, MODE_OK, 0); // queued behind it, no deadline
+    const t0 = performance.now();
+    q.waitAll(20_000);
+    expect(performance.now() - t0, 'ended by the grace, not after 30 s').toBeLessThan(10_000);
+    expect(outcomes.get(0)?.error?.code).toBe(ERR_TWQ_TIMEOUT);
+    expect(outcomes.get(0)?.error?.message).toMatch(/ran past its deadline \(50 ms\) and 100 ms of grace: worker 0 was terminated/);
+    expect(outcomes.get(1)).toEqual({ error: undefined, ranOn: 0 }); // run by the replacement
+    // onWorkerExit comes through the event loop, after the blocked waitAll().
+    await withTimeout((async () => { while (deaths.length === 0) await sleep(10); })(), 10_000, 'onWorkerExit');
+    expect(deaths).toEqual([0]);
+    expect(q.stats()).toMatchObject({ timedOut: 1, outstanding: 0 });
+    expect(q.stats().workers[0]?.status).toBe('ready');
+  });
+
   it('requestTimeoutMs is every request’s deadline; a submit’s own timeoutMs overrides it', async () => {
     const { q, outcomes, send } = await recordingQueue({ requestTimeoutMs: 50 });
     send(0, MODE_SLEEP, 300, Infinity); // no deadline for this one
@@ -103,5 +135,6 @@ describe('request deadlines', () => {
     }
     expect(q.stats().submitted).toBe(0);
     await expect(create({ requestTimeoutMs: -5 })).rejects.toThrow(/requestTimeoutMs must be a number of milliseconds in \[0, Infinity\], got -5/);
+    await expect(create({ timeoutGraceMs: Number.NaN })).rejects.toThrow(/timeoutGraceMs must be a number of milliseconds in \[0, Infinity\], got NaN/);
   });
 });

@@ -69,6 +69,8 @@ const PARAMS_WITHOUT_CASES: Readonly<Record<string, string>> = {
   '@twq/node:createPool::options.help': "the queue option of the same name, passed to createQueue as is: its cases are createQueue's options.help cases",
   '@twq/browser:createPool::options.steal': "the queue option of the same name, passed to createQueue as is: its cases are createQueue's options.steal cases",
   '@twq/browser:createPool::options.help': "the queue option of the same name, passed to createQueue as is: its cases are createQueue's options.help cases",
+  '@twq/node:createPool::options.timeoutGraceMs': "the queue option of the same name, passed to createQueue as is: its cases are createQueue's options.timeoutGraceMs cases",
+  '@twq/browser:createPool::options.timeoutGraceMs': "the queue option of the same name, passed to createQueue as is: its cases are createQueue's options.timeoutGraceMs cases",
   '@twq/node:createPool::options.requestTimeoutMs': "the queue option of the same name, passed to createQueue as is: its cases are createQueue's options.requestTimeoutMs cases",
   '@twq/browser:createPool::options.requestTimeoutMs': "the queue option of the same name, passed to createQueue as is: its cases are createQueue's options.requestTimeoutMs cases",
   '@twq/core:TaskQueue:new:codec': "the adapters' seam: createPool builds the task queue with its own codec",

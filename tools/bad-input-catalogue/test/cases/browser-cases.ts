@@ -91,6 +91,7 @@ function queueCases(subject: string, make: QueueMaker): Case[] {
     ...each('options.steal', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => create(make, { steal: v }), { range: 'steal must be a boolean' }),
     ...each('options.help', [{ label: 'unknown', value: 'sometimes' }, { label: 'a boolean', value: true }], RangeError, (v) => create(make, { help: v }), { range: "'auto', 'always', 'never'" }),
     ...each('options.requestTimeoutMs', [{ label: 'negative', value: -1 }, { label: 'NaN', value: Number.NaN }, { label: 'a numeric string', value: '50' }], RangeError, (v) => create(make, { requestTimeoutMs: v }), { range: 'requestTimeoutMs must be a number of milliseconds in [0, Infinity]' }),
+    ...each('options.timeoutGraceMs', [{ label: 'negative', value: -1 }, { label: 'NaN', value: Number.NaN }, { label: 'a numeric string', value: '50' }], RangeError, (v) => create(make, { timeoutGraceMs: v }), { range: 'timeoutGraceMs must be a number of milliseconds in [0, Infinity]' }),
     ...(make === createQueue
       ? each('options.onDone', [{ label: 'a string', value: 'x' }], TypeError, (v) => create(make, { onDone: v }), { range: 'function or undefined' })
       : each('options.onDone', [{ label: 'a function', value: () => {} }], TypeError, (v) => create(make, { onDone: v }), { range: 'onDone must be absent' })),

@@ -97,6 +97,7 @@ export function queueOptionValues(create: (options: Record<string, unknown>) => 
     ...each('options.steal', NOT_A_BOOLEAN, TypeError, (v) => create({ steal: v }), { range: 'steal must be a boolean', ...extra }),
     ...each('options.help', [{ label: 'unknown', value: 'sometimes' }, { label: 'a boolean', value: true }], RangeError, (v) => create({ help: v }), { range: "'auto', 'always', 'never'", ...extra }),
     ...each('options.requestTimeoutMs', [{ label: 'negative', value: -1 }, { label: 'NaN', value: Number.NaN }, { label: 'a numeric string', value: '50' }], RangeError, (v) => create({ requestTimeoutMs: v }), { range: 'requestTimeoutMs must be a number of milliseconds in [0, Infinity]', ...extra }),
+    ...each('options.timeoutGraceMs', [{ label: 'negative', value: -1 }, { label: 'NaN', value: Number.NaN }, { label: 'a numeric string', value: '50' }], RangeError, (v) => create({ timeoutGraceMs: v }), { range: 'timeoutGraceMs must be a number of milliseconds in [0, Infinity]', ...extra }),
     ...(withOnDone ? each('options.onDone', NOT_A_FUNCTION, TypeError, (v) => create({ onDone: v }), { range: 'function or undefined', ...extra }) : []),
   ];
 }

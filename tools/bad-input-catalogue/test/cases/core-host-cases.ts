@@ -97,6 +97,10 @@ export const coreHostCases: Case[] = [
     ...each('exitCode', badIntegers({ above: 2 ** 31, positional: true }), RangeError, (v) => { supervisor().exited(0, {}, v as number); }, { range: 'integer in [-2147483648, 2147483647]', check: memoryUntouched }),
     ...each('reason', NOT_ERROR_INFO, TypeError, (v) => { supervisor().exited(0, {}, 1, v as never); }, { range: 'an ErrorInfo', check: memoryUntouched }),
   ]),
+  ...casesFor({ entry, subject: 'Supervisor', member: '#terminateWorker' }, [
+    ...each('worker', badIntegers({ below: -1, above: 2, positional: true }), RangeError, (v) => { supervisor().terminateWorker(v as number, { name: 'TimeoutError', message: 'x' }); }, { range: '[0, 1]', check: memoryUntouched }),
+    ...each('reason', NOT_ERROR_INFO, TypeError, (v) => { supervisor().terminateWorker(0, v as never); }, { range: 'an ErrorInfo', check: memoryUntouched }),
+  ]),
   ...casesFor({ entry, subject: 'Supervisor', member: '#stop' }, [
     ...each('force', NOT_A_BOOLEAN, TypeError, (v) => supervisor().stop(v as boolean, 0), { range: 'must be a boolean' }),
     ...each('stopTimeoutMs', BAD_MS, RangeError, (v) => supervisor().stop(false, v as number), { range: 'finite number of milliseconds >= 0' }),

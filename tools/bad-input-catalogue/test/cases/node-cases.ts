@@ -141,6 +141,7 @@ function queueCases(subject: string, make: QueueMaker): Case[] {
     ...each('options.steal', [{ label: 'a string', value: 'yes' }, { label: 'a number', value: 1 }], TypeError, (v) => createChecked(make, { steal: v }), { range: 'steal must be a boolean' }),
     ...each('options.help', [{ label: 'unknown', value: 'sometimes' }, { label: 'a boolean', value: true }], RangeError, (v) => createChecked(make, { help: v }), { range: "'auto', 'always', 'never'" }),
     ...each('options.requestTimeoutMs', [{ label: 'negative', value: -1 }, { label: 'NaN', value: Number.NaN }, { label: 'a numeric string', value: '50' }], RangeError, (v) => createChecked(make, { requestTimeoutMs: v }), { range: 'requestTimeoutMs must be a number of milliseconds in [0, Infinity]' }),
+    ...each('options.timeoutGraceMs', [{ label: 'negative', value: -1 }, { label: 'NaN', value: Number.NaN }, { label: 'a numeric string', value: '50' }], RangeError, (v) => createChecked(make, { timeoutGraceMs: v }), { range: 'timeoutGraceMs must be a number of milliseconds in [0, Infinity]' }),
     ...(make === createQueue
       ? each('options.onDone', [{ label: 'a string', value: 'log' }, { label: 'a number', value: 1 }], TypeError, (v) => createChecked(make, { onDone: v }), { range: 'function or undefined' })
       : each('options.onDone', [{ label: 'a function', value: () => {} }, { label: 'a string', value: 'log' }], TypeError, (v) => createChecked(make, { onDone: v }), { range: 'onDone must be absent' })),
