@@ -32,7 +32,12 @@ export class Deadlines {
   private readonly onTimer = (): void => {
     this.timer = undefined;
     this.armedAt = Infinity;
-    this.expireDue();
+    try {
+      this.expireDue();
+    } catch {
+      // Nobody to throw to on a timer: what acting found (a corrupted control word)
+      // has failed the queue already, and its next call throws that failure.
+    }
   };
 
   constructor(
