@@ -138,8 +138,10 @@ describe('parallel gzip (Node Transform, node:zlib workers): round trips', () =>
       } finally {
         clearInterval(timer);
       }
-      // Far below the input: nothing holds it whole (collectable garbage aside; see the backpressure test for a tight bound).
-      expect(peakArrayBuffers).toBeLessThan(64 * MiB);
+      // Below the input: nothing holds it whole (a whole copy alone is 100 MiB). Collectable
+      // garbage counts here until the GC runs, and Node 24 runs it later than 20 (64.4 MiB
+      // seen); the backpressure test holds the tight bound.
+      expect(peakArrayBuffers).toBeLessThan(80 * MiB);
       const gz = readFileSync(file);
       expect([gz[0], gz[1], gz[2]]).toEqual([0x1f, 0x8b, 8]);
       expect(gz.readUInt32LE(gz.length - 8)).toBe(inputCrc);

@@ -1136,7 +1136,9 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
 
 /** How long one park may last: a slice, or less when the deadline comes first. */
 function sliceBefore(deadline: number): number {
-  return Math.min(WAIT_SLICE_MS, deadline - performance.now());
+  // Never negative: the deadline may pass between the caller's check and this read (a
+  // negative park is a RangeError); a zero park returns at once and the next check throws.
+  return Math.max(0, Math.min(WAIT_SLICE_MS, deadline - performance.now()));
 }
 
 /** Clears a claim's state and cooperative flag; keeps claimer and sequence (the CAS keeps the sequence number). */
