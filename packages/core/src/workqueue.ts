@@ -659,7 +659,6 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     return this.requests[slot];
   }
 
-  /** Ties `options.signal` to the request's slot until it is reaped (slow path: only when options are given). */
   /**
    * A request's deadline passed. Not started: cancelled by its claim (then
    * reported as a timeout). Running on a worker: the cooperative flag, and a
@@ -687,7 +686,11 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     });
   }
 
-  /** submit()'s options, checked before anything changes: links the signal; returns the request's timeout. */
+  /**
+   * submit()'s options (slow path: only when given), checked before anything
+   * changes: ties `signal` to the request's slot until it is reaped; returns
+   * the request's timeout.
+   */
   private linkOptions(request: Request<S>, options: SubmitOptions): number {
     if (typeof options !== 'object' || (options as unknown) === null) {
       throw new TypeError(`submit(): options must be an object or undefined, got ${describeValue(options)}`);
