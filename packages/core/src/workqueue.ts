@@ -196,6 +196,13 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   /** Whether blocking waits (and async waits) run queued requests before they park. */
   private readonly helpBlocking: boolean;
   private readonly helpAsync: boolean;
+  /**
+   * Whether the last blocking wait ended by running a request: the next one
+   * tries to help before it spins. Spinning first would cost a whole spin
+   * budget per request helped, which is what a submitter whose worker is
+   * descheduled (a loaded machine) pays over and over.
+   */
+  private helping = false;
   /** Hands a slot the submitter took (cancel, help) back: flips its FILL bit back. Made once. */
   private readonly handBack: (t: number, w: number, mask: number) => void;
   private readonly batching: boolean;
@@ -826,12 +833,19 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    * event and the park returns at once.
    */
   private waitSync(kind: number, t: number, deadline: number, timeoutMs: number, call: string): void {
+    if (this.helping) {
+      if ((this.helper as SubmitterHelper).runOne(this.handBack, true) >= 0) return;
+      this.helping = false;
+    }
     for (let i = 0; i < this.spinBudget; i++) {
       if (this.isReady(kind, t)) return;
       backoff(i);
     }
     // Rather than park: run a queued request here (the caller's loop looks again).
-    if (this.helpBlocking && (this.helper as SubmitterHelper).runOne(this.handBack, true) >= 0) return;
+    if (this.helpBlocking && (this.helper as SubmitterHelper).runOne(this.handBack, true) >= 0) {
+      this.helping = true;
+      return;
+    }
     this.eventToPark(kind, t, deadline, timeoutMs, call)?.wait(this.parkSlice(deadline));
   }
 
