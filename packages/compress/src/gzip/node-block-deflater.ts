@@ -13,7 +13,7 @@ import type { CompressionLevel } from '../level.js';
  * returns them when the stream is freed), gathers the output in 16 KiB
  * Buffers and concatenates them. Profiled (perf) on twq-gzip -1 over 100 MiB
  * of text, zlib's set-up and the page faults under it were about 15% of the
- * process's CPU; this path measured 10 to 35% less CPU than the one-shot one
+ * process's CPU; this path measured 12 to 35% less CPU than the one-shot one
  * per block at level 1 (see the README).
  *
  * How: the native handle is driven as node:zlib's own sync path drives it
