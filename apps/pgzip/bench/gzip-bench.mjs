@@ -8,7 +8,9 @@
 // rounds are interleaved (each round runs every tool once, in turn), so a
 // change in the machine's load hits all of them alike. A tool's figure is the
 // median of its rounds, with the spread (fastest-slowest); a ratio between two
-// tools is the median of the per-round ratios, with their spread. Then the
+// tools is the median of the per-round ratios, with their spread. CPU time
+// (user + system, of the tool and all its threads) is read from /proc around
+// each run, and twq-gzip's against pigz's is printed the same way. Then the
 // output sizes of twq-gzip and pigz on each input class (text, zeros, sparse,
 // random; 20 MiB each) at -1, -6 and -9, which must agree within 1%.
 // Installs Debian's pigz when it is missing (apt-get, as root).
@@ -72,15 +74,31 @@ for (const level of LEVELS) {
   tools.push({ name: `twq-gzip -p ${threads}`, level, command: process.execPath, args: [cli, `-${level}`, '-p', threads, '-b', String(BLOCK_KIB), '-c', input], twq: true });
 }
 
+/** Clock ticks per second of /proc's times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
+const USER_HZ = 100;
+
+/** CPU seconds (user + system) of this process's waited-for children so far, from /proc (0 where there is none). */
+function childrenCpuSeconds() {
+  try {
+    // Fields after the command name: state is the 1st, cutime the 14th and cstime the 15th.
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / USER_HZ;
+  } catch {
+    return 0;
+  }
+}
+
 function runOnce(tool) {
   const out = join(work, `${tool.command === 'gzip' ? 'gzip' : tool.name.split(' ')[0]}-${tool.level}.gz`);
   const fd = openSync(out, 'w');
+  const cpuBefore = childrenCpuSeconds();
   const started = performance.now();
   const r = spawnSync(tool.command, tool.args, { stdio: ['ignore', fd, 'pipe'] });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = childrenCpuSeconds() - cpuBefore;
   closeSync(fd);
   if (r.status !== 0) throw new Error(`${tool.name} -${tool.level} failed (${r.status}): ${r.stderr}`);
-  return { seconds, out, bytes: statSync(out).size };
+  return { seconds, cpu, out, bytes: statSync(out).size };
 }
 
 const pressure = () => {
@@ -114,19 +132,22 @@ const spread = (xs) => `${median(xs).toFixed(3)} [${Math.min(...xs).toFixed(3)}-
 const results = tools.map((tool) => {
   const runs = samples.get(tool);
   const times = runs.map((r) => r.seconds);
-  return { tool: tool.name, level: tool.level, seconds: median(times), best: Math.min(...times), worst: Math.max(...times), all: times, bytes: runs[0].bytes };
+  const cpus = runs.map((r) => r.cpu);
+  return { tool: tool.name, level: tool.level, seconds: median(times), best: Math.min(...times), worst: Math.max(...times), all: times, cpu: median(cpus), allCpu: cpus, bytes: runs[0].bytes };
 });
 const find = (prefix, level) => results.find((r) => r.tool.startsWith(prefix) && r.level === level);
 /** Per-round ratios of a's time to b's (the same round: the same load). */
 const roundRatios = (a, b) => a.all.map((t, i) => t / b.all[i]);
+/** Per-round ratios of a's CPU time to b's. */
+const cpuRatios = (a, b) => a.allCpu.map((t, i) => t / b.allCpu[i]);
 
 console.log('');
-console.log('| tool | level | wall s, median [fastest-slowest] | MiB/s (median) | size bytes | ratio | twq-gzip speed-up (median of rounds) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log('| tool | level | wall s, median [fastest-slowest] | CPU s (user + sys), median [spread] | MiB/s (median) | size bytes | ratio | twq-gzip speed-up (median of rounds) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   const twq = find('twq-gzip', r.level);
   console.log(
-    `| ${r.tool} | -${r.level} | ${r.seconds.toFixed(3)} [${r.best.toFixed(3)}-${r.worst.toFixed(3)}] | ${(inputBytes / MIB / r.seconds).toFixed(1)} | ${r.bytes} | ${(inputBytes / r.bytes).toFixed(3)} | ${median(roundRatios(r, twq)).toFixed(2)}x |`,
+    `| ${r.tool} | -${r.level} | ${r.seconds.toFixed(3)} [${r.best.toFixed(3)}-${r.worst.toFixed(3)}] | ${r.cpu.toFixed(2)} [${Math.min(...r.allCpu).toFixed(2)}-${Math.max(...r.allCpu).toFixed(2)}] | ${(inputBytes / MIB / r.seconds).toFixed(1)} | ${r.bytes} | ${(inputBytes / r.bytes).toFixed(3)} | ${median(roundRatios(r, twq)).toFixed(2)}x |`,
   );
 }
 
@@ -141,7 +162,14 @@ if (pigz) {
 }
 console.log('');
 for (const [what, ratios, ok] of checks) console.log(`${ok(median(ratios)) ? 'PASS' : 'FAIL'}  ${what}: ${spread(ratios)} (median [spread] of per-round ratios)`);
+if (pigz) {
+  for (const level of LEVELS) {
+    const ratios = cpuRatios(find('twq-gzip', level), find('pigz', level));
+    console.log(`INFO  twq-gzip -${level} CPU / pigz -${level} CPU: ${spread(ratios)} (median [spread] of per-round ratios)`);
+  }
+}
 console.log('every twq-gzip output passed gzip -t');
+console.log(`load at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 // Sizes on every input class: deterministic, one run each.
 const sizeChecks = [];
@@ -190,5 +218,5 @@ if (pigz) {
   console.log(`${worst.ratio <= TARGETS.size ? 'PASS' : 'FAIL'}  twq-gzip size / pigz size <= ${TARGETS.size} on every class and level: worst ${worst.ratio.toFixed(4)} (${worst.name} -${worst.level})`);
 }
 
-if (values.json !== undefined) writeFileSync(values.json, JSON.stringify({ input, inputBytes, rounds, threads, results, checks: checks.map(([what, ratios]) => ({ what, median: median(ratios), ratios })), sizes: sizeChecks }, null, 2));
+if (values.json !== undefined) writeFileSync(values.json, JSON.stringify({ input, inputBytes, rounds, threads, load: loadavg(), results, checks: checks.map(([what, ratios]) => ({ what, median: median(ratios), ratios })), sizes: sizeChecks }, null, 2));
 rmSync(work, { recursive: true, force: true });

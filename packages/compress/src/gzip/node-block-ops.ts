@@ -9,6 +9,7 @@ import type { CompressionLevel } from '../level.js';
 import type { GzipBlockSpec } from './block-layout.js';
 import { checkBlockArguments, createGzipBlockOps, endBlock, type BlockCompressor, type Crc32, type GzipBlockOptions } from './block-ops.js';
 import { crc32 as tableCrc32 } from './crc32.js';
+import { createBlockDeflater, type BlockDeflater } from './node-block-deflater.js';
 
 const { Z_FINISH, Z_SYNC_FLUSH } = zlib.constants;
 
@@ -19,7 +20,15 @@ const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => num
 /** CRC-32 of a block on Node.js: `zlib.crc32` where Node.js has it, else a table-driven CRC-32. */
 export const nodeCrc32: Crc32 = nativeCrc32 === undefined ? (data) => tableCrc32(data) : (data) => nativeCrc32(checkBytes(data, 'data'));
 
-/** Compresses one gzip block with node:zlib's raw deflate, primed with the previous block's last 32 KiB, sync-flushed (or finished, for the last block). */
+/** This thread's block deflater per level: made on first use; null where the one-shot function serves. */
+const deflaters: (BlockDeflater | null | undefined)[] = [];
+
+/**
+ * Compresses one gzip block with node:zlib's raw deflate, primed with the
+ * previous block's last 32 KiB, sync-flushed (or finished, for the last
+ * block): through this thread's reused zlib stream (see `createBlockDeflater`),
+ * else the one-shot function. The result is reused by the next call.
+ */
 export const nodeBlockCompressor: BlockCompressor = (
   input: Uint8Array,
   dictionary: Uint8Array | undefined,
@@ -27,7 +36,13 @@ export const nodeBlockCompressor: BlockCompressor = (
   level: CompressionLevel,
 ) => {
   checkBlockArguments(input, dictionary, last, level);
-  return endBlock(zlib.deflateRawSync(input, { level, dictionary, finishFlush: last ? Z_FINISH : Z_SYNC_FLUSH }), last);
+  let deflater = deflaters[level];
+  if (deflater === undefined) deflater = deflaters[level] = createBlockDeflater(level);
+  const out =
+    deflater === null
+      ? zlib.deflateRawSync(input, { level, dictionary, finishFlush: last ? Z_FINISH : Z_SYNC_FLUSH })
+      : deflater.compress(input, dictionary, last);
+  return endBlock(out, last);
 };
 
 /** The gzip block ops on node:zlib: the module a parallel gzip's workers load (an ops factory taking GzipBlockOptions). */

@@ -13,7 +13,12 @@ export interface CompressedPages {
   readonly pageSize: number;
   /** Length of the original buffer. */
   readonly byteLength: number;
-  /** Page `i`'s compressed stream, or its raw bytes where `status[i]` is PAGE_INCOMPRESSIBLE. */
+  /**
+   * Page `i`'s compressed stream, or its raw bytes where `status[i]` is PAGE_INCOMPRESSIBLE.
+   * From `PageQueue.compress`, pages are views of 1 MiB chunks shared by
+   * neighbouring pages (one allocation per chunk, not per page): `slice()` a
+   * page to keep it apart, or before transferring its `buffer`.
+   */
   readonly pages: readonly Uint8Array[];
   /** PAGE_OK or PAGE_INCOMPRESSIBLE for each page. */
   readonly status: Uint8Array;
