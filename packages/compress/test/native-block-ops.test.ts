@@ -76,3 +76,13 @@ describe.each(CODECS)('%s gzip block ops, joined into one member', (...codec) =>
     expect(ours.length / whole.length).toBeLessThan(1.03);
   });
 });
+
+describe('libdeflate block ops set-up', () => {
+  it('warms libdeflate up once per thread in setup, at any level, and returns no context', () => {
+    for (const level of [0, 1, 6, 9] as CompressionLevel[]) {
+      const setup = libdeflateOps({ level }).setup;
+      expect(setup, `level ${level}`).toBeTypeOf('function');
+      expect(setup?.(0, undefined as never)).toBeUndefined();
+    }
+  });
+});
