@@ -1,6 +1,7 @@
 // Shared by the page and the workers of scaling-bench.mjs (vite bundles it
 // with libdeflate and the demo's sample generator).
 import { deflate } from 'libdeflate';
+import { Deflate, Z_FINISH, Z_SYNC_FLUSH } from 'pako';
 import { generateSample } from '../src/sample.ts';
 
 const MiB = 1 << 20;
@@ -27,5 +28,19 @@ function libdeflateBlocks(data) {
   return n;
 }
 
-export const RUNS = { native: nativeStream, libdeflate: async (data) => libdeflateBlocks(data) };
+/** `data` through pako -6 in 128 KiB blocks, each primed with the 32 KiB before it and sync-flushed (the pako codec's work); the output length. */
+function pakoBlocks(data) {
+  const block = 128 * 1024;
+  let n = 0;
+  for (let at = 0; at < data.length; at += block) {
+    const d = new Deflate({ raw: true, level: 6, chunkSize: 65536, ...(at > 0 ? { dictionary: data.subarray(at - 32768, at) } : {}) });
+    d.onData = (c) => {
+      n += c.length;
+    };
+    d.push(data.subarray(at, at + block), at + block >= data.length ? Z_FINISH : Z_SYNC_FLUSH);
+  }
+  return n;
+}
+
+export const RUNS = { native: nativeStream, libdeflate: async (data) => libdeflateBlocks(data), pako: async (data) => pakoBlocks(data) };
 export { generateSample };

@@ -3,8 +3,8 @@
 // compressed by ONE module worker, then split in N halves compressed by N
 // workers at once (no queue, no reordering, no copies: each worker makes
 // its own copy of the sample before the clock starts). Per codec: one
-// native CompressionStream('gzip') per worker, and libdeflate -6 in 1 MiB
-// blocks. The speed-up of N independent workers over one is the most any
+// native CompressionStream('gzip') per worker, libdeflate -6 in 1 MiB
+// blocks, and pako -6 in 128 KiB blocks with pigz's dictionary. The speed-up of N independent workers over one is the most any
 // parallel encoder can get here; interleaved rounds, median [spread].
 //
 //   node apps/web-demo/bench/scaling-bench.mjs [--rounds N] [--workers N]
@@ -20,12 +20,14 @@ import { build } from 'vite';
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, workers: { type: 'string', default: '2' } } });
 const here = dirname(fileURLToPath(import.meta.url));
 // libdeflate is @twq/compress's dependency, not the demo's: resolved from there.
-const libdeflate = createRequire(join(here, '../../../packages/compress/package.json')).resolve('libdeflate');
+const fromCompress = createRequire(join(here, '../../../packages/compress/package.json'));
+const libdeflate = fromCompress.resolve('libdeflate');
+const pako = fromCompress.resolve('pako').replace(/pako\.cjs\.js$/, 'pako.mjs');
 const lib = await build({
   logLevel: 'silent',
   configFile: false,
   root: join(here, '..'),
-  resolve: { alias: { libdeflate } },
+  resolve: { alias: { libdeflate, pako } },
   build: { write: false, lib: { entry: join(here, 'scaling-bench-lib.js'), formats: ['es'], fileName: 'lib' } },
 });
 const files = {
@@ -54,12 +56,13 @@ try {
           w.onmessage = (e) => resolve(e.data);
           w.postMessage(msg);
         });
-      // Warm-up: every worker makes its sample and compiles both codecs.
+      // Warm-up: every worker makes its sample and compiles every codec.
       await Promise.all(workers.map((w) => ask(w, { run: 'libdeflate', mib: MIB, from: 0, to: 1 << 20 })));
       await Promise.all(workers.map((w) => ask(w, { run: 'native', mib: MIB, from: 0, to: 1 << 20 })));
+      await Promise.all(workers.map((w) => ask(w, { run: 'pako', mib: MIB, from: 0, to: 1 << 20 })));
       const out = {};
       for (let round = 0; round < rounds; round++) {
-        for (const run of ['native', 'libdeflate']) {
+        for (const run of ['native', 'libdeflate', 'pako']) {
           const one = await ask(workers[0], { run, mib: MIB, from: 0, to: total });
           const t = performance.now();
           const parts = await Promise.all(workers.map((w, i) => ask(w, { run, mib: MIB, from: Math.floor((i * total) / n), to: Math.floor(((i + 1) * total) / n) })));
@@ -91,6 +94,8 @@ try {
   }
   console.log('');
   console.log(`${n} libdeflate workers over one native stream (per round): ${fmt(base.map((b, i) => b / r.libdeflate.many[i]))}×`);
+  console.log(`${n} libdeflate workers over ${n} pako workers (per round): ${fmt(r.pako.many.map((p, i) => p / r.libdeflate.many[i]))}×`);
+  console.log(`one libdeflate worker over one pako worker (per round): ${fmt(r.pako.one.map((p, i) => p / r.libdeflate.one[i]))}×`);
 } finally {
   await browser.close();
   server.close();

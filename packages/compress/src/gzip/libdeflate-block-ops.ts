@@ -1,8 +1,10 @@
 /**
  * The gzip block ops module on libdeflate compiled to WebAssembly (the
  * `libdeflate` package on npm, MIT): the fastest block codec measured in
- * browsers (see the README's "Codecs, chosen by measurement"), about 1.4
- * times native zlib's speed per core at level 6, with output 2% larger.
+ * browsers (see the README's "Codecs, chosen by measurement"): per core at
+ * level 6, about 2.2 times one native CompressionStream in a Chromium worker
+ * (1.5 times node:zlib on Node), its output within 1% of the native stream's
+ * at 1 MiB blocks.
  *
  * libdeflate compresses whole buffers only: no preset dictionary, no sync
  * flush. So:
