@@ -1,7 +1,7 @@
 import { assertCrossOriginIsolated } from '@twq/browser';
 import type { CompressionLevel } from '@twq/compress';
 import type { QueueStats } from '@twq/core';
-import { CODECS, type Codec } from './codec.js';
+import { CODEC_LABELS, CODECS, type Codec } from './codec.js';
 import { gzipRun, type GzipRunResult } from './gzip-run.js';
 import { nativeStreamRun } from './native-stream-run.js';
 import { mainThreadQueueFactory, workerQueueFactory, type AnyQueue } from './queue-factories.js';
@@ -104,7 +104,7 @@ drop.addEventListener('drop', (event) => {
 
 // ---- runs ------------------------------------------------------------------
 
-for (const c of CODECS) codecSelect.add(new Option(c === 'native' ? 'native (CompressionStream per block)' : 'pako (zlib in JavaScript)', c, false, c === 'native'));
+for (const c of CODECS) codecSelect.add(new Option(CODEC_LABELS[c], c, false, c === 'libdeflate'));
 
 function settings(): { threads: number; level: CompressionLevel; blockSize: number; codec: Codec } {
   return {

@@ -2,6 +2,7 @@ import { createQueue } from '@twq/browser';
 import { inlineQueueFactory, type QueueFactory } from '@twq/compress';
 import type { Ops } from '@twq/core';
 import { ops as pakoBlockOps } from '@twq/compress/gzip-block-ops';
+import { ops as libdeflateBlockOps } from '@twq/compress/libdeflate-gzip-block-ops';
 import { ops as nativeBlockOps } from '@twq/compress/native-gzip-block-ops';
 import type { Codec } from './codec.js';
 
@@ -10,6 +11,7 @@ export type AnyQueue = Awaited<ReturnType<QueueFactory>>;
 
 /** The encoder types its queues over any layout (it knows which ops it asked for): the ops are widened to match, nothing changes at run time. */
 const OPS: Record<Codec, Ops> = {
+  libdeflate: libdeflateBlockOps as unknown as Ops,
   native: nativeBlockOps as unknown as Ops,
   pako: pakoBlockOps as unknown as Ops,
 };
@@ -28,9 +30,11 @@ export function workerQueueFactory(codec: Codec, onQueue: (queue: AnyQueue) => v
     const queue = await createQueue(OPS[codec], {
       ...options,
       worker:
-        codec === 'native'
-          ? () => new Worker(new URL('./native-gzip-worker.ts', import.meta.url), { type: 'module' })
-          : () => new Worker(new URL('./gzip-worker.ts', import.meta.url), { type: 'module' }),
+        codec === 'libdeflate'
+          ? () => new Worker(new URL('./libdeflate-gzip-worker.ts', import.meta.url), { type: 'module' })
+          : codec === 'native'
+            ? () => new Worker(new URL('./native-gzip-worker.ts', import.meta.url), { type: 'module' })
+            : () => new Worker(new URL('./gzip-worker.ts', import.meta.url), { type: 'module' }),
     });
     onQueue(queue);
     return queue;

@@ -3,6 +3,7 @@ import { compressibleText, prng, randomBytes } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import type { BlockCompressor } from '../src/gzip/block-ops.js';
 import { pakoBlockCompressor } from '../src/gzip/browser-block-ops.js';
+import { libdeflateBlockCompressor } from '../src/gzip/libdeflate-block-ops.js';
 import { crc32 } from '../src/gzip/crc32.js';
 import { gzipHeader, gzipTrailer } from '../src/gzip/gzip-header.js';
 import { nodeBlockCompressor } from '../src/gzip/node-block-ops.js';
@@ -45,6 +46,7 @@ const DATA: [string, (n: number, seed: number) => Uint8Array][] = [
 describe.each([
   ['node:zlib', nodeBlockCompressor],
   ['pako (browser)', pakoBlockCompressor],
+  ['libdeflate (browser, WebAssembly; no dictionary)', libdeflateBlockCompressor],
 ] as const)('%s block compressor', (_name, compress) => {
   // zlib itself is the judge here: a lenient inflater (fflate's) accepts streams gzip rejects.
   it.each(DATA)('makes streams that zlib accepts, on %s data, at levels 1, 6 and 9', (_kind, make) => {

@@ -12,6 +12,7 @@ import {
   browserQueueFactory,
   createPageQueue,
   createParallelGzipTransformStream,
+  libdeflateGzipBlockOpsUrl,
   nativeGzipBlockOpsUrl,
   type OpsQueueFactory,
 } from '../src/browser.js';
@@ -54,6 +55,20 @@ describe('browser entry', () => {
     expect(adapter.workers).toEqual(['native-gzip-worker.js']);
   });
 
+  it('gzips with libdeflate (WebAssembly per block) when given libdeflateGzipBlockOpsUrl', async () => {
+    const adapter = fakeBrowserAdapter();
+    const data = compressibleText(700_000, 24);
+    const stream = createParallelGzipTransformStream({
+      createQueue: browserQueueFactory(adapter.createQueue, 'libdeflate-gzip-worker.js'),
+      opsModule: libdeflateGzipBlockOpsUrl,
+      threads: 2,
+      blockSize: 128 * 1024,
+    });
+    const gz = await throughWebStream(stream, data, 30_000);
+    expectSameBytes(zlib.gunzipSync(gz), data, 'libdeflate parallel gzip');
+    expect(adapter.workers).toEqual(['libdeflate-gzip-worker.js']);
+  });
+
   it('runs page queues through the same adapter', async () => {
     const adapter = fakeBrowserAdapter();
     const pages = await createPageQueue(browserQueueFactory(adapter.createQueue, 'page-worker.js'), { pageSize: 4096 });
@@ -84,6 +99,7 @@ describe('conditional exports', () => {
     expect(onNode).not.toContain('fflatePageCodec');
     const inBrowser = exportsUnder(['browser'], '@twq/compress');
     expect(inBrowser).toContain('fflatePageCodec');
+    expect(inBrowser).toContain('libdeflatePageCodec');
     expect(inBrowser).toContain('browserQueueFactory');
     expect(inBrowser).not.toContain('nodePageCodec');
   });
@@ -105,6 +121,7 @@ describe('conditional exports', () => {
     visit(join(PACKAGE_DIR, 'dist', 'gzip', 'browser-block-ops.js'));
     visit(join(PACKAGE_DIR, 'dist', 'pages', 'browser-page-ops.js'));
     visit(join(PACKAGE_DIR, 'dist', 'gzip', 'native-block-ops.js'));
+    visit(join(PACKAGE_DIR, 'dist', 'gzip', 'libdeflate-block-ops.js'));
     expect(seen.size).toBeGreaterThan(10);
     expect(builtins).toEqual([]);
   });
@@ -115,5 +132,6 @@ describe('conditional exports', () => {
     expect(exportsUnder([], '@twq/compress/page-ops')).toEqual(['ops']);
     expect(exportsUnder([], '@twq/compress/native-gzip-block-ops')).toEqual(['ops']);
     expect(exportsUnder(['browser'], '@twq/compress/native-gzip-block-ops')).toEqual(['ops']);
+    expect(exportsUnder(['browser'], '@twq/compress/libdeflate-gzip-block-ops')).toEqual(['libdeflateBlockCompressor', 'ops']);
   });
 });

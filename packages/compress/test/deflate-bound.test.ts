@@ -2,6 +2,8 @@ import * as zlib from 'node:zlib';
 import { randomBytes } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import { fflatePageCodec } from '../src/codec/fflate-page-codec.js';
+import { libdeflatePageCodec } from '../src/codec/libdeflate-page-codec.js';
+import { libdeflateBlockCompressor } from '../src/gzip/libdeflate-block-ops.js';
 import { nodePageCodec } from '../src/codec/node-page-codec.js';
 import { SYNC_FLUSH_BYTES, deflateBound, rawDeflateBound } from '../src/deflate-bound.js';
 import { COMPRESSION_FORMATS } from '../src/format.js';
@@ -21,7 +23,7 @@ describe('deflateBound', () => {
   });
 
   it('holds for incompressible data in every format, level and codec', () => {
-    for (const codec of [nodePageCodec, fflatePageCodec]) {
+    for (const codec of [nodePageCodec, fflatePageCodec, libdeflatePageCodec]) {
       for (const n of [0, 1, 512, 4096, 65_536 + 17, 1 << 20]) {
         const data = randomBytes(n, n + 1);
         for (const format of COMPRESSION_FORMATS) {
@@ -34,9 +36,9 @@ describe('deflateBound', () => {
     }
   });
 
-  it('holds for a sync-flushed block with a dictionary, both block compressors', () => {
+  it('holds for a sync-flushed block with a dictionary, every block compressor', () => {
     const dictionary = randomBytes(32_768, 1);
-    for (const compress of [nodeBlockCompressor, pakoBlockCompressor]) {
+    for (const compress of [nodeBlockCompressor, pakoBlockCompressor, libdeflateBlockCompressor]) {
       for (const n of [0, 1, 32_768, 131_072]) {
         const data = randomBytes(n, n + 2);
         for (const level of LEVELS) {

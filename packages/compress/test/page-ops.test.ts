@@ -2,6 +2,7 @@ import { InlineQueue, type RemoteError } from '@twq/core';
 import { compressibleText, randomBytes } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import { fflatePageCodec } from '../src/codec/fflate-page-codec.js';
+import { libdeflatePageCodec } from '../src/codec/libdeflate-page-codec.js';
 import { nodePageCodec } from '../src/codec/node-page-codec.js';
 import type { PageCodec } from '../src/codec/page-codec.js';
 import { deflateBound } from '../src/deflate-bound.js';
@@ -37,7 +38,7 @@ async function runOne(codec: PageCodec, options: PageOpsOptions, op: number, inp
   return outcome;
 }
 
-const CODECS = [nodePageCodec, fflatePageCodec];
+const CODECS = [nodePageCodec, fflatePageCodec, libdeflatePageCodec];
 
 describe.each(CODECS)('page ops on $name', (codec) => {
   it.each(COMPRESSION_FORMATS)('round-trips a compressible page in %s at levels 0, 1, 6 and 9', async (format: CompressionFormat) => {

@@ -37,6 +37,7 @@ import {
   type QueueFactory,
 } from '@twq/compress';
 import { nodeBlockCompressor, nodeCrc32, ops as nodeGzipBlockOps } from '@twq/compress/gzip-block-ops';
+import { libdeflateBlockCompressor, ops as libdeflateGzipBlockOps } from '@twq/compress/libdeflate-gzip-block-ops';
 import { ops as nativeGzipBlockOps } from '@twq/compress/native-gzip-block-ops';
 import { ops as nodePageOps } from '@twq/compress/page-ops';
 import { createQueue as nodeCreateQueue } from '@twq/node';
@@ -275,6 +276,7 @@ export const compressCases: Case[] = [
   ...[
     { subject: 'nodeBlockCompressor', e: '@twq/compress/gzip-block-ops [node]', fn: nodeBlockCompressor },
     { subject: 'pakoBlockCompressor', e: '@twq/compress/gzip-block-ops [browser]', fn: browserGzipEntry.pakoBlockCompressor },
+    { subject: 'libdeflateBlockCompressor', e: '@twq/compress/libdeflate-gzip-block-ops', fn: libdeflateBlockCompressor },
   ].flatMap(({ subject, e, fn }) =>
     casesFor({ entry: e, subject }, [
       ...each('input', NOT_BYTES, TypeError, (v) => fn(v as Uint8Array, undefined, true, 6), { range: 'Uint8Array' }),
@@ -288,6 +290,7 @@ export const compressCases: Case[] = [
     { e: '@twq/compress/gzip-block-ops [node]', subject: 'ops', fn: nodeGzipBlockOps },
     { e: '@twq/compress/gzip-block-ops [browser]', subject: 'ops', fn: browserGzipEntry.ops },
     { e: '@twq/compress/native-gzip-block-ops', subject: 'ops', fn: nativeGzipBlockOps },
+    { e: '@twq/compress/libdeflate-gzip-block-ops', subject: 'ops', fn: libdeflateGzipBlockOps },
   ].flatMap(({ e, subject, fn }) =>
     casesFor({ entry: e, subject }, [
       ...each('options', NOT_AN_OBJECT, TypeError, (v) => fn(v as object), { range: 'object or undefined' }),
@@ -311,6 +314,7 @@ export const compressCases: Case[] = [
   ...[
     { subject: 'nodePageCodec', e: entry, codec: nodePageCodec },
     { subject: 'fflatePageCodec', e: '@twq/compress [browser]', codec: browser.fflatePageCodec },
+    { subject: 'libdeflatePageCodec', e: '@twq/compress [browser]', codec: browser.libdeflatePageCodec },
   ].flatMap(({ subject, e, codec }) => {
     const stream = codec.compress(new Uint8Array(64), 'deflate-raw', 1);
     const room = (): Uint8Array => new Uint8Array(256);
