@@ -22,7 +22,8 @@ describe('elastic threads on real threads', () => {
   it('burst, idle, burst: grows to maxThreads, shrinks to minThreads, grows again; nothing lost', async () => {
     const n = 400;
     const checksum = new Checksum(2 * n);
-    const q = await create({ minThreads: 1, maxThreads: 3, slotsPerThread: 4, idleTimeoutMs: 150, onDone: checksum.onDone });
+    const exits: unknown[] = [];
+    const q = await create({ minThreads: 1, maxThreads: 3, slotsPerThread: 4, idleTimeoutMs: 150, onDone: checksum.onDone, onWorkerExit: (e) => exits.push(e) });
     expect(q.stats()).toMatchObject({ minThreads: 1, maxThreads: 3, liveThreads: 1, threads: 3 });
     expect(q.stats().workers.map((w) => w.status)).toEqual(['ready', 'retired', 'retired']);
 
@@ -42,6 +43,7 @@ describe('elastic threads on real threads', () => {
     await withTimeout(q.drain({ timeoutMs: 20_000 }), 25_000, 'drain() after burst 2');
     expect(q.stats().threadsStarted).toBeGreaterThanOrEqual(3);
     expect(q.stats().workers.every((w) => w.lostToDeath === 0)).toBe(true);
+    expect(exits, 'onWorkerExit heard of no death').toEqual([]);
     checksum.verify(2 * n);
     expect(q.stats()).toMatchObject({ submitted: 2 * n, completed: 2 * n, outstanding: 0 });
     await withTimeout(q.destroy(), 10_000, 'destroy()');
