@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { RemoteError } from '@twq/core';
-import { createQueue } from '../src/index.js';
+import { createPool, createQueue } from '../src/index.js';
 import { MODE_SLOW, mix, ops } from './fixtures/checksum-ops.js';
 import { closeAfterTest, within } from './helpers/queues.js';
 import { checksumWorker } from './helpers/workers.js';
@@ -26,7 +26,7 @@ describe('elastic threads in Chromium', () => {
     const inFlight = new Map<number, number>();
     const seen = new Uint8Array(1000);
     let twice = 0;
-    const errors: RemoteError[] = [];
+    const errors: (RemoteError | string)[] = [];
     const exits: unknown[] = [];
     const queue = closeAfterTest(
       await createQueue(ops, {
@@ -42,7 +42,7 @@ describe('elastic threads in Chromium', () => {
           if (seq === undefined || seen[seq] !== 0) twice++;
           else seen[seq] = 1;
           if (error !== undefined) errors.push(error);
-          else if (request.result !== mix(request.seed)) errors.push(new Error(`slot ${request.slot}: wrong result`) as RemoteError);
+          else if (request.result !== mix(request.seed)) errors.push(`slot ${request.slot}: wrong result ${request.result}`);
         },
       }),
     );
@@ -76,5 +76,14 @@ describe('elastic threads in Chromium', () => {
     expect(twice, 'done callbacks for a slot not in flight').toBe(0);
     expect(seen.every((v) => v === 1), 'every request reported').toBe(true);
     expect(seq).toBe(1000);
+  });
+
+  test("createPool's minThreads / maxThreads (piscina's) still size a fixed pool (they clashed with its threads once the queue took them)", async () => {
+    const pool = await createPool<typeof import('./fixtures/square-task.js')>({
+      worker: () => new Worker(new URL('./fixtures/square-task-worker.ts', import.meta.url), { type: 'module' }),
+      minThreads: 1,
+      maxThreads: 2,
+    }).then(closeAfterTest);
+    expect(await within(pool.run({ n: 7 }), 10_000, 'run')).toStrictEqual({ n: 49, sum: 0 });
   });
 });
