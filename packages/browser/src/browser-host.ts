@@ -90,6 +90,9 @@ export class BrowserHost implements WorkerHost {
           events.workerDied(event.worker);
           this.options.onWorkerExit?.(event);
         },
+        workerIdle: (worker) => {
+          events.workerIdle(worker);
+        },
       },
     );
     this.supervisor = supervisor;
@@ -105,6 +108,11 @@ export class BrowserHost implements WorkerHost {
   /** Ends one worker now (worker.terminate() through core's Supervisor): its death is then reported and it is replaced. */
   terminateWorker(worker: number, reason: { readonly name: string; readonly message: string }): void {
     this.supervisor?.terminateWorker(worker, { name: reason.name, message: reason.message });
+  }
+
+  /** Elastic threads: one more worker, for partition `worker` (spawned once its retired predecessor, if any, is gone). */
+  startWorker(worker: number): void {
+    this.supervisor?.startWorker(worker);
   }
 
   /** Stops through core's Supervisor: graceful for at most `timeoutMs`, then worker.terminate(); a forced call hurries one under way. */

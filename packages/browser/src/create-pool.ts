@@ -27,8 +27,10 @@ export async function createPool<T = (input: unknown) => unknown>(options: Brows
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   const name = options.name ?? 'twq-pool';
   const { threads, slotsPerThread, policy, opsOptions, pool } = preparePool<TaskInput<T>, TaskResult<T>>(options, nav?.hardwareConcurrency ?? 1, name, 'default');
+  // A pool's minThreads / maxThreads are piscina's (sized into `threads` above), not the queue's elastic ones.
+  const { minThreads: _min, maxThreads: _max, ...queueOptions } = options;
   const queue = await createQueue(PAGE_OPS, {
-    ...options,
+    ...queueOptions,
     name,
     threads,
     slotsPerThread,

@@ -1,6 +1,6 @@
 import { claimedBy } from './claims.js';
 import { recordQueueFailure } from './death-report.js';
-import { CLAIM_BY_SUBMITTER, CLAIM_IDLE, CLAIM_RUNNING, CLAIM_STATE_MASK, WORKER_STOPPED } from './memory-layout.js';
+import { CLAIM_BY_SUBMITTER, CLAIM_IDLE, CLAIM_RUNNING, CLAIM_STATE_MASK, WORKER_RETIRED } from './memory-layout.js';
 import type { QueueMemory } from './queue-memory.js';
 
 /**
@@ -37,7 +37,7 @@ export function isImpossibleClaim(claim: number, threads: number): boolean {
 
 /** Whether a worker status word holds none of the WORKER_* values. */
 export function isImpossibleWorkerStatus(status: number): boolean {
-  return status >>> 0 > WORKER_STOPPED;
+  return status >>> 0 > WORKER_RETIRED;
 }
 
 /** The message of a corruption found in `what`. */

@@ -3,10 +3,13 @@ import { readErrorRecord, toRecordedInfo, writeErrorRecord, type ErrorInfo } fro
 import {
   C_FAILED,
   FAILED_BY_HOST,
+  RUN_LEFT,
   W_EXIT_CODE,
   W_STATUS,
   WORKER_DEAD,
+  WORKER_READY,
   WORKER_RECLAIMED,
+  WORKER_RETIRED,
   WORKER_STOPPED,
 } from './memory-layout.js';
 import { QueueMemory, checkWorker } from './queue-memory.js';
@@ -109,7 +112,7 @@ export function recordDeath(memory: QueueMemory, worker: number, exitCode: numbe
 /**
  * A host learnt that worker `worker`, which had said READY, is gone. Applies
  * the policy and says what happened: 'stopped' when the worker had left its
- * loop by itself (the queue was destroyed: no death), else the death's reason
+ * loop by itself (the queue was destroyed, or it retired: no death), else the death's reason
  * (the worker's own record when it reported itself, `reason` otherwise) and
  * whether the host must now start a replacement.
  */
@@ -120,8 +123,16 @@ export function reportWorkerGone(
   reason: ErrorInfo,
   replace: boolean,
 ): { readonly stopped: true } | { readonly stopped: false; readonly reason: ErrorInfo; readonly replaced: boolean } {
-  const status = memory.blocks[worker].status();
-  if (status === WORKER_STOPPED || memory.isDestroyed()) return { stopped: true };
+  const block = memory.blocks[worker];
+  const status = block.status();
+  if (status === WORKER_STOPPED || status === WORKER_RETIRED || memory.isDestroyed()) return { stopped: true };
+  // Elastic threads: a worker that had left its partition (RUN LEFT) runs nothing of anyone's:
+  // its end before it could publish RETIRED is a retirement too, published here for the next start.
+  if (block.run() === RUN_LEFT && status === WORKER_READY) {
+    Atomics.store(block.state32, W_STATUS, WORKER_RETIRED);
+    Atomics.notify(block.state32, W_STATUS);
+    return { stopped: true };
+  }
   // The worker may have recorded its own death (a browser worker does) before its host heard of it.
   const recorded = status === WORKER_DEAD || status === WORKER_RECLAIMED;
   const why = recorded ? readErrorRecord(memory.deathRecord(worker)) : reason;
@@ -130,6 +141,6 @@ export function reportWorkerGone(
   } else {
     recordDeath(memory, worker, exitCode, why, replace);
   }
-  if (replace) memory.blocks[worker].bumpGeneration();
+  if (replace) block.bumpGeneration();
   return { stopped: false, reason: why, replaced: replace };
 }

@@ -19,12 +19,15 @@ export interface WorkerInit {
 export interface HostEvents {
   /** A worker died (its death is already recorded in shared memory). */
   workerDied(worker: number): void;
+  /** A worker has been idle for idleTimeoutMs and asks to retire (its RUN word says ASKED): the queue answers. */
+  workerIdle(worker: number): void;
 }
 
 /** What a threaded adapter (@twq/node, @twq/browser) gives a Workqueue: starting, waking and stopping its workers on one environment's threads. */
 export interface WorkerHost {
   /**
-   * Starts one worker per partition over `init`. Resolves once every worker has
+   * Starts one worker per partition of the first minThreads (every partition
+   * of a fixed-size queue) over `init`. Resolves once every worker has
    * loaded the ops, set up its slots and published READY; rejects with a
    * WorkerStartError after stopping whatever it started when any fails.
    * `events` is for a host whose event loop hears of deaths.
@@ -55,4 +58,11 @@ export interface WorkerHost {
    * without it (the inline queue's) cannot end a running handler.
    */
   terminateWorker?(worker: number, reason: { readonly name: string; readonly message: string }): void;
+  /**
+   * Elastic threads: starts a worker for partition `worker`, which is not
+   * served (it never started, or its worker retired): after the partition's
+   * previous thread, if any, is gone. Needed for minThreads < maxThreads. A
+   * worker that fails to start fails the queue, as a failed replacement does.
+   */
+  startWorker?(worker: number): void;
 }

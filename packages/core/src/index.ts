@@ -33,7 +33,7 @@ export type { LifecycleName } from './lifecycle.js';
 export { DEFAULT_MAX_SHARED_BYTES, MAX_SLOTS_PER_THREAD, MAX_THREADS, maxSharedBytes } from './memory-layout.js';
 export { defineOps } from './ops.js';
 export type { ContextOf, Ops, OpsExport, OptionsOf, Request, RequestMeta, SpecOf, WorkerEnv } from './ops.js';
-export { DEFAULT_HELP, DEFAULT_POLICY, DEFAULT_SLOTS_PER_THREAD, DEFAULT_SPIN_BUDGET, DEFAULT_STOP_TIMEOUT_MS, HELP_MODES, POLICIES } from './options.js';
+export { DEFAULT_HELP, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_POLICY, DEFAULT_SLOTS_PER_THREAD, DEFAULT_SPIN_BUDGET, DEFAULT_STOP_TIMEOUT_MS, HELP_MODES, POLICIES } from './options.js';
 export type { HelpMode, HostOptions, PlacementPolicy, QueueOptions } from './options.js';
 export type { WorkerStatusName } from './queue-memory.js';
 export { MAX_REQUEST_BYTES, RESERVED_FIELD_NAMES, defineLayout } from './request-layout.js';

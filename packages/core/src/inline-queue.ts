@@ -1,6 +1,6 @@
 import { ERR_TWQ_INLINE_ASYNC } from './error-codes.js';
 import { QueueDestroyedError, TwqError, WaitTimeoutError, describeValue } from './errors.js';
-import type { WorkerHost, WorkerInit } from './host.js';
+import type { HostEvents, WorkerHost, WorkerInit } from './host.js';
 import type { Ops, Request } from './ops.js';
 import { DEFAULT_STOP_TIMEOUT_MS } from './options.js';
 import type { LayoutSpec } from './request-layout.js';
@@ -38,7 +38,7 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
     if (typeof autoRun !== 'boolean') throw new TypeError(`autoRun must be a boolean, got ${describeValue(autoRun)}`);
     const runtimes: WorkerRuntime[] = [];
     const host: WorkerHost = {
-      start(init: WorkerInit): Promise<void> {
+      start(init: WorkerInit, events: HostEvents): Promise<void> {
         for (let t = 0; t < init.threads; t++) {
           const runtime = new WorkerRuntime(
             init.buffer,
@@ -48,10 +48,18 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
             0,
           );
           runtime.setupSlots();
-          runtime.markReady();
+          // Elastic threads: the partitions beyond minThreads are ready when startWorker() says so.
+          if (runtime.isStartable() && t < runtime.memory.minThreads()) runtime.markReady();
+          runtime.onIdle = (worker) => {
+            events.workerIdle(worker);
+          };
           runtimes.push(runtime);
         }
         return Promise.resolve();
+      },
+      startWorker(worker: number): void {
+        // Inline, a retired runtime's slots stay set up: it serves again at once.
+        runtimes[worker].markReady();
       },
       async stop(force: boolean, timeoutMs = DEFAULT_STOP_TIMEOUT_MS): Promise<void> {
         // Nothing can end a handler on this thread: an async one still in flight
@@ -66,7 +74,9 @@ export class InlineQueue<S extends LayoutSpec = LayoutSpec, O = unknown, C = unk
         }
       },
     };
-    super(ops, { threads: 1, ...options }, host, 1);
+    // One worker by default; elastic options (minThreads / maxThreads) replace it.
+    const elastic = options.minThreads !== undefined || options.maxThreads !== undefined;
+    super(ops, elastic ? options : { threads: 1, ...options }, host, 1);
     this.runtimes = runtimes;
     this.autoRun = autoRun;
   }

@@ -66,13 +66,53 @@ import { MAX_REQUEST_BYTES } from './request-layout.js';
  *   RUNNING(dead worker), in any partition, by flipping its FILL bit back with
  *   the status SLOT_WORKER_DIED. Slots still QUEUED stay in flight: the
  *   replacement (or a thief) runs them. Nothing is lost, nothing runs twice.
+ *
+ * ELASTIC THREADS. The memory is laid out for maxThreads partitions
+ * (H_THREADS); minThreads of them (H_MIN_THREADS) start with the queue, the
+ * others start RETIRED. Which partitions are live (take placements) is the
+ * submitter's private list: it alone places, starts and retires, so placement
+ * reads no shared word for it. Each partition has a RUN word (on its
+ * SUBMITTER line, which neither side writes on the hot path):
+ *
+ *   SERVING ──worker: idle for idleTimeoutMs, CAS──▶ ASKED ──submitter: CAS──▶ GO ──worker: CAS──▶ LEFT
+ *      ▲                                               │                       │                     │
+ *      └────────────submitter: CAS (denied)────────────┘                       │                     │
+ *      └────────────submitter: CAS (wanted again before it left)───────────────┘                     │
+ *      └────────────submitter: store, then a new worker thread (growth)──────────────────────────────┘
+ *
+ * - ask: a worker whose timed park (idleTimeoutMs, H_IDLE_TIMEOUT_MS) ran out
+ *   with nothing to do CASes SERVING -> ASKED and tells its host, which tells
+ *   the submitter (a blocked submitter reads the RUN words on its slow path).
+ * - retire: the submitter first takes the partition out of placement, then
+ *   checks that it has nothing in flight and no slot handed out by getRequest
+ *   (so nothing can be submitted there any more), and that more than
+ *   minThreads stay live; then CASes ASKED -> GO and sets the worker's wake
+ *   event. Otherwise it CASes ASKED -> SERVING (denied: the worker asks again
+ *   after another idle period).
+ * - leave: the worker, with nothing of its own left (its pass found none),
+ *   CASes GO -> LEFT; having won, it leaves its loop, tears its slots down and
+ *   publishes WORKER_RETIRED (its last write). Its partition is empty: nothing
+ *   was in flight at GO and nothing is placed in a partition while it reads GO.
+ * - growth: when getRequest finds no free slot in any live partition (and the
+ *   last started worker is READY), the submitter takes the lowest partition
+ *   that is not live: if its RUN word is still GO, one CAS GO -> SERVING keeps
+ *   its worker (it had not left; it serves the placements it now gets); else
+ *   (LEFT) it stores SERVING and asks the host for a new thread, which waits
+ *   for WORKER_RETIRED (its predecessor's last write) before it says READY.
+ *   The two CASes on GO are the one point of exclusion: with a plain store on
+ *   either side, a worker could leave a partition that takes placements (the
+ *   model checker's planted bug 'leave-store').
+ * - a worker that dies after LEFT is not a death (nothing of its own is in
+ *   flight): its host publishes WORKER_RETIRED for it and starts no replacement.
+ * - requests queued in a partition whose worker is not READY (a start under
+ *   way) count double for thieves and the helping submitter (mostLoaded).
  */
 
 export const LINE = CACHE_LINE_BYTES;
 
 /** "twq1" */
 export const MAGIC = 0x74_77_71_31;
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 // HEADER line (Int32 indices).
 export const H_MAGIC = 0;
@@ -84,6 +124,10 @@ export const H_REQUEST_BYTES = 4;
 export const H_FLAGS = 5;
 /** Flag: idle workers steal queued requests from the other partitions. */
 export const HF_STEAL = 1;
+/** Header word: how many partitions start with the queue (minThreads; H_THREADS is maxThreads). */
+export const H_MIN_THREADS = 6;
+/** Header word: ms a worker parks idle before it asks to retire; 0: never (minThreads = maxThreads). */
+export const H_IDLE_TIMEOUT_MS = 7;
 
 // CONTROL line.
 export const CONTROL_OFFSET = LINE;
@@ -169,6 +213,16 @@ export const COMPLETION_WANT = 1;
 // SUBMITTER line: Float64 counters.
 export const U_WAKES_SENT = 0;
 export const U_LOST_TO_DEATH = 1;
+/** Int32 index, within the SUBMITTER line, of the partition's RUN word (elastic threads: see the comment at the top). */
+export const U_RUN = 4;
+/** RUN: the partition's worker serves (or a start is under way). */
+export const RUN_SERVING = 0;
+/** RUN: the worker has been idle for idleTimeoutMs and asks to retire. */
+export const RUN_ASKED = 1;
+/** RUN: the submitter took the partition out of placement: the worker may leave. */
+export const RUN_GO = 2;
+/** RUN: the worker left (or never started): a new thread is needed to serve the partition. */
+export const RUN_LEFT = 3;
 
 /** Worker status values, in the order a worker's life goes through them. */
 /** The worker is starting: loading the ops and setting up its slots. */
@@ -181,9 +235,13 @@ export const WORKER_DEAD = 2;
 export const WORKER_RECLAIMED = 3;
 /** The worker left its loop because the queue was destroyed. */
 export const WORKER_STOPPED = 4;
+/** The worker left its loop because it was retired (idle), or the partition has not been started: a new worker may start. */
+export const WORKER_RETIRED = 5;
 
 /** Largest number of worker threads. */
 export const MAX_THREADS = 256;
+/** Largest idleTimeoutMs (it is kept in an Int32 header word). */
+export const MAX_IDLE_TIMEOUT_MS = 0x7fff_ffff;
 /** Largest number of slots per worker thread. */
 export const MAX_SLOTS_PER_THREAD = 4096;
 
@@ -330,9 +388,11 @@ export function slotOffset(g: Geometry, slot: number): number {
   return g.slotsBase + slot * g.slotStride;
 }
 
-/** Writes the header of a fresh buffer. */
-export function writeHeader(i32: Int32Array, g: Geometry, flags = 0): void {
+/** Writes the header of a fresh buffer (`minThreads` and `idleTimeoutMs`: elastic threads; 0 ms: fixed). */
+export function writeHeader(i32: Int32Array, g: Geometry, flags = 0, minThreads = g.threads, idleTimeoutMs = 0): void {
   i32[H_FLAGS] = flags;
+  i32[H_MIN_THREADS] = minThreads;
+  i32[H_IDLE_TIMEOUT_MS] = idleTimeoutMs;
   i32[H_MAGIC] = MAGIC;
   i32[H_VERSION] = LAYOUT_VERSION;
   i32[H_THREADS] = g.threads;

@@ -1,7 +1,7 @@
 import { DEFAULT_SPINS, MAX_SPINS } from '@twq/event';
 import { checkBoolean, checkMs } from './checks.js';
 import { describeValue } from './errors.js';
-import { MAX_SLOTS_PER_THREAD, MAX_THREADS } from './memory-layout.js';
+import { MAX_IDLE_TIMEOUT_MS, MAX_SLOTS_PER_THREAD, MAX_THREADS } from './memory-layout.js';
 
 /** Where to put the next request. */
 export type PlacementPolicy = 'batch' | 'round-robin';
@@ -39,13 +39,46 @@ export const DEFAULT_SLOTS_PER_THREAD = 64;
 /** How long a request may run past its deadline before its worker is terminated, by default (`timeoutGraceMs`). */
 export const DEFAULT_TIMEOUT_GRACE_MS = 1_000;
 
+/**
+ * How long a worker beyond minThreads stays idle before it retires, by
+ * default (`idleTimeoutMs`): 10 s. Starting a Node.js worker thread costs
+ * tens of milliseconds (a V8 isolate, the ops module's import, its slots'
+ * set-up), so a worker restarted at most once per 10 s of idleness costs well
+ * under 1% of that time, while an idle pool still gives its memory back
+ * within seconds of a burst.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+
 /** Default spin budget: polls, with back-off, before a thread parks. */
 export const DEFAULT_SPIN_BUDGET = DEFAULT_SPINS;
 
 /** The options every queue takes (InlineQueue, @twq/node, @twq/browser): threads, slots per thread, placement policy, spin budget, name and ops options. */
 export interface QueueOptions<O = unknown> {
-  /** Worker threads. Default: the host's parallelism minus one (the submitter), at least 1. */
+  /**
+   * Worker threads, a fixed count (minThreads = maxThreads = threads). Default:
+   * the host's parallelism minus one (the submitter), at least 1. Not with
+   * minThreads / maxThreads.
+   */
   threads?: number;
+  /**
+   * Elastic threads: the workers that start with the queue and always stay,
+   * 1 to maxThreads. Default: `threads`'s default, capped at maxThreads.
+   */
+  minThreads?: number;
+  /**
+   * Elastic threads: the most workers, minThreads to 256. The shared memory
+   * holds maxThreads partitions from the start; a worker beyond minThreads
+   * starts when every live partition is full (getRequest finds no free slot)
+   * and the last one started is ready, and retires after `idleTimeoutMs` idle.
+   * Default: `threads`'s default, at least minThreads.
+   */
+  maxThreads?: number;
+  /**
+   * Elastic threads: how long (ms) a worker waits idle before it retires,
+   * while more than minThreads are live; an integer in [1, 2147483647].
+   * Default 10000 (DEFAULT_IDLE_TIMEOUT_MS). Unused when minThreads = maxThreads.
+   */
+  idleTimeoutMs?: number;
   /** Slots owned by each worker, 1 to 4096. Default 64. */
   slotsPerThread?: number;
   /** Name of the queue (workers are named after it). Default 'twq'. */
@@ -94,7 +127,11 @@ export interface QueueOptions<O = unknown> {
 
 /** QueueOptions checked and with their defaults filled in (`resolveOptions`). */
 export interface ResolvedOptions<O = unknown> {
+  /** Partitions of the shared memory: maxThreads. */
   readonly threads: number;
+  readonly minThreads: number;
+  readonly maxThreads: number;
+  readonly idleTimeoutMs: number;
   readonly slotsPerThread: number;
   readonly name: string;
   readonly policy: PlacementPolicy;
@@ -118,9 +155,11 @@ export function resolveOptions<O>(options: QueueOptions<O> | undefined, parallel
     throw new TypeError(`options must be an object or undefined, got ${describeValue(options)}`);
   }
   const o = options ?? {};
-  const threads = o.threads ?? defaultThreads(parallelism);
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    throw new RangeError(`threads must be an integer in [1, ${MAX_THREADS}], got ${describeValue(threads)}`);
+  const { minThreads, maxThreads } = resolveThreads(o, parallelism);
+  const threads = maxThreads;
+  const idleTimeoutMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  if (!Number.isInteger(idleTimeoutMs) || idleTimeoutMs < 1 || idleTimeoutMs > MAX_IDLE_TIMEOUT_MS) {
+    throw new RangeError(`idleTimeoutMs must be an integer number of milliseconds in [1, ${MAX_IDLE_TIMEOUT_MS}], got ${describeValue(idleTimeoutMs)}`);
   }
   const slotsPerThread = o.slotsPerThread ?? DEFAULT_SLOTS_PER_THREAD;
   if (!Number.isInteger(slotsPerThread) || slotsPerThread < 1 || slotsPerThread > MAX_SLOTS_PER_THREAD) {
@@ -150,7 +189,49 @@ export function resolveOptions<O>(options: QueueOptions<O> | undefined, parallel
   }
   const requestTimeoutMs = checkRequestTimeout(o.requestTimeoutMs ?? Infinity, 'requestTimeoutMs');
   const timeoutGraceMs = checkRequestTimeout(o.timeoutGraceMs ?? DEFAULT_TIMEOUT_GRACE_MS, 'timeoutGraceMs');
-  return Object.freeze({ threads, slotsPerThread, name, policy, spinBudget, steal, help, requestTimeoutMs, timeoutGraceMs, opsOptions: o.opsOptions });
+  return Object.freeze({
+    threads,
+    minThreads,
+    maxThreads,
+    idleTimeoutMs,
+    slotsPerThread,
+    name,
+    policy,
+    spinBudget,
+    steal,
+    help,
+    requestTimeoutMs,
+    timeoutGraceMs,
+    opsOptions: o.opsOptions,
+  });
+}
+
+/** threads (a fixed count) or minThreads / maxThreads (elastic), each an integer in [1, MAX_THREADS], min <= max. */
+function resolveThreads(o: QueueOptions, parallelism: number): { minThreads: number; maxThreads: number } {
+  const checkThreads = (value: unknown, name: string): number => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
+      throw new RangeError(`${name} must be an integer in [1, ${MAX_THREADS}], got ${describeValue(value)}`);
+    }
+    return value;
+  };
+  if (o.threads !== undefined) {
+    const threads = checkThreads(o.threads, 'threads');
+    if (o.minThreads !== undefined || o.maxThreads !== undefined) {
+      throw new TypeError(
+        `threads (${describeValue(o.threads)}) is a fixed count: give it alone, or minThreads / maxThreads without it (got minThreads ${describeValue(o.minThreads)}, maxThreads ${describeValue(o.maxThreads)})`,
+      );
+    }
+    return { minThreads: threads, maxThreads: threads };
+  }
+  const fallback = defaultThreads(parallelism);
+  const min = o.minThreads === undefined ? undefined : checkThreads(o.minThreads, 'minThreads');
+  const max = o.maxThreads === undefined ? undefined : checkThreads(o.maxThreads, 'maxThreads');
+  const minThreads = min ?? Math.min(fallback, max ?? fallback);
+  const maxThreads = max ?? Math.max(fallback, minThreads);
+  if (minThreads > maxThreads) {
+    throw new RangeError(`minThreads must be an integer in [1, maxThreads = ${maxThreads}], got ${describeValue(minThreads)}`);
+  }
+  return { minThreads, maxThreads };
 }
 
 /** A request deadline in ms (`requestTimeoutMs`, `submit`'s `timeoutMs`): a number in [0, Infinity]. */

@@ -6,7 +6,10 @@ import {
   COMPLETION_EVENT,
   DOORBELL_OFFSET,
   ERROR_BYTES,
+  H_IDLE_TIMEOUT_MS,
+  H_MIN_THREADS,
   LINE,
+  U_RUN,
   W_GENERATION,
   W_STATUS,
   blockOffset,
@@ -16,7 +19,7 @@ import {
 } from './memory-layout.js';
 
 /** A worker's status word as `stats()` names it (index: WORKER_* value). */
-export const WORKER_STATUS_NAMES = Object.freeze(['starting', 'ready', 'dead', 'reclaimed', 'stopped'] as const);
+export const WORKER_STATUS_NAMES = Object.freeze(['starting', 'ready', 'dead', 'reclaimed', 'stopped', 'retired'] as const);
 /** A worker's status as `stats().workers[i].status` names it. */
 export type WorkerStatusName = (typeof WORKER_STATUS_NAMES)[number];
 
@@ -34,6 +37,8 @@ export class WorkerBlock {
   readonly state64: Float64Array;
   /** The SUBMITTER line as Float64 counters. */
   readonly submitter64: Float64Array;
+  /** The SUBMITTER line as Int32 words (the RUN word, U_RUN: elastic threads). */
+  readonly submitter32: Int32Array;
 
   constructor(buffer: SharedArrayBuffer, g: Geometry, worker: number) {
     checkBufferAndGeometry(buffer, g, 'g');
@@ -47,6 +52,12 @@ export class WorkerBlock {
     this.state32 = new Int32Array(buffer, base + g.stateOffset, LINE >>> 2);
     this.state64 = new Float64Array(buffer, base + g.stateOffset, LINE >>> 3);
     this.submitter64 = new Float64Array(buffer, base + g.submitterOffset, LINE >>> 3);
+    this.submitter32 = new Int32Array(buffer, base + g.submitterOffset, LINE >>> 2);
+  }
+
+  /** The partition's RUN word (RUN_SERVING .. RUN_LEFT; see memory-layout.ts). */
+  run(): number {
+    return Atomics.load(this.submitter32, U_RUN);
   }
 
   /** The worker's status word (WORKER_STARTING .. WORKER_STOPPED). */
@@ -80,6 +91,18 @@ export class QueueMemory {
     for (let t = 0; t < geometry.threads; t++) blocks.push(new WorkerBlock(buffer, geometry, t));
     this.blocks = blocks;
     this.doorbell = new SharedEvent(new Int32Array(buffer, DOORBELL_OFFSET, 1), 0);
+  }
+
+  /** How many partitions start with the queue (minThreads; the others wait for growth). */
+  minThreads(): number {
+    // A header that does not say (0: a buffer a test made by hand) means every partition.
+    const min = this.i32[H_MIN_THREADS];
+    return min >= 1 && min <= this.geometry.threads ? min : this.geometry.threads;
+  }
+
+  /** How long a worker parks idle before it asks to retire (ms); 0: never (fixed thread count). */
+  idleTimeoutMs(): number {
+    return this.i32[H_IDLE_TIMEOUT_MS];
   }
 
   /** True once the queue has been destroyed (a flag in shared memory every thread can read). */

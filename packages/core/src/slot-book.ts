@@ -168,6 +168,13 @@ export class SlotBook {
     Atomics.store(this.blocks[t].fill.words, w, fill);
   }
 
+  /** Whether some slot of worker `t` is handed out by getRequest* and not yet submitted. Slow path (elastic threads). */
+  hasClaimed(t: number): boolean {
+    const base = t * this.wordsPerThread;
+    for (let w = 0; w < this.wordsPerThread; w++) if (this.claimed[base + w] !== 0) return true;
+    return false;
+  }
+
   /** True while worker `t` owns at least one slot (submitted, not handled). */
   isBusy(t: number): boolean {
     const done = this.blocks[t].done.words;

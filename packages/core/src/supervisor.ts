@@ -25,6 +25,8 @@ export interface SupervisorEvents {
    * failed to start (the queue has failed); already recorded in shared memory.
    */
   workerExit(event: WorkerExitEvent): void;
+  /** Elastic threads: worker `worker` has been idle for idleTimeoutMs and asks to retire (the host tells the queue). */
+  workerIdle?(worker: number): void;
 }
 
 interface Instance<H> {
@@ -50,6 +52,10 @@ export class Supervisor<H> {
   private readonly replaceDeadWorkers: boolean;
   private readonly events: SupervisorEvents;
   private readonly instances: (Instance<H> | undefined)[];
+  /** Workers that start with the queue (minThreads); the other partitions start on startWorker(). */
+  private readonly initial: number;
+  /** Per partition: a start asked for while its previous thread was still leaving (it spawns when that one is gone). */
+  private readonly startPending: boolean[];
   private readyCount = 0;
   private started = false;
   private stopping = false;
@@ -64,21 +70,38 @@ export class Supervisor<H> {
     checkMethods(seam, 'seam', ['spawn', 'terminate']);
     if (!(memory instanceof QueueMemory)) throw new TypeError(`memory must be a QueueMemory, got ${describeValue(memory)}`);
     checkBoolean(replaceDeadWorkers, 'replaceDeadWorkers');
-    checkMethods(events, 'events', ['workerExit'], ['started', 'startFailed']);
+    checkMethods(events, 'events', ['workerExit'], ['started', 'startFailed', 'workerIdle']);
     this.seam = seam;
     this.memory = memory;
     this.replaceDeadWorkers = replaceDeadWorkers;
     this.events = events;
     this.instances = new Array<Instance<H> | undefined>(memory.blocks.length).fill(undefined);
+    this.initial = memory.minThreads();
+    this.startPending = new Array<boolean>(memory.blocks.length).fill(false);
   }
 
-  /** Starts one worker per partition; settles `outcome` (resolved once all are ready; else rejected with a WorkerStartError). */
+  /** Starts one worker per partition of the first minThreads (all of a fixed-size queue); settles `outcome` (resolved once all are ready; else rejected with a WorkerStartError). */
   start(outcome?: StartOutcome): void {
     if (outcome !== undefined && !(outcome instanceof StartOutcome)) {
       throw new TypeError(`outcome must be a StartOutcome or undefined, got ${describeValue(outcome)}`);
     }
     this.outcome = outcome;
-    for (let t = 0; t < this.instances.length && !this.stopping; t++) this.spawn(t);
+    for (let t = 0; t < this.initial && !this.stopping; t++) this.spawn(t);
+  }
+
+  /**
+   * Elastic threads: starts a worker for partition `worker` (the queue grew).
+   * If the partition's retired thread has not yet said so, the new one is
+   * spawned once it has (or is gone). Nothing happens once stopping.
+   */
+  startWorker(worker: number): void {
+    checkInt(worker, 'worker', 0, this.instances.length - 1);
+    if (this.stopping) return;
+    if (this.instances[worker] !== undefined) {
+      this.startPending[worker] = true;
+      return;
+    }
+    this.spawn(worker);
   }
 
   /** A message from worker `worker`'s thread `handle`. */
@@ -89,7 +112,7 @@ export class Supervisor<H> {
     switch (m.type) {
       case 'ready':
         inst.ready = true;
-        if (!this.started && ++this.readyCount === this.instances.length) {
+        if (!this.started && ++this.readyCount === this.initial) {
           this.started = true;
           this.outcome?.succeed();
           this.events.started?.();
@@ -103,6 +126,14 @@ export class Supervisor<H> {
         break;
       case 'stopped':
         inst.markStopped();
+        break;
+      case 'idle':
+        this.events.workerIdle?.(worker);
+        break;
+      case 'retired':
+        // Its last write (RETIRED) is made: the thread is done with the memory, not a death.
+        this.retire(worker, inst);
+        this.spawnPending(worker);
         break;
     }
   }
@@ -134,7 +165,10 @@ export class Supervisor<H> {
       return;
     }
     const report = reportWorkerGone(this.memory, worker, exitCode, why, this.replaceDeadWorkers && !this.failed);
-    if (report.stopped) return;
+    if (report.stopped) {
+      this.spawnPending(worker);
+      return;
+    }
     if (report.replaced) this.spawn(worker);
     else this.failed = true;
     this.events.workerExit({
@@ -195,6 +229,13 @@ export class Supervisor<H> {
     // One that exited by itself meanwhile was terminated when it was retired.
     await Promise.all(live.filter((inst) => !inst.gone).map((inst) => Promise.resolve(this.seam.terminate(inst.handle))));
     this.instances.fill(undefined);
+  }
+
+  /** A start asked for while partition `worker`'s previous thread was leaving: now. */
+  private spawnPending(worker: number): void {
+    if (!this.startPending[worker] || this.stopping) return;
+    this.startPending[worker] = false;
+    this.spawn(worker);
   }
 
   private current(worker: number, handle: H): Instance<H> | undefined {

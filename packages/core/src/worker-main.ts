@@ -20,7 +20,11 @@ export type WorkerMessage =
   /** The worker recorded its own death in shared memory, and is closing. */
   | { readonly twq: typeof WORKER_MESSAGE_TAG; readonly type: 'died' }
   /** Left its loop (the queue was destroyed) and tore its slots down. */
-  | { readonly twq: typeof WORKER_MESSAGE_TAG; readonly type: 'stopped' };
+  | { readonly twq: typeof WORKER_MESSAGE_TAG; readonly type: 'stopped' }
+  /** Elastic threads: idle for idleTimeoutMs, it asks to retire (its RUN word says ASKED); the host tells the queue. */
+  | { readonly twq: typeof WORKER_MESSAGE_TAG; readonly type: 'idle' }
+  /** Elastic threads: retired (left its loop, tore its slots down, published RETIRED), and is closing: not a death. */
+  | { readonly twq: typeof WORKER_MESSAGE_TAG; readonly type: 'retired' };
 
 /** What a host that talks to its workers by messages (a browser page) sends each one, right after spawning it. */
 export interface WorkerStart {
@@ -108,9 +112,10 @@ type Phase = 'starting' | 'serving' | 'dying' | 'stopping';
 
 /**
  * A worker thread's life, once for every host: load the ops, set up the
- * slots, wait until a dead predecessor's slots are reclaimed, say READY,
- * serve until the queue is destroyed, tear down, say STOPPED. Or fail to
- * start, or die.
+ * slots, wait until a dead predecessor's slots are reclaimed (or a retired
+ * one has gone), say READY, serve until the queue is destroyed, tear down, say
+ * STOPPED; or, elastic, until it retires, then tear down and say RETIRED. Or
+ * fail to start, or die.
  *
  * Dying safely (a worker that reports its own death) is the delicate part.
  * Once a death is recorded, the submitter takes the in-flight slots back, so
@@ -152,6 +157,9 @@ export class WorkerMain {
         init.spinBudget,
       );
       this.runtime = runtime;
+      runtime.onIdle = () => {
+        this.seam.post({ twq: WORKER_MESSAGE_TAG, type: 'idle' });
+      };
       runtime.setupSlots();
       if (this.options.beforeReady !== undefined) lock = await this.options.beforeReady();
     } catch (e) {
@@ -182,7 +190,7 @@ export class WorkerMain {
       this.end(toErrorInfo(e));
       return;
     }
-    // The loop ends when the queue is destroyed, or (never settling) when this worker is dying.
+    // The loop ends when the queue is destroyed or this worker retired, or (never settling) when it is dying.
     if (!this.isServing()) return;
     this.phase = 'stopping';
     try {
@@ -190,8 +198,14 @@ export class WorkerMain {
     } catch (e) {
       (this.seam.warn ?? console.error)(`twq: worker ${worker} of queue "${init.name}": teardown failed`, e);
     }
-    runtime.markStopped();
-    this.seam.post({ twq: WORKER_MESSAGE_TAG, type: 'stopped' });
+    // Retired (idle): the partition may get a new worker once RETIRED is published, this thread's last write.
+    if (runtime.retired) {
+      runtime.markRetired();
+      this.seam.post({ twq: WORKER_MESSAGE_TAG, type: 'retired' });
+    } else {
+      runtime.markStopped();
+      this.seam.post({ twq: WORKER_MESSAGE_TAG, type: 'stopped' });
+    }
     this.seam.close();
   }
 

@@ -8,6 +8,11 @@ import {
   COMPLETION_WANT,
   H_FLAGS,
   HF_STEAL,
+  RUN_ASKED,
+  RUN_GO,
+  RUN_LEFT,
+  RUN_SERVING,
+  U_RUN,
   S_CLAIM,
   S_ERROR_LENGTH,
   S_STATUS,
@@ -22,6 +27,7 @@ import {
   W_STATUS,
   WORKER_READY,
   WORKER_RECLAIMED,
+  WORKER_RETIRED,
   WORKER_STARTING,
   WORKER_STOPPED,
 } from './memory-layout.js';
@@ -73,6 +79,15 @@ export class WorkerRuntime {
   readonly spinBudget: number;
   /** Whether this worker steals queued requests from other partitions when it has none (fixed at creation). */
   readonly stealing: boolean;
+  /** Elastic threads: ms of idle parking after which this worker asks to retire; 0: never (a fixed thread count). */
+  readonly idleTimeoutMs: number;
+  /**
+   * Told (slow path) when this worker has asked to retire: its host passes it
+   * on to the submitter (a message), which answers through the RUN word.
+   */
+  onIdle: ((worker: number) => void) | undefined;
+  /** Set once this worker has left its partition (RUN GO -> LEFT): its loop returns. */
+  private left = false;
   private readonly ops: Ops;
   private readonly block: WorkerBlock;
   private readonly fillWords: Int32Array;
@@ -136,6 +151,7 @@ export class WorkerRuntime {
     this.contexts = new Array<unknown>(g.slotsPerThread).fill(undefined);
     this.control = this.memory.i32;
     this.stealing = g.threads > 1 && (Atomics.load(this.control, H_FLAGS) & HF_STEAL) !== 0;
+    this.idleTimeoutMs = this.memory.idleTimeoutMs();
   }
 
   /**
@@ -209,11 +225,53 @@ export class WorkerRuntime {
     Atomics.notify(this.block.state32, W_STATUS);
   }
 
-  /** Whether this partition may start serving: a first start, or the submitter has reclaimed the dead predecessor's slots. */
+  /**
+   * Publishes RETIRED (left the loop because it was retired, its slots torn
+   * down): the last this worker writes, so a new worker of the partition may start.
+   */
+  markRetired(): void {
+    this.publishCounters();
+    Atomics.store(this.block.state32, W_STATUS, WORKER_RETIRED);
+    Atomics.notify(this.block.state32, W_STATUS);
+  }
+
+  /**
+   * Whether this partition may start serving: a first start, the submitter has
+   * reclaimed the dead predecessor's slots, or the retired predecessor is done.
+   */
   isStartable(): boolean {
     const st = this.status();
     this.seenStatus = st;
-    return st === WORKER_STARTING || st === WORKER_RECLAIMED;
+    return st === WORKER_STARTING || st === WORKER_RECLAIMED || st === WORKER_RETIRED;
+  }
+
+  /**
+   * Elastic threads, the worker's first step: idle for idleTimeoutMs, it asks
+   * to retire (RUN SERVING -> ASKED by CAS) and tells `onIdle`. False when the
+   * word was not SERVING (asked already, or being retired).
+   */
+  askToRetire(): boolean {
+    const won = Atomics.compareExchange(this.block.submitter32, U_RUN, RUN_SERVING, RUN_ASKED) === RUN_SERVING;
+    if (won) this.onIdle?.(this.worker);
+    return won;
+  }
+
+  /**
+   * Elastic threads, the worker's last step: once the submitter said GO (the
+   * partition takes no placements), leaves by CAS GO -> LEFT. Call only with
+   * nothing of its own pending (after a pass found none). False when not
+   * retired, or when the submitter took the partition back first (GO -> SERVING).
+   */
+  leaveIfRetired(): boolean {
+    const run = this.block.submitter32;
+    if (Atomics.load(run, U_RUN) !== RUN_GO) return false;
+    this.left = Atomics.compareExchange(run, U_RUN, RUN_GO, RUN_LEFT) === RUN_GO;
+    return this.left;
+  }
+
+  /** Whether this worker left its partition (retired): its loop has returned, or returns now. */
+  get retired(): boolean {
+    return this.left;
   }
 
   /** Parks (blocking) until the status word changes or `timeoutMs` passes. Worker threads only. */
@@ -365,18 +423,23 @@ export class WorkerRuntime {
     return !this.hasWork() && !this.isDestroyed();
   }
 
-  /** Parks until woken (the submitter's set, or destroy). */
+  /**
+   * Parks until woken (the submitter's set, or destroy). Elastic threads: for
+   * at most idleTimeoutMs, after which an idle worker asks to retire.
+   */
   parkSync(): void {
     this.parks++;
     this.publishCounters();
-    this.block.wake.wait();
+    if (this.idleTimeoutMs === 0) this.block.wake.wait();
+    else if (!this.block.wake.wait(this.idleTimeoutMs)) this.askToRetire();
   }
 
-  /** Parks without blocking the thread's event loop (for async handlers). */
+  /** Parks without blocking the thread's event loop (for async handlers); as parkSync otherwise. */
   async parkAsync(): Promise<void> {
     this.parks++;
     this.publishCounters();
-    await this.block.wake.waitAsync();
+    if (this.idleTimeoutMs === 0) await this.block.wake.waitAsync();
+    else if (!(await this.block.wake.waitAsync(this.idleTimeoutMs))) this.askToRetire();
   }
 
   /**
@@ -391,6 +454,7 @@ export class WorkerRuntime {
       if (this.inflight !== undefined) return this.runAsync();
       if (n > 0) continue;
       if (this.isDestroyed()) return undefined;
+      if (this.idleTimeoutMs !== 0 && this.leaveIfRetired()) return undefined;
       const stole = this.steal();
       if (stole === WENT_ASYNC) return this.runAsync();
       if (stole !== IDLE) continue;
@@ -409,6 +473,7 @@ export class WorkerRuntime {
       const n = this.pass();
       if (n > 0 || this.inflight !== undefined) continue;
       if (this.isDestroyed()) return;
+      if (this.idleTimeoutMs !== 0 && this.leaveIfRetired()) return;
       if (this.steal() !== IDLE) continue;
       if (this.spin()) continue;
       if (this.prepareToPark()) await this.parkAsync();

@@ -41,6 +41,10 @@ import {
   CLAIM_RUNNING,
   COMPLETION_WANT,
   HF_STEAL,
+  RUN_ASKED,
+  RUN_GO,
+  RUN_LEFT,
+  RUN_SERVING,
   S_CLAIM,
   S_STATUS,
   SLOT_CANCELLED,
@@ -48,6 +52,7 @@ import {
   SLOT_OK,
   SLOT_WORKER_DIED,
   U_LOST_TO_DEATH,
+  U_RUN,
   U_WAKES_SENT,
   W_EXIT_CODE,
   W_FAILED,
@@ -58,7 +63,9 @@ import {
   W_STATUS,
   W_STOLEN,
   WORKER_DEAD,
+  WORKER_READY,
   WORKER_RECLAIMED,
+  WORKER_RETIRED,
   writeHeader,
 } from './memory-layout.js';
 import { checkOps, type Ops, type Request } from './ops.js';
@@ -102,7 +109,22 @@ export interface WorkerStats {
 /** What `stats()` returns: requests submitted, completed and outstanding, and each worker's counters. */
 export interface QueueStats {
   readonly name: string;
+  /** Partitions of the shared memory: maxThreads (each worker's counters are in `workers`). */
   readonly threads: number;
+  /** Workers that start with the queue and always stay (elastic threads; = threads when fixed). */
+  readonly minThreads: number;
+  /** The most workers (= threads). */
+  readonly maxThreads: number;
+  /** Workers that take placements now: started (or starting) and not retired, minThreads to maxThreads. */
+  readonly liveThreads: number;
+  /** The most live workers so far. */
+  readonly peakThreads: number;
+  /** Workers started beyond minThreads so far (growth; replacements of dead workers are not counted). */
+  readonly threadsStarted: number;
+  /** Workers retired after idleTimeoutMs idle so far. */
+  readonly threadsRetired: number;
+  /** ms an idle worker waits before it retires while more than minThreads are live. */
+  readonly idleTimeoutMs: number;
   readonly slotsPerThread: number;
   readonly policy: PlacementPolicy;
   /** Requests submitted so far. */
@@ -163,10 +185,32 @@ export interface HostedQueueOptions<S extends LayoutSpec, O> extends CreateQueue
  */
 export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   readonly name: string;
+  /** Partitions of the shared memory: maxThreads. */
   readonly threads: number;
+  /** Elastic threads: the workers that start with the queue and always stay. */
+  readonly minThreads: number;
+  /** Elastic threads: the most workers (= threads). */
+  readonly maxThreads: number;
+  /** Elastic threads: ms an idle worker waits before it retires. */
+  readonly idleTimeoutMs: number;
   readonly slotsPerThread: number;
   readonly policy: PlacementPolicy;
   readonly spinBudget: number;
+  /** Whether minThreads < maxThreads (workers start and retire). */
+  private readonly elastic: boolean;
+  /**
+   * The partitions that take placements (the submitter's private list: it alone
+   * starts and retires workers), the first `liveCount` entries; `cursor`
+   * indexes it. `isLive` by partition.
+   */
+  private readonly live: Int32Array;
+  private liveCount: number;
+  private readonly isLive: Uint8Array;
+  /** The partition whose worker was started last while it is not yet READY (one start at a time), else -1. */
+  private starting = -1;
+  private peakThreads: number;
+  private threadsStarted = 0;
+  private threadsRetired = 0;
   /** The shared memory: the host seam's (see memoryOf), not the user's. */
   protected readonly memory: QueueMemory;
   protected readonly host: WorkerHost;
@@ -235,14 +279,35 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     if (typeof host !== 'object' || h === null || typeof h.start !== 'function' || typeof h.stop !== 'function') {
       throw new TypeError(`host must be a WorkerHost, an object with start() and stop() methods, got ${describeValue(host)}`);
     }
+    const elastic = o.minThreads < o.maxThreads;
+    if (elastic && typeof h.startWorker !== 'function') {
+      throw new TypeError(`minThreads (${o.minThreads}) < maxThreads (${o.maxThreads}) needs a host that starts workers later (a WorkerHost with startWorker()), got ${describeValue(host)}`);
+    }
     if (typeof SharedArrayBuffer !== 'function') throw new CrossOriginIsolationError('SharedArrayBuffer is not defined here');
     this.memory = allocateQueueMemory(o.threads, o.slotsPerThread, ops.layout.byteLength);
     const { buffer, geometry: g } = this.memory;
-    writeHeader(this.memory.i32, g, o.steal && o.threads > 1 ? HF_STEAL : 0);
+    writeHeader(this.memory.i32, g, o.steal && o.threads > 1 ? HF_STEAL : 0, o.minThreads, elastic ? o.idleTimeoutMs : 0);
     for (const block of this.memory.blocks) {
       block.wake.initUnsynchronized(false);
       block.completion.initUnsynchronized(false);
     }
+    // Partitions beyond minThreads wait for growth: no worker, none has left a start to wait for.
+    for (let t = o.minThreads; t < o.maxThreads; t++) {
+      this.memory.blocks[t].state32[W_STATUS] = WORKER_RETIRED;
+      this.memory.blocks[t].submitter32[U_RUN] = RUN_LEFT;
+    }
+    this.minThreads = o.minThreads;
+    this.maxThreads = o.maxThreads;
+    this.idleTimeoutMs = o.idleTimeoutMs;
+    this.elastic = elastic;
+    this.live = new Int32Array(o.maxThreads);
+    this.isLive = new Uint8Array(o.maxThreads);
+    for (let t = 0; t < o.minThreads; t++) {
+      this.live[t] = t;
+      this.isLive[t] = 1;
+    }
+    this.liveCount = o.minThreads;
+    this.peakThreads = o.minThreads;
     this.memory.doorbell.initUnsynchronized(false);
     this.name = o.name;
     this.threads = o.threads;
@@ -310,7 +375,14 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       // A host whose event loop hears of a death (Node's supervisor messages, a
       // page's worker events) reports it here, so that the dead worker's slots
       // are reclaimed at once, not at the submitter's next wait.
-      await this.host.start(this.workerInit(), { workerDied: () => { this.onWorkerDied(); } });
+      await this.host.start(this.workerInit(), {
+        workerDied: () => {
+          this.onWorkerDied();
+        },
+        workerIdle: () => {
+          this.onWorkerIdle();
+        },
+      });
     } catch (e) {
       this.lifecycle = DESTROYED;
       Atomics.store(this.memory.i32, C_DESTROYED, 1);
@@ -341,6 +413,11 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     }
   }
 
+  /** A host's report of an idle worker asking to retire: answered now (never from inside a done callback: see serveRetireAsks). */
+  private onWorkerIdle(): void {
+    if (this.lifecycle === OPEN) this.serveRetireAsks();
+  }
+
   /**
    * A free request, or null when every slot is in use (the seed's
    * get_request). If the slot still holds an earlier result, its done callback
@@ -348,19 +425,117 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
    */
   getRequest(): Request<S> | null {
     if (this.lifecycle !== OPEN) this.throwClosed('getRequest()');
-    const threads = this.threads;
-    let t = this.cursor;
-    for (let k = 0; k < threads; k++) {
+    // The live partitions (all of them, in order, for a fixed thread count).
+    const live = this.live;
+    const n = this.liveCount;
+    let i = this.cursor;
+    for (let k = 0; k < n; k++) {
+      const t = live[i];
       const s = this.book.findFree(t);
       if (s >= 0) {
-        this.cursor = this.batching ? t : t + 1 === threads ? 0 : t + 1;
+        this.cursor = this.batching ? i : i + 1 === n ? 0 : i + 1;
         return this.claim(t, s);
       }
-      t = t + 1 === threads ? 0 : t + 1;
+      i = i + 1 === n ? 0 : i + 1;
     }
-    // Slow path only: nothing free. A dead worker's slots are reclaimed here.
+    // Slow path only: nothing free. Elastic: a backlog, so one more worker
+    // (its partition's slots are free at once); a dead worker's slots are reclaimed here.
+    if (this.elastic && this.grow()) return this.getRequest();
     this.checkHealth();
     return null;
+  }
+
+  /**
+   * Elastic threads, growth (slow path: no live partition has a free slot):
+   * makes the lowest partition that is not live take placements, unless all
+   * are live or the worker started last is not READY yet (one start at a
+   * time). Its worker, if it has not left yet (RUN GO), is kept by one CAS;
+   * else (LEFT, and its thread gone: RETIRED) the host starts a new one,
+   * which serves what is placed there meanwhile (thieves may take it first).
+   * A partition whose thread is still leaving is passed over. True if one
+   * more partition is live.
+   */
+  private grow(): boolean {
+    if (this.liveCount === this.maxThreads) return false;
+    if (this.starting >= 0) {
+      if (this.blocks[this.starting].status() !== WORKER_READY) return false;
+      this.starting = -1;
+    }
+    for (let t = 0; t < this.maxThreads; t++) {
+      if (this.isLive[t] === 1) continue;
+      const block = this.blocks[t];
+      const words = block.submitter32;
+      let run = Atomics.load(words, U_RUN);
+      if (run === RUN_GO) {
+        run = Atomics.compareExchange(words, U_RUN, RUN_GO, RUN_SERVING);
+        // Won: the worker had not left; it serves what is placed now.
+        if (run === RUN_GO) return this.addLive(t);
+      }
+      if (run === RUN_LEFT) {
+        // Its last thread still tears down: another partition, or later.
+        if (block.status() !== WORKER_RETIRED) continue;
+        Atomics.store(words, U_RUN, RUN_SERVING);
+        this.starting = t;
+        this.threadsStarted++;
+        (this.host.startWorker as (worker: number) => void)(t);
+        return this.addLive(t);
+      }
+      // SERVING or ASKED out of placement: a replacement of a worker that died retiring serves it.
+      Atomics.compareExchange(words, U_RUN, RUN_ASKED, RUN_SERVING);
+      return this.addLive(t);
+    }
+    return false;
+  }
+
+  private addLive(t: number): boolean {
+    this.live[this.liveCount++] = t;
+    this.isLive[t] = 1;
+    if (this.liveCount > this.peakThreads) this.peakThreads = this.liveCount;
+    return true;
+  }
+
+  /**
+   * Elastic threads: answers every worker that asks to retire (RUN ASKED).
+   * Slow path: the host's report, and the submitter's waits. Not from inside a
+   * done callback: a getRequest() under way there may be about to claim a slot
+   * of the partition it would retire.
+   */
+  private serveRetireAsks(): void {
+    if (!this.elastic || this.book.reportingDepth !== 0) return;
+    for (let t = 0; t < this.maxThreads; t++) if (this.blocks[t].run() === RUN_ASKED) this.answerAsk(t);
+  }
+
+  /**
+   * Retires worker `t` (RUN ASKED -> GO, then wakes it to leave) when more
+   * than minThreads are live and it is idle: out of placement first, then
+   * nothing of its in flight, no slot of it handed out by getRequest (which
+   * could be submitted later) and its wake event not set (nothing woke it
+   * since it last went to park). Else denies (ASKED -> SERVING). See memory-layout.ts.
+   */
+  private answerAsk(t: number): void {
+    const block = this.blocks[t];
+    if (this.isLive[t] === 1) {
+      const keep =
+        this.lifecycle !== OPEN || this.liveCount <= this.minThreads || this.book.isBusy(t) || this.book.hasClaimed(t) || block.wake.isSet();
+      if (keep) {
+        Atomics.compareExchange(block.submitter32, U_RUN, RUN_ASKED, RUN_SERVING);
+        return;
+      }
+      this.removeLive(t);
+      this.threadsRetired++;
+      // It said READY (it parked since): growth need not wait for it any more.
+      if (this.starting === t) this.starting = -1;
+    }
+    if (Atomics.compareExchange(block.submitter32, U_RUN, RUN_ASKED, RUN_GO) === RUN_ASKED) block.wake.set();
+  }
+
+  private removeLive(t: number): void {
+    let i = 0;
+    while (this.live[i] !== t) i++;
+    this.live.copyWithin(i, i + 1, this.liveCount);
+    this.liveCount--;
+    this.isLive[t] = 0;
+    this.cursor = 0;
   }
 
   /** Waits (blocking the thread, in bounded slices) until a request is free. */
@@ -568,6 +743,13 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     return {
       name: this.name,
       threads: this.threads,
+      minThreads: this.minThreads,
+      maxThreads: this.maxThreads,
+      liveThreads: this.liveCount,
+      peakThreads: this.peakThreads,
+      threadsStarted: this.threadsStarted,
+      threadsRetired: this.threadsRetired,
+      idleTimeoutMs: this.idleTimeoutMs,
       slotsPerThread: this.slotsPerThread,
       policy: this.policy,
       submitted: this.submitted,
@@ -822,7 +1004,8 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
   /** WAIT_FREE: some worker has a free slot. WAIT_IDLE: worker `t` has nothing in flight. */
   private isReady(kind: number, t: number): boolean {
     if (kind === WAIT_IDLE) return !this.book.isBusy(t);
-    for (let u = 0; u < this.threads; u++) if (this.book.findFree(u) >= 0) return true;
+    // Only where getRequest places (elastic: it also grows, which isReady does not see: it returns in a slice).
+    for (let i = 0; i < this.liveCount; i++) if (this.book.findFree(this.live[i]) >= 0) return true;
     return false;
   }
 
@@ -927,7 +1110,8 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
       }
     }
     if (!backlog) return;
-    for (let u = 0; u < this.threads; u++) {
+    for (let i = 0; i < this.liveCount; i++) {
+      const u = this.live[i];
       const block = this.blocks[u];
       if (!block.wake.isSet() && !this.book.isBusy(u) && block.wake.set()) block.submitter64[U_WAKES_SENT]++;
     }
@@ -955,6 +1139,7 @@ export class Workqueue<S extends LayoutSpec = LayoutSpec, O = unknown> {
     // A dead worker's running requests fail as its death (WORKER_DIED) whether
     // or not it is replaced: reclaimed first, even when the queue has failed.
     this.reclaimDead();
+    this.serveRetireAsks();
     const failed = readQueueFailure(this.memory);
     if (failed !== undefined) {
       this.failure ??= this.failureOf(failed);

@@ -64,6 +64,9 @@ export class NodeHost implements WorkerHost {
           events.workerDied(m.event.worker);
           this.options.onWorkerExit?.(m.event);
           break;
+        case 'worker-idle':
+          events.workerIdle(m.worker);
+          break;
         case 'stopped':
           this.resolveStopped?.();
           break;
@@ -88,6 +91,12 @@ export class NodeHost implements WorkerHost {
   /** Ends one worker now, through the supervisor that started it (a message: the submitter may be blocked, the supervisor is not). */
   terminateWorker(worker: number, reason: { readonly name: string; readonly message: string }): void {
     const message: ToSupervisor = { type: 'terminate', worker, reason: { name: reason.name, message: reason.message } };
+    this.supervisor?.postMessage(message);
+  }
+
+  /** Elastic threads: one more worker, for partition `worker`, through the supervisor (which starts every worker). */
+  startWorker(worker: number): void {
+    const message: ToSupervisor = { type: 'start', worker };
     this.supervisor?.postMessage(message);
   }
 

@@ -32,10 +32,14 @@ export interface SupervisorData {
 export type ToSupervisor =
   | { readonly type: 'stop'; readonly force: boolean; readonly timeoutMs: number }
   /** End one worker now (a request ran past its deadline and grace): a death like any other. */
-  | { readonly type: 'terminate'; readonly worker: number; readonly reason: ErrorInfo };
+  | { readonly type: 'terminate'; readonly worker: number; readonly reason: ErrorInfo }
+  /** Elastic threads: start a worker for this partition (the queue grew). */
+  | { readonly type: 'start'; readonly worker: number };
 
 export type FromSupervisor =
   | { readonly type: 'ready' }
   | { readonly type: 'start-failed'; readonly worker: number; readonly error: ErrorInfo }
   | { readonly type: 'worker-exit'; readonly event: WorkerExitEvent }
+  /** Elastic threads: the worker has been idle for idleTimeoutMs and asks to retire. */
+  | { readonly type: 'worker-idle'; readonly worker: number }
   | { readonly type: 'stopped' };

@@ -55,6 +55,9 @@ const supervisor: Supervisor<Worker> = new Supervisor<Worker>(
     workerExit: (event) => {
       send({ type: 'worker-exit', event });
     },
+    workerIdle: (worker) => {
+      send({ type: 'worker-idle', worker });
+    },
   },
 );
 
@@ -62,6 +65,10 @@ let stopping = false;
 port.on('message', (m: ToSupervisor) => {
   if (m.type === 'terminate') {
     supervisor.terminateWorker(m.worker, m.reason);
+    return;
+  }
+  if (m.type === 'start') {
+    supervisor.startWorker(m.worker);
     return;
   }
   // A second message (a forced stop during a graceful one) only hurries the first.

@@ -65,6 +65,8 @@ const PARAMS_WITHOUT_CASES: Readonly<Record<string, string>> = {
   '@twq/core:InlineQueue:static create:options.opsOptions': 'any value: handed to the ops as is, on this thread',
   '@twq/compress [node]:ParallelGzipEncoder:#abort:reason': 'any value: the reason an abort records',
   '@twq/compress [browser]:browserQueueFactory::worker': "handed to the adapter as options.worker, which checks it (@twq/browser createQueue's options.worker cases)",
+  '@twq/node:createPool::options.idleTimeoutMs': "the queue option of the same name, passed to createQueue as is (a pool's threads are a fixed count: minThreads / maxThreads are piscina's): its cases are createQueue's options.idleTimeoutMs cases",
+  '@twq/browser:createPool::options.idleTimeoutMs': "the queue option of the same name, passed to createQueue as is (a pool's threads are a fixed count: minThreads / maxThreads are piscina's): its cases are createQueue's options.idleTimeoutMs cases",
   '@twq/node:createPool::options.steal': "the queue option of the same name, passed to createQueue as is: its cases are createQueue's options.steal cases",
   '@twq/node:createPool::options.help': "the queue option of the same name, passed to createQueue as is: its cases are createQueue's options.help cases",
   '@twq/browser:createPool::options.steal': "the queue option of the same name, passed to createQueue as is: its cases are createQueue's options.steal cases",

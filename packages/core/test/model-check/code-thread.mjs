@@ -12,7 +12,8 @@ installGate(control, index);
 // Imported only now: @twq/event captures Atomics.waitAsync when it loads.
 const core = { ...(await import('../../dist/index.js')), ...(await import('../../dist/host-entry.js')) };
 const event = await import('@twq/event');
-plantBug(core, event, scenario.bug, await import('../../dist/memory-layout.js'));
+const layout = await import('../../dist/memory-layout.js');
+plantBug(core, event, scenario.bug, layout);
 setTerminationWord(new Int32Array(workerData.audit, AUDIT_TERMINATED * 4, 1));
 
 function fail(error) {
@@ -36,16 +37,25 @@ const roles = {
     const memory = () => runtime.memory;
     const ops = makeOps(core, m.audit, memory, scenario.dieOnSeq ?? -1, died, scenario.asyncHandler === true);
     const env = { threads: scenario.threads, slotsPerThread: scenario.slots, name: 'mc', options: undefined };
+    const elastic = scenario.minThreads !== undefined && scenario.minThreads < scenario.threads;
     try {
       runtime = new core.WorkerRuntime(m.buffer, index - 1, ops, env, scenario.spinBudget ?? 0);
       runtime.setupSlots();
-      runtime.markReady();
+      if (!elastic || index - 1 < scenario.minThreads) runtime.markReady();
     } catch (e) {
       fail(e);
       return;
     }
     gateStart();
     try {
+      if (elastic) {
+        // undefined: destroyed while waiting for a start (no thread would have been started: nothing to stop).
+        runtime = await serveElastic(runtime, () => new core.WorkerRuntime(m.buffer, index - 1, ops, env, scenario.spinBudget ?? 0));
+        runtime?.teardownSlots();
+        runtime?.markStopped();
+        finish(C.DONE);
+        return;
+      }
       try {
         await runtime.run();
       } catch (e) {
@@ -108,6 +118,49 @@ const roles = {
     });
   },
 };
+
+/**
+ * Elastic threads: this thread plays every thread its partition gets. One
+ * beyond minThreads first waits for a start: the model's spawn is the
+ * submitter's host.startWorker(), which sets this partition's wake event
+ * (after growth stored RUN SERVING); destroy sets it too. Then, as a new
+ * thread does, it waits for RETIRED or STARTING, says READY and serves. The
+ * model has no clock: the timed park's timeout is taken at the first park of
+ * each start (it asks to retire there, then parks for good). A worker that
+ * left publishes RETIRED and waits for the next start, as a fresh runtime.
+ */
+async function serveElastic(first, fresh) {
+  const t = index - 1;
+  let runtime = first;
+  let started = t < scenario.minThreads;
+  for (;;) {
+    if (!started) {
+      const block = runtime.memory.blocks[t];
+      for (;;) {
+        block.wake.reset();
+        if (runtime.isDestroyed() || Atomics.load(block.submitter32, layout.U_RUN) !== layout.RUN_LEFT) break;
+        block.wake.wait();
+      }
+      if (runtime.isDestroyed()) return undefined;
+      while (!runtime.isStartable() && !runtime.isDestroyed()) runtime.waitStatusChange(100);
+      runtime.markReady();
+    }
+    started = false;
+    const park = runtime.parkSync;
+    let timedOut = false;
+    runtime.parkSync = function parkTimingOutOnce() {
+      if (timedOut) return park.call(this);
+      timedOut = true;
+      this.askToRetire();
+    };
+    await runtime.run();
+    if (!runtime.retired) return runtime;
+    runtime.teardownSlots();
+    runtime.markRetired();
+    runtime = fresh();
+    runtime.setupSlots();
+  }
+}
 
 function eventRole(m, body) {
   setTarget(m.buffer, makeChecks(scenario, m.buffer));
@@ -237,10 +290,13 @@ async function runSubmitter(audit) {
   const ops = makeOps(core, audit, () => memory, scenario.dieOnSeq ?? -1, { done: false }, scenario.asyncHandler === true, reenter);
   // Threads 1..threads are the workers: a forced stop terminates them all.
   const workers = ((1 << (scenario.threads + 1)) - 1) & ~1;
+  // What the queue gave the host to hear of its workers (the script's 'idle' step delivers a worker's ask).
+  let hostEvents;
   const host = {
     // Far past any execution: the checker explores orders, not timeouts.
     stopTimeoutMs: 600_000,
-    start(init) {
+    start(init, events) {
+      hostEvents = events;
       setTarget(init.buffer, makeChecks(scenario, init.buffer));
       return Promise.resolve();
     },
@@ -250,8 +306,13 @@ async function runSubmitter(audit) {
       if (force) terminate(workers);
       return Promise.resolve();
     },
+    // Elastic threads: the model's spawn (see serveElastic).
+    startWorker(t) {
+      memory.blocks[t].wake.set();
+    },
   };
-  const options = { threads: scenario.threads, slotsPerThread: scenario.slots, policy: scenario.policy, spinBudget: 0, name: 'mc', help: scenario.help ?? 'never' };
+  const sizes = scenario.minThreads === undefined ? { threads: scenario.threads } : { minThreads: scenario.minThreads, maxThreads: scenario.threads, idleTimeoutMs: 1 };
+  const options = { ...sizes, steal: scenario.steal ?? true, slotsPerThread: scenario.slots, policy: scenario.policy, spinBudget: 0, name: 'mc', help: scenario.help ?? 'never' };
   const queue = new core.Workqueue(ops, options, host, 2);
   memory = core.memoryOf(queue);
   await queue.start();
@@ -285,6 +346,9 @@ async function runSubmitter(audit) {
     } else if (step === 'getAsyncAndDrain') {
       // A getRequestAsync and a drain waiting at once (the doorbell and a completion event).
       await Promise.all([queue.getRequestAsync().then(fillOne), queue.drain()]);
+    } else if (step === 'idle') {
+      // Elastic threads: a retiring worker's message reaches the submitter's event loop now.
+      hostEvents.workerIdle(scenario.threads - 1);
     } else if (step === 'destroyForce') {
       await queue.destroy({ force: true });
     } else if (step === 'waitAll') {

@@ -23,6 +23,8 @@ export class Explorer {
     bufferBytes: number;
     auditBytes?: number;
     finalCheck?: (buffers: Buffers) => string | undefined;
+    /** Steps after which an execution is scheduled round-robin, without branching (default 200). */
+    fairAfter?: number;
   });
   explore(options?: { maxExecutions?: number; preemptionBound?: number }): Promise<ExploreResult>;
   close(): Promise<void>;

@@ -39,8 +39,11 @@ export class Explorer {
    * @param bufferBytes size of the buffer under test (the queue's, or the event's)
    * @param auditBytes size of the audit buffer
    * @param finalCheck (buffers) => string | undefined, checked at the end of each execution
+   * @param fairAfter steps after which an execution is scheduled round-robin (default FAIR_AFTER): a
+   *   scenario whose race comes later needs more
    */
-  constructor({ roles, scenario, bufferBytes, auditBytes = 1024, finalCheck }) {
+  constructor({ roles, scenario, bufferBytes, auditBytes = 1024, finalCheck, fairAfter = FAIR_AFTER }) {
+    this.fairAfter = fairAfter;
     this.roles = roles;
     this.scenario = scenario;
     this.finalCheck = finalCheck ?? (() => undefined);
@@ -139,7 +142,7 @@ export class Explorer {
     ctl[C.DEPTH] = 0;
     ctl[C.TRACE_POS] = 0;
     ctl[C.FAILED_BY] = -1;
-    ctl[C.FAIR_AFTER] = FAIR_AFTER;
+    ctl[C.FAIR_AFTER] = this.fairAfter;
     ctl[C.MAX_STEPS] = MAX_STEPS;
     new Uint8Array(this.buffers.buffer).fill(0);
     new Uint8Array(this.buffers.audit).fill(0);

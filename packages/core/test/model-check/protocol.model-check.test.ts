@@ -42,6 +42,12 @@ interface Config {
   reenter?: Record<number, string[]>;
   /** Handlers return a promise (settled a microtask later): the worker loop runs async. */
   asyncHandler?: boolean;
+  /** Elastic threads: the workers that start with the queue (`threads` is maxThreads); see serveElastic in code-thread.mjs. */
+  minThreads?: number;
+  /** Whether idle workers steal (default true). */
+  steal?: boolean;
+  /** Steps after which an execution is scheduled round-robin (the explorer's default: 200). */
+  fairAfter?: number;
 }
 
 const configs: Config[] = [
@@ -119,6 +125,23 @@ const lifeConfigs: Config[] = [
   { name: 'life: two async waiters at once: getRequestAsync and drain (1 worker x 1 slot, async handler)', threads: 1, slots: 1, policy: 'batch', script: ['get', 'getAsyncAndDrain', 'drain'], executions: 10_000, asyncHandler: true },
 ];
 
+/**
+ * Elastic threads (issue 13): 1 to 2 workers x 1 slot. A full queue grows
+ * (worker 1 starts); worker 1 asks to retire at its first park; the
+ * submitter answers (GO) when its host delivers the ask ('idle': the
+ * worker's message reaching the submitter's event loop) or in its waits; a second burst races worker 1's leaving
+ * (CAS GO -> LEFT) with growth taking it back (CAS GO -> SERVING), or starts
+ * it anew once it has left (RETIRED). Without stealing, a request placed in a
+ * partition whose worker left would never run: the checker reports every
+ * thread parked with the work not done. The race comes some 250 steps into
+ * an execution: branching goes on up to 500 steps (the default stops at 200).
+ */
+const elasticConfigs: Config[] = [
+  { name: 'elastic: grow, retire, grow again racing the leave (1..2 workers x 1 slot, no stealing)', threads: 2, minThreads: 1, slots: 1, policy: 'batch', script: ['get', 'get', 'waitAll', 'get', 'idle', 'waitAll', 'get', 'get', 'waitAll'], executions: 15_000, steal: false, fairAfter: 500 },
+  { name: 'elastic: asks answered in the submitter\'s waits, a second burst by blocking gets (1..2 workers x 1 slot, no stealing)', threads: 2, minThreads: 1, slots: 1, policy: 'batch', script: ['get', 'get', 'waitAll', 'get', 'getBlocking', 'getBlocking', 'waitAll'], executions: 15_000, steal: false, fairAfter: 500 },
+  { name: 'elastic: grow, retire, grow again with stealing (a thief may run the started partition\'s request first)', threads: 2, minThreads: 1, slots: 1, policy: 'batch', script: ['get', 'get', 'waitAll', 'idle', 'get', 'getBlocking', 'drain'], executions: 15_000, fairAfter: 500 },
+];
+
 /** Int32 indices of every wake and completion event word. */
 function eventWordIndices(g: Geometry): number[] {
   const blocksBase = g.slotsBase - g.threads * g.blockStride;
@@ -149,6 +172,8 @@ function explorerOptions(config: Config, bug: string): ConstructorParameters<typ
       help: config.help ?? 'never',
       reenter: config.reenter ?? {},
       asyncHandler: config.asyncHandler === true,
+      minThreads: config.minThreads,
+      steal: config.steal,
       bug,
       // The fingerprint covers the header, control and worker blocks (the protocol's words), not the slots.
       stateWords: g.slotsBase >>> 2,
@@ -157,6 +182,7 @@ function explorerOptions(config: Config, bug: string): ConstructorParameters<typ
     },
     bufferBytes: g.totalBytes,
     auditBytes: AUDIT_BYTES,
+    ...(config.fairAfter === undefined ? {} : { fairAfter: config.fairAfter }),
     finalCheck: (buffers) => everyRequestOnce(buffers, config.script.includes('destroyForce')) ?? countersAddUp(buffers, g, config),
   };
 }
@@ -219,7 +245,7 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
     await Promise.all(explorers.map((e) => e.close()));
   });
 
-  for (const config of [...configs, ...claimConfigs, ...callbackConfigs, ...lifeConfigs]) {
+  for (const config of [...configs, ...claimConfigs, ...callbackConfigs, ...lifeConfigs, ...elasticConfigs]) {
     it(config.name, async () => {
       const explorer = explorerFor(config);
       explorers.push(explorer);
@@ -285,6 +311,14 @@ describe('workqueue protocol under every interleaving (bounded)', () => {
       console.log(`[model-check] planted ${planted.bug} found after ${executions} interleavings: ${(failure ?? '').split('\n')[0]}`);
     }, 600_000);
   }
+
+  it('finds a planted bug: a worker leaves its partition by plain store (not CAS GO -> LEFT) while growth takes it back', async () => {
+    const explorer = explorerFor(elasticConfigs[0], 'leave-store');
+    explorers.push(explorer);
+    const result = await explorer.explore({ maxExecutions: 20_000, preemptionBound: PREEMPTION_BOUND });
+    expect(result.failure, `planted leave-store not found in ${result.executions} interleavings`).toMatch(/every thread is parked and the work is not done|handled 0 times|done callback 0 times/);
+    console.log(`[model-check] planted leave-store found after ${result.executions} interleavings: ${(result.failure ?? '').split('\n')[0]}`);
+  }, 600_000);
 
   it('finds a planted bug: the worker flips the done bit before the result is written', async () => {
     const explorer = explorerFor(configs[4], 'done-before-result');

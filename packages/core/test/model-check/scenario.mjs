@@ -131,6 +131,8 @@ function violation(audit, message) {
  *                         stopped, leaving them in the book (a completion meanwhile is reported too)
  *   'async-early-done'    a handler's promise is taken as a sync return: the slot completes before it settles
  *   'notify-one'          SharedEvent.set wakes one waiter, not all (two async waiters on one event)
+ *   'leave-store'         a retiring worker leaves its partition by plain store after reading GO,
+ *                         not by CAS GO -> LEFT: growth's CAS GO -> SERVING in between is lost
  */
 export function plantBug(core, event, bug, layout) {
   if (bug === undefined || bug === 'none') return;
@@ -165,6 +167,14 @@ export function plantBug(core, event, bug, layout) {
       }
       this.book.claim(t, s);
       return this.requests[slot];
+    };
+  } else if (bug === 'leave-store') {
+    proto.leaveIfRetired = function leaveByStore() {
+      const run = this.block.submitter32;
+      if (Atomics.load(run, layout.U_RUN) !== layout.RUN_GO) return false;
+      Atomics.store(run, layout.U_RUN, layout.RUN_LEFT);
+      this.left = true;
+      return true;
     };
   } else if (bug === 'no-recheck') {
     proto.prepareToPark = function prepareToParkWithoutRecheck() {

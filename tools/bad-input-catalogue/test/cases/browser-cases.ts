@@ -10,7 +10,7 @@ import { serveOps } from '@twq/browser/worker';
 import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type Case } from '../support/case.js';
 import { layout, ops } from '../support/fixtures.js';
-import { BAD_MS } from './core-cases.js';
+import { BAD_MS, elasticOptionValues } from './core-cases.js';
 
 const entry = '@twq/browser';
 
@@ -84,6 +84,7 @@ function queueCases(subject: string, make: QueueMaker): Case[] {
       { range: 'opsOptions must be structured-cloneable', names: (v) => (typeof v === 'symbol' ? ['Symbol(o)'] : ['f() {}', 'f(){}', 'could not be cloned']) },
     ),
     ...each('options.threads', badIntegers({ below: 0, above: 257 }), RangeError, (v) => create(make, { threads: v }), { range: '[1, 256]' }),
+    ...elasticOptionValues((o) => create(make, o), 256),
     ...each('options.slotsPerThread', badIntegers({ below: 0, above: 4097 }), RangeError, (v) => create(make, { slotsPerThread: v }), { range: '[1, 4096]' }),
     ...each('options.name', [{ label: '65 characters', value: 'w'.repeat(65) }, { label: 'a number', value: 3 }], TypeError, (v) => create(make, { name: v }), { range: '1 to 64 characters' }),
     ...each('options.policy', [{ label: 'unknown', value: 'lifo' }], RangeError, (v) => create(make, { policy: v }), { range: "'batch', 'round-robin'" }),

@@ -60,12 +60,28 @@ const NOT_A_FUNCTION: Sample[] = [
   { label: 'an object', value: {} },
 ];
 
+/**
+ * Elastic threads (minThreads, maxThreads, idleTimeoutMs), each with the
+ * values it refuses: out of [1, max], min above max, combined with threads.
+ * `threads: undefined` overrides a fixed count the caller's `create` may add.
+ */
+export function elasticOptionValues(create: (options: Record<string, unknown>) => unknown, max: number): BadValue[] {
+  return [
+    ...each('options.minThreads', badIntegers({ below: 0, above: max + 1 }), RangeError, (v) => create({ threads: undefined, minThreads: v }), { range: `[1, ${max}]` }),
+    ...each('options.minThreads', [{ label: 'above maxThreads (3 > 2)', value: 3 }], RangeError, (v) => create({ threads: undefined, minThreads: v, maxThreads: 2 }), { range: '[1, maxThreads = 2]' }),
+    ...each('options.maxThreads', badIntegers({ below: 0, above: max + 1 }), RangeError, (v) => create({ threads: undefined, maxThreads: v }), { range: `[1, ${max}]` }),
+    ...each('options.maxThreads', [{ label: 'with threads', value: 4 }], TypeError, (v) => create({ threads: 2, maxThreads: v }), { range: 'threads (2) is a fixed count' }),
+    ...each('options.idleTimeoutMs', [...badIntegers({ below: 0, above: 2 ** 31 })], RangeError, (v) => create({ threads: undefined, minThreads: 1, maxThreads: 2, idleTimeoutMs: v }), { range: '[1, 2147483647]' }),
+  ];
+}
+
 /** The queue options (core's own): every one, with the values each refuses. */
 export function queueOptionValues(create: (options: Record<string, unknown>) => unknown, withOnDone = true): BadValue[] {
   const extra = {};
   return [
     ...each('options', NOT_AN_OBJECT, TypeError, (v) => create(v as Record<string, unknown>), { range: 'object or undefined', ...extra }),
     ...each('options.threads', badIntegers({ below: 0, above: MAX_THREADS + 1 }), RangeError, (v) => create({ threads: v }), { range: `[1, ${MAX_THREADS}]`, ...extra }),
+    ...elasticOptionValues(create, MAX_THREADS),
     ...each('options.slotsPerThread', [...badIntegers({ below: 0, above: MAX_SLOTS_PER_THREAD + 1 }), { label: 'huge (2^31)', value: 2 ** 31 }], RangeError, (v) => create({ slotsPerThread: v }), {
       range: `[1, ${MAX_SLOTS_PER_THREAD}]`,
       ...extra,

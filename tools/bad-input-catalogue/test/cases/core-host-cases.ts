@@ -101,6 +101,9 @@ export const coreHostCases: Case[] = [
     ...each('worker', badIntegers({ below: -1, above: 2, positional: true }), RangeError, (v) => { supervisor().terminateWorker(v as number, { name: 'TimeoutError', message: 'x' }); }, { range: '[0, 1]', check: memoryUntouched }),
     ...each('reason', NOT_ERROR_INFO, TypeError, (v) => { supervisor().terminateWorker(0, v as never); }, { range: 'an ErrorInfo', check: memoryUntouched }),
   ]),
+  ...casesFor({ entry, subject: 'Supervisor', member: '#startWorker' }, [
+    ...each('worker', badIntegers({ below: -1, above: 2, positional: true }), RangeError, (v) => { supervisor().startWorker(v as number); }, { range: '[0, 1]', check: memoryUntouched }),
+  ]),
   ...casesFor({ entry, subject: 'Supervisor', member: '#stop' }, [
     ...each('force', NOT_A_BOOLEAN, TypeError, (v) => supervisor().stop(v as boolean, 0), { range: 'must be a boolean' }),
     ...each('stopTimeoutMs', BAD_MS, RangeError, (v) => supervisor().stop(false, v as number), { range: 'finite number of milliseconds >= 0' }),

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { badIntegers, casesFor, each, type Case, type Sample } from '../support/case.js';
 import { inlineQueue, mix, track, type Spec } from '../support/fixtures.js';
 import { overLimitCases } from './core-cases.js';
-import { BAD_MS } from './core-cases.js';
+import { BAD_MS, elasticOptionValues } from './core-cases.js';
 
 const entry = '@twq/node';
 const fixture = (name: string): URL => new URL(`../fixtures/${name}`, import.meta.url);
@@ -134,6 +134,7 @@ function queueCases(subject: string, make: QueueMaker): Case[] {
     ...each('options.startTimeoutMs', BAD_MS, RangeError, (v) => createChecked(make, { startTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
     ...each('options.stopTimeoutMs', BAD_MS, RangeError, (v) => createChecked(make, { stopTimeoutMs: v }), { range: 'finite number of milliseconds > 0' }),
     ...each('options.threads', badIntegers({ below: 0, above: MAX_THREADS + 1 }), RangeError, (v) => createChecked(make, { threads: v }), { range: `[1, ${MAX_THREADS}]` }),
+    ...elasticOptionValues((o) => createChecked(make, o), MAX_THREADS),
     ...each('options.slotsPerThread', badIntegers({ below: 0, above: 4097 }), RangeError, (v) => createChecked(make, { slotsPerThread: v }), { range: '[1, 4096]' }),
     ...each('options.name', [{ label: 'empty', value: '' }, { label: 'a number', value: 7 }, { label: '65 characters', value: 'n'.repeat(65) }], TypeError, (v) => createChecked(make, { name: v }), { range: '1 to 64 characters' }),
     ...each('options.policy', [{ label: 'unknown', value: 'lifo' }, { label: 'a number', value: 0 }], RangeError, (v) => createChecked(make, { policy: v }), { range: "'batch', 'round-robin'" }),
