@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
+  MAX_THREADS,
   TaskQueue,
   Workqueue,
   describeValue,
@@ -91,11 +92,24 @@ async function loadQueue<T>(
   const make = (onDone: CreateQueueOptions<SpecOf<T>, OptionsOf<T>>['onDone']): Workqueue<SpecOf<T>, OptionsOf<T>> =>
     new Workqueue<SpecOf<T>, OptionsOf<T>>(
       ops,
-      onDone === undefined ? options : { ...options, onDone },
+      withNodeDefaults(onDone === undefined ? options : { ...options, onDone }, availableParallelism()),
       new NodeHost({ ...host, opsModule: specifier, exportName, resourceLimits, unref }),
       availableParallelism(),
     );
   return { ops, make };
+}
+
+/**
+ * On Node, one worker per core by default (core's default leaves one core to
+ * the submitter). A submitter that waits parks, so the core left to it sat
+ * idle: with core's default, 1 worker on 2 cores ran the seed's pages at
+ * 0.97x inline; one per core ran them at 1.95x, and no-ops at 1.11x (apps/bench
+ * `help-bench.js`, see the README). Only when no thread count is given: an
+ * elastic queue's bounds are the user's.
+ */
+function withNodeDefaults<O extends { threads?: number; minThreads?: number; maxThreads?: number }>(options: O, parallelism: number): O {
+  if (options.threads !== undefined || options.minThreads !== undefined || options.maxThreads !== undefined) return options;
+  return { ...options, threads: Math.max(1, Math.min(MAX_THREADS, parallelism)) };
 }
 
 function checkBoolean(value: unknown, name: string): boolean {

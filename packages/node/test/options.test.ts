@@ -125,10 +125,18 @@ describe('createQueue: how the ops module may be given', () => {
     checksum.verify(10);
   });
 
-  it('defaults: threads from the host (parallelism minus one, at least 1), the default slots and policy, name twq', async () => {
+  it('defaults: one thread per core (Node: the submitter parks when it waits), the default slots and policy, name twq', async () => {
     const q = await createChecksumQueue();
     open.push(q);
-    expect(q.threads).toBe(Math.max(1, Math.min(256, availableParallelism() - 1)));
+    expect(q.threads).toBe(Math.max(1, Math.min(256, availableParallelism())));
+    // As many workers as cores and the submitter beside them: core's default spin budget is then 0.
+    expect(q.spinBudget).toBe(0);
     expect(q.stats()).toMatchObject({ slotsPerThread: DEFAULT_SLOTS_PER_THREAD, policy: DEFAULT_POLICY, name: 'twq' });
+  });
+
+  it("defaults: an elastic queue keeps its bounds, and a maxThreads alone keeps core's floor", async () => {
+    const q = await createChecksumQueue({ maxThreads: 3 });
+    open.push(q);
+    expect(q.stats()).toMatchObject({ maxThreads: 3, minThreads: Math.min(3, Math.max(1, availableParallelism() - 1)) });
   });
 });
