@@ -56,8 +56,9 @@ export const DEFAULT_SPIN_BUDGET = DEFAULT_SPINS;
 export interface QueueOptions<O = unknown> {
   /**
    * Worker threads, a fixed count (minThreads = maxThreads = threads). Default:
-   * the host's parallelism minus one (the submitter), at least 1. Not with
-   * minThreads / maxThreads.
+   * the host's parallelism minus one (the submitter), at least 1; @twq/node's
+   * createQueue: the parallelism (one worker per core). Not with minThreads /
+   * maxThreads.
    */
   threads?: number;
   /**
