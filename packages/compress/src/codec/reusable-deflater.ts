@@ -1,6 +1,7 @@
 import { constants, createDeflate, createDeflateRaw, createGzip, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import type { CompressionFormat } from '../format.js';
 import type { CompressionLevel } from '../level.js';
+import { nativeZlibOf, writeWhole, type NativeZlib } from './native-zlib.js';
 
 /**
  * Compresses one whole page into a caller's buffer through ONE zlib stream
@@ -35,41 +36,12 @@ export interface ReusableDeflater {
   close(): void;
 }
 
-/** The native zlib handle, as lib/zlib.js drives it in its sync path. */
-interface NativeZlibHandle {
-  writeSync(
-    flush: number,
-    input: Uint8Array,
-    inputOffset: number,
-    inputLength: number,
-    output: Uint8Array,
-    outputOffset: number,
-    outputLength: number,
-  ): void;
-  reset(): void;
-}
-
-/** The two fields of a zlib stream object that its sync path uses. */
-interface ZlibStreamInternals {
-  readonly _handle?: unknown;
-  readonly _writeState?: unknown;
-}
-
 interface ClosableStream {
   close(): void;
 }
 
-const AVAIL_OUT_AFTER = 0;
-const AVAIL_IN_AFTER = 1;
-
 /** The self-test input: compressible and not, so a wrong window or level shows. */
 const SELF_TEST_INPUT = Uint8Array.from({ length: 3000 }, (_, i) => (i < 1500 ? i % 7 : (i * 2654435761) >>> 24));
-
-function isNativeHandle(value: unknown): value is NativeZlibHandle {
-  if (typeof value !== 'object' || value === null) return false;
-  const h = value as Partial<Record<'writeSync' | 'reset', unknown>>;
-  return typeof h.writeSync === 'function' && typeof h.reset === 'function';
-}
 
 /**
  * zlib's sliding window: 2 x 32 KiB (windowBits 15). Input of at least this
@@ -82,8 +54,7 @@ let scrubInput: Uint8Array | undefined;
 let scrubOutput: Uint8Array | undefined;
 
 class NativeDeflater implements ReusableDeflater {
-  readonly #handle: NativeZlibHandle;
-  readonly #state: Uint32Array;
+  readonly #zlib: NativeZlib;
   // The stream object owns the handle: held so that the native state lives
   // as long as this deflater, and freed through it.
   readonly #stream: ClosableStream;
@@ -98,10 +69,9 @@ class NativeDeflater implements ReusableDeflater {
    */
   #dirty = 0;
 
-  constructor(stream: ClosableStream, handle: NativeZlibHandle, state: Uint32Array) {
+  constructor(stream: ClosableStream, zlib: NativeZlib) {
     this.#stream = stream;
-    this.#handle = handle;
-    this.#state = state;
+    this.#zlib = zlib;
   }
 
   compressInto(input: Uint8Array, output: Uint8Array): number {
@@ -118,15 +88,10 @@ class NativeDeflater implements ReusableDeflater {
   /** One whole stream of `input` into `output`: its length, or -1 when it does not fit. Leaves the stream reset. */
   #finish(input: Uint8Array, output: Uint8Array): number {
     // Z_FINISH with the whole input: deflate ends the stream in this one call
-    // unless the output runs out first (avail_out 0; a stream that ends on
-    // exactly the last byte is also reported as not fitting: callers size
-    // `output` from the deflate bound, so this costs nothing real).
-    this.#handle.writeSync(constants.Z_FINISH, input, 0, input.length, output, 0, output.length);
-    const availOut = this.#state[AVAIL_OUT_AFTER];
-    const availIn = this.#state[AVAIL_IN_AFTER];
-    this.#handle.reset();
-    if (availOut === 0 || availIn !== 0) return -1;
-    return output.length - availOut;
+    // unless the output runs out first.
+    const length = writeWhole(this.#zlib, constants.Z_FINISH, input, output);
+    this.#zlib.handle.reset();
+    return length;
   }
 
   /** Overwrites the window's dirty bytes with zeros by compressing zeros (the output is dropped). */
@@ -165,9 +130,9 @@ export function createReusableDeflater(format: CompressionFormat, level: Compres
   let stream: ClosableStream | undefined;
   try {
     stream = CREATE[format]({ level });
-    const { _handle: handle, _writeState: state } = stream as unknown as ZlibStreamInternals;
-    if (isNativeHandle(handle) && state instanceof Uint32Array && state.length >= 2) {
-      const deflater = new NativeDeflater(stream, handle, state);
+    const zlib = nativeZlibOf(stream);
+    if (zlib !== undefined) {
+      const deflater = new NativeDeflater(stream, zlib);
       if (passesSelfTest(deflater, format, level)) return deflater;
     }
   } catch {

@@ -1,6 +1,7 @@
 import { constants, createDeflateRaw, inflateRawSync } from 'node:zlib';
 import { rawDeflateBound, SYNC_FLUSH_BYTES } from '../deflate-bound.js';
 import type { CompressionLevel } from '../level.js';
+import { nativeZlibOf, writeWhole, type NativeZlib } from '../codec/native-zlib.js';
 
 /**
  * Compresses gzip blocks (raw deflate primed with a preset dictionary, ended
@@ -47,37 +48,21 @@ export interface BlockDeflater {
   close(): void;
 }
 
-/** The native zlib handle, as lib/zlib.js drives it. */
-interface NativeZlibHandle {
-  init(
-    windowBits: number,
-    level: number,
-    memLevel: number,
-    strategy: number,
-    writeState: Uint32Array,
-    processCallback: () => void,
-    dictionary: Uint8Array | undefined,
-  ): void;
-  writeSync(
-    flush: number,
-    input: Uint8Array,
-    inputOffset: number,
-    inputLength: number,
-    output: Uint8Array,
-    outputOffset: number,
-    outputLength: number,
-  ): void;
-  reset(): void;
-}
+/** A deflate handle's `init`: on a stream already started, it only replaces the dictionary that reset() then applies. */
+type InitDeflate = (
+  windowBits: number,
+  level: number,
+  memLevel: number,
+  strategy: number,
+  writeState: Uint32Array,
+  processCallback: () => void,
+  dictionary: Uint8Array | undefined,
+) => void;
 
-interface ZlibStreamInternals {
-  readonly _handle?: unknown;
-  readonly _writeState?: unknown;
+interface ClosableStream {
   close(): void;
 }
 
-const AVAIL_OUT_AFTER = 0;
-const AVAIL_IN_AFTER = 1;
 const WINDOW_BITS = 15;
 const MEM_LEVEL = 8;
 
@@ -91,24 +76,18 @@ function unused(): void {
   throw new Error('twq internal error: an async write on a block deflater stream');
 }
 
-function isNativeHandle(value: unknown): value is NativeZlibHandle {
-  if (typeof value !== 'object' || value === null) return false;
-  const h = value as Partial<Record<'init' | 'writeSync' | 'reset', unknown>>;
-  return typeof h.init === 'function' && typeof h.writeSync === 'function' && typeof h.reset === 'function';
-}
-
 class NativeBlockDeflater implements BlockDeflater {
-  readonly #handle: NativeZlibHandle;
-  readonly #state: Uint32Array;
+  readonly #zlib: NativeZlib;
+  readonly #init: InitDeflate;
   readonly #level: CompressionLevel;
   // Held so the native stream lives as long as this deflater (one per thread and level, never closed).
-  readonly #stream: ZlibStreamInternals;
+  readonly #stream: ClosableStream;
   #output = new Uint8Array(0);
 
-  constructor(stream: ZlibStreamInternals, handle: NativeZlibHandle, state: Uint32Array, level: CompressionLevel) {
+  constructor(stream: ClosableStream, zlib: NativeZlib, init: InitDeflate, level: CompressionLevel) {
     this.#stream = stream;
-    this.#handle = handle;
-    this.#state = state;
+    this.#zlib = zlib;
+    this.#init = init;
     this.#level = level;
   }
 
@@ -128,13 +107,10 @@ class NativeBlockDeflater implements BlockDeflater {
 
   /** Starts the stream afresh with `dictionary`, compresses `input` with `flush`: the output's length, or -1 when it did not fit. */
   #run(dictionary: Uint8Array | undefined, flush: number, input: Uint8Array, output: Uint8Array): number {
-    this.#handle.init(WINDOW_BITS, this.#level, MEM_LEVEL, constants.Z_DEFAULT_STRATEGY, this.#state, unused, dictionary);
-    this.#handle.reset();
-    this.#handle.writeSync(flush, input, 0, input.length, output, 0, output.length);
-    const availOut = this.#state[AVAIL_OUT_AFTER];
-    // A flush or finish that completed leaves output room (zlib's rule); all input must be taken.
-    if (availOut === 0 || this.#state[AVAIL_IN_AFTER] !== 0) return -1;
-    return output.length - availOut;
+    const { handle, state } = this.#zlib;
+    this.#init.call(handle, WINDOW_BITS, this.#level, MEM_LEVEL, constants.Z_DEFAULT_STRATEGY, state, unused, dictionary);
+    handle.reset();
+    return writeWhole(this.#zlib, flush, input, output);
   }
 
   /** Overwrites the window with zeros (their stream is dropped): what the last block left there cannot change the next. */
@@ -171,13 +147,14 @@ export function createBlockDeflater(level: CompressionLevel): BlockDeflater | nu
   if (level === 0) return null;
   let deflater: NativeBlockDeflater | undefined;
   try {
-    const stream = createDeflateRaw({ level }) as unknown as ZlibStreamInternals;
-    const { _handle: handle, _writeState: state } = stream;
-    if (!isNativeHandle(handle) || !(state instanceof Uint32Array) || state.length < 2) {
+    const stream = createDeflateRaw({ level });
+    const zlib = nativeZlibOf(stream);
+    const init = zlib?.handle.init;
+    if (zlib === undefined || typeof init !== 'function') {
       stream.close();
       return null;
     }
-    deflater = new NativeBlockDeflater(stream, handle, state, level);
+    deflater = new NativeBlockDeflater(stream, zlib, init as InitDeflate, level);
     if (passesSelfTest(deflater)) return deflater;
   } catch {
     // Internals not as expected: the one-shot path serves.
