@@ -13,13 +13,13 @@
 // scratch folder: it is not a dependency), its WebAssembly deflate per block.
 // Also reports whether DecompressionStream reads a file of several gzip members.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
+import { serveFiles } from './in-memory-server.mjs';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, 'wasm-gzip': { type: 'string' } } });
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,22 +45,12 @@ if (wasmDir !== undefined) {
   files['/wasm_gzip.js'] = ['text/javascript', readFileSync(join(wasmDir, 'wasm_gzip.js'), 'utf8')];
   files['/wasm_gzip.wasm'] = ['application/wasm', readFileSync(join(wasmDir, 'wasm_gzip.wasm'))];
 }
-const server = createServer((req, res) => {
-  const f = files[req.url];
-  if (f === undefined) {
-    res.writeHead(404);
-    res.end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': f[0] });
-  res.end(f[1]);
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const server = await serveFiles(files);
 const { launchChromium } = await import('@twq/test-support/chromium');
 const browser = await launchChromium();
 try {
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(server.url);
   await page.waitForFunction(() => typeof window.runCodecBench === 'function');
   const r = await page.evaluate(([rounds, wasm]) => window.runCodecBench(rounds, wasm), [Number(values.rounds), wasmDir !== undefined]);
   const base = r.results['native gzip, one stream'];

@@ -11,13 +11,13 @@
 // Pages: TypeScript's compiler source (text), as @twq/compress's page bench,
 // and the seed's page (zeros with one byte set).
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
+import { serveFiles } from './in-memory-server.mjs';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '5' }, pages: { type: 'string', default: '4000' }, 'page-size': { type: 'string', default: '4096' } },
@@ -60,12 +60,7 @@ const files = {
   '/text.bin': ['application/octet-stream', text],
   '/seed.bin': ['application/octet-stream', seed],
 };
-const server = createServer((req, res) => {
-  const f = files[req.url];
-  res.writeHead(f === undefined ? 404 : 200, f === undefined ? {} : { 'content-type': f[0] });
-  res.end(f?.[1]);
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const server = await serveFiles(files);
 const { launchChromium } = await import('@twq/test-support/chromium');
 const browser = await launchChromium();
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -75,7 +70,7 @@ const fmt = (xs) => {
 };
 try {
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(server.url);
   await page.waitForFunction(() => window.pageBenchReady === true);
   const rows = [];
   for (const [kind, pages] of Object.entries(kinds)) {

@@ -10,12 +10,12 @@
 //   node apps/web-demo/bench/scaling-bench.mjs [--rounds N] [--workers N]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
+import { serveFiles } from './in-memory-server.mjs';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, workers: { type: 'string', default: '2' } } });
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,17 +35,12 @@ const files = {
   '/lib.js': ['text/javascript', lib[0].output[0].code],
   '/worker.js': ['text/javascript', readFileSync(join(here, 'scaling-bench-worker.js'), 'utf8')],
 };
-const server = createServer((req, res) => {
-  const f = files[req.url];
-  res.writeHead(f === undefined ? 404 : 200, f === undefined ? {} : { 'content-type': f[0] });
-  res.end(f?.[1]);
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const server = await serveFiles(files);
 const { launchChromium } = await import('@twq/test-support/chromium');
 const browser = await launchChromium();
 try {
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(server.url);
   const r = await page.evaluate(
     async ([rounds, n]) => {
       const MIB = 32;
