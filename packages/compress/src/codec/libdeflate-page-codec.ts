@@ -1,12 +1,12 @@
-import { deflate, gzip, zlib } from 'libdeflate';
 import type { CompressionFormat } from '../format.js';
 import type { CompressionLevel } from '../level.js';
 import { checkBytes } from '../check.js';
 import { checkCompressArgs } from './check-codec-args.js';
+import { libdeflateDeflate, libdeflateGzip, libdeflateZlib } from './libdeflate.js';
 import { fflatePageCodec } from './fflate-page-codec.js';
 import type { PageCodec } from './page-codec.js';
 
-const COMPRESS: Record<CompressionFormat, (input: Uint8Array, level: number) => Uint8Array> = { 'deflate-raw': deflate, deflate: zlib, gzip };
+const COMPRESS: Record<CompressionFormat, (input: Uint8Array, level: number) => Uint8Array> = { 'deflate-raw': libdeflateDeflate, deflate: libdeflateZlib, gzip: libdeflateGzip };
 
 /**
  * libdeflate (WebAssembly) for compression, fflate for decompression: the

@@ -19,7 +19,6 @@
  * Levels 1 to 9 are libdeflate's own, which trade speed for size about as
  * zlib's do (its -6 is about 1.7% larger than zlib's -6 on text).
  */
-import { deflate } from 'libdeflate';
 import { defineOps, type Ops } from '@twq/core';
 import type { CompressionLevel } from '../level.js';
 import type { GzipBlockSpec } from './block-layout.js';
@@ -32,6 +31,7 @@ import {
   type GzipBlockOptions,
 } from './block-ops.js';
 import { pakoBlockCompressor } from './browser-block-ops.js';
+import { libdeflateDeflate } from '../codec/libdeflate.js';
 import { crc32 } from './crc32.js';
 import { endWithSyncFlush } from './deflate-walk.js';
 
@@ -54,7 +54,7 @@ export const libdeflateBlockCompressor: BlockCompressor = (
 ) => {
   checkBlockArguments(input, dictionary, last, level);
   if (level === 0) return pakoBlockCompressor(input, dictionary, last, level);
-  const out = deflate(input, level);
+  const out = libdeflateDeflate(input, level);
   if (last) return out;
   if (scratch.length < out.length + SYNC_FLUSH_ROOM) scratch = new Uint8Array(out.length + SYNC_FLUSH_ROOM);
   scratch.set(out);
@@ -94,7 +94,7 @@ function warmUp(level: CompressionLevel): void {
     const word = words[(state >>> 0) % words.length];
     for (let j = 0; j < word.length && i < text.length; j++) text[i++] = word[j];
   }
-  deflate(text, level);
+  libdeflateDeflate(text, level);
 }
 
 /**
