@@ -21,9 +21,10 @@ export type { InlineCompressor, ParallelGzipOptions, SubmitterCompression } from
 export { DEFAULT_LEVEL, MAX_LEVEL, MIN_LEVEL } from './level.js';
 export type { CompressionLevel } from './level.js';
 export type { CompressedPages } from './pages/compressed-pages.js';
+export { MAX_PAGES_PER_REQUEST } from './pages/page-layout.js';
 export type { PageSpec } from './pages/page-layout.js';
 export type { PageOpsOptions } from './pages/page-ops.js';
-export { PageQueue } from './pages/page-queue.js';
+export { DEFAULT_BATCH_BYTES, DEFAULT_PAGE_SLOTS_PER_THREAD, PageQueue } from './pages/page-queue.js';
 export type { PageQueueOptions } from './pages/page-queue.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from './pages/page-size.js';
 export { OP_COMPRESS, OP_DECOMPRESS, PAGE_CORRUPT, PAGE_INCOMPRESSIBLE, PAGE_OK, PAGE_TOO_LONG } from './pages/page-status.js';

@@ -1,5 +1,6 @@
 import { createQueue } from '@twq/node';
 import { compressibleText, randomBytes } from '@twq/test-support/corpus';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BusyError, PageError } from '../src/errors.js';
 import { createPageQueue, nodePageOpsUrl } from '../src/node.js';
@@ -7,7 +8,8 @@ import { browserPageOpsUrl } from '../src/browser.js';
 import { pageCount, storedBytes, type CompressedPages } from '../src/pages/compressed-pages.js';
 import { ops as browserPageOps } from '../src/pages/browser-page-ops.js';
 import { ops as nodePageOps } from '../src/pages/node-page-ops.js';
-import { PageQueue, type PageQueueOptions } from '../src/pages/page-queue.js';
+import { COMPRESSION_FORMATS } from '../src/format.js';
+import { PageQueue, defaultPagesPerRequest, type PageQueueOptions } from '../src/pages/page-queue.js';
 import { PAGE_INCOMPRESSIBLE, PAGE_OK } from '../src/pages/page-status.js';
 import { inlineQueueFactory } from '../src/queue-factory.js';
 import { expectSameBytes } from './helpers/bytes.js';
@@ -27,6 +29,28 @@ async function threadedPages(options: PageQueueOptions = {}): Promise<PageQueue>
   const q = await createPageQueue(createQueue, { threads: 2, slotsPerThread: 8, ...options });
   open.push(q);
   return q;
+}
+
+/** Pages of text or random bytes, chosen by `kinds` (true = random), `length` bytes in all. */
+function patchwork(length: number, pageSize: number, kinds: boolean[], seed: number): Uint8Array {
+  const data = compressibleText(length, seed);
+  for (let i = 0; i * pageSize < length; i++) {
+    if (kinds[i % kinds.length]) data.set(randomBytes(Math.min(pageSize, length - i * pageSize), seed + i), i * pageSize);
+  }
+  return data;
+}
+
+/** Compress then decompress gives the data back, every page accounted for, raw pages stored as they were. */
+async function expectRoundTrip(q: PageQueue, data: Uint8Array, sync: boolean): Promise<void> {
+  const packed = sync ? q.compressSync(data) : await q.compress(data);
+  const count = pageCount(data.length, q.pageSize);
+  expect(packed.pages.length).toBe(count);
+  expect(packed.status.length).toBe(count);
+  packed.pages.forEach((page, i) => {
+    expect([PAGE_OK, PAGE_INCOMPRESSIBLE]).toContain(packed.status[i]);
+    if (packed.status[i] === PAGE_INCOMPRESSIBLE) expectSameBytes(page, data.subarray(i * q.pageSize, (i + 1) * q.pageSize), `raw page ${i}`);
+  });
+  expectSameBytes(sync ? q.decompressSync(packed) : await q.decompress(packed), data);
 }
 
 /** Text with an incompressible stretch in the middle: both statuses in one buffer. */
@@ -78,6 +102,56 @@ describe('PageQueue (inline, no threads)', () => {
     expectSameBytes(await q.decompress(packed), data);
   });
 
+  it('round-trips any data through batches of any size (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          pageSize: fc.constantFrom(512, 1024, 4096),
+          pagesPerRequest: fc.integer({ min: 1, max: 20 }),
+          format: fc.constantFrom(...COMPRESSION_FORMATS),
+          pages: fc.integer({ min: 0, max: 40 }),
+          tail: fc.integer({ min: 0, max: 511 }),
+          kinds: fc.array(fc.boolean(), { minLength: 1, maxLength: 7 }),
+          seed: fc.nat(1000),
+          sync: fc.boolean(),
+        }),
+        async ({ pageSize, pagesPerRequest, format, pages, tail, kinds, seed, sync }) => {
+          const q = await PageQueue.create(inlineQueueFactory(nodePageOps), nodePageOpsUrl, { pageSize, pagesPerRequest, format, slotsPerThread: 2 });
+          try {
+            expect(q.pagesPerRequest).toBe(pagesPerRequest);
+            await expectRoundTrip(q, patchwork(pages * pageSize + tail, pageSize, kinds, seed), sync);
+          } finally {
+            await q.destroy();
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('names the page that will not decompress in the middle of a batch, raw pages skipped', async () => {
+    const q = await inlinePages({ pageSize: 1024, pagesPerRequest: 4 });
+    // Pages 1 and 2 are raw: the first batch is pages 0, 3, 4, 5; the second 6, 7, 8, 9.
+    const data = patchwork(12 * 1024, 1024, [false, true, true, false, false, false, false, false, false, false, false, false], 7);
+    const packed = await q.compress(data);
+    expect([...packed.status.subarray(0, 4)]).toEqual([PAGE_OK, PAGE_INCOMPRESSIBLE, PAGE_INCOMPRESSIBLE, PAGE_OK]);
+    for (const [bad, inBatch] of [[4, 2], [8, 2], [9, 3]]) {
+      const pages = [...packed.pages];
+      pages[bad] = pages[bad].slice(0, 7);
+      await expect(q.decompress({ ...packed, pages }), `page ${bad}`).rejects.toThrow(new RegExp(`^page ${bad}: cannot decompress: page ${inBatch} of the batch`));
+    }
+    expectSameBytes(await q.decompress(packed), data);
+  });
+
+  it('batches 64 KiB of pages per request by default, and takes pagesPerRequest as an option', async () => {
+    expect([512, 4096, 16_384, 65_536, 1024 * 1024].map(defaultPagesPerRequest)).toEqual([128, 16, 4, 1, 1]);
+    expect((await inlinePages()).pagesPerRequest).toBe(16);
+    expect((await inlinePages({ pageSize: 65_536 })).pagesPerRequest).toBe(1);
+    expect((await inlinePages({ pagesPerRequest: 3 })).pagesPerRequest).toBe(3);
+    await expect(inlinePages({ pagesPerRequest: 0 })).rejects.toThrow(/pagesPerRequest must be an integer in \[1, 256\], got 0/);
+    await expect(inlinePages({ pagesPerRequest: 2.5 })).rejects.toThrow(RangeError);
+  });
+
   it('rejects pages from another format or page size, and malformed page sets, before submitting anything', async () => {
     const q = await inlinePages();
     const packed = await q.compress(compressibleText(10_000, 4));
@@ -106,6 +180,22 @@ describe('PageQueue (inline, no threads)', () => {
 });
 
 describe('PageQueue on node:zlib worker threads', () => {
+  it('round-trips batches of odd sizes on threads, async and blocking (property)', async () => {
+    const q = await threadedPages({ pageSize: 1024, pagesPerRequest: 7, format: 'gzip', slotsPerThread: 2 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 0, max: 1023 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 9 }),
+        fc.boolean(),
+        async (pages, tail, kinds, sync) => {
+          await expectRoundTrip(q, patchwork(pages * 1024 + tail, 1024, kinds, pages + tail), sync);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
   it('compresses and decompresses 8 MiB of mixed pages in parallel, byte-identical', async () => {
     const q = await threadedPages({ pageSize: 4096, level: 1 });
     const data = mixed(8 * 1024 * 1024);

@@ -7,13 +7,40 @@ import type { CompressionFormat } from '../format.js';
 import type { CompressionLevel } from '../level.js';
 import { createTypedQueue, type QueueFactory } from '../queue-factory.js';
 import { lengthOfPage, pageCount, type CompressedPages } from './compressed-pages.js';
-import { pageRoom, type PageSpec } from './page-layout.js';
+import { MAX_PAGES_PER_REQUEST, pageRoom, readPageLength, writePageLength, type PageSpec } from './page-layout.js';
 import { resolvePageOptions, type PageOpsOptions } from './page-ops.js';
-import { OP_COMPRESS, OP_DECOMPRESS, PAGE_INCOMPRESSIBLE, PAGE_OK } from './page-status.js';
+import { OP_COMPRESS, OP_DECOMPRESS, PAGE_CORRUPT, PAGE_INCOMPRESSIBLE, PAGE_OK, PAGE_TOO_LONG } from './page-status.js';
+
+/**
+ * Bytes of pages a PageQueue request carries by default: 16 pages of 4 KiB,
+ * one page of 64 KiB or more. A request costs about what a 4 KiB page of zeros
+ * costs to compress (submit, wake-up, completion, across threads); 64 KiB of
+ * pages makes that a few percent (see the README's figures).
+ */
+export const DEFAULT_BATCH_BYTES = 64 * 1024;
+
+/**
+ * A PageQueue's default slots per worker thread. With batches, a few requests
+ * per worker keep it busy while the submitter fills the next ones; core's
+ * default (64) would hold 64 batches (~8.5 MiB of 4 KiB pages) per worker for
+ * no gain (see the README's figures).
+ */
+export const DEFAULT_PAGE_SLOTS_PER_THREAD = 8;
+
+/** PageQueue's default pages per request for a page size: as many as fit DEFAULT_BATCH_BYTES, at least 1. */
+export function defaultPagesPerRequest(pageSize: number): number {
+  return Math.max(1, Math.min(MAX_PAGES_PER_REQUEST, Math.floor(DEFAULT_BATCH_BYTES / pageSize)));
+}
 
 /** Queue options a page queue passes through to the adapter (threads, slots, placement...). */
 export interface PageQueueOptions extends PageOpsOptions {
+  /**
+   * Most pages one request carries (1 to MAX_PAGES_PER_REQUEST); default:
+   * as many as fit 64 KiB (DEFAULT_BATCH_BYTES), at least 1.
+   */
+  pagesPerRequest?: number;
   threads?: number;
+  /** Default DEFAULT_PAGE_SLOTS_PER_THREAD (8). */
   slotsPerThread?: number;
   name?: string;
   policy?: PlacementPolicy;
@@ -28,12 +55,17 @@ type DoneHandler = (request: PageRequest, error: RemoteError | undefined) => voi
 /** One compress or decompress call: what to submit for each page, and what to do with each result. */
 interface PageJob<T> {
   readonly count: number;
+  readonly op: number;
   /** The first page that failed. */
   failure: PageError | undefined;
   /** Whether page `i` goes to a worker (a raw page is just copied). */
   needsWorker(i: number): boolean;
-  fill(i: number, request: PageRequest): void;
-  done: DoneHandler;
+  /** Copies page `i` into the request's page room at `at` (a byte offset); returns its length. */
+  fill(i: number, input: Uint8Array, at: number): number;
+  /** Page `i` came back: `length` valid bytes at `at` of `output`, with `status`. */
+  pageDone(i: number, output: Uint8Array, at: number, length: number, status: number): void;
+  /** The request holding pages `pages[0..count)` failed with `error`; `failed` is the page that failed, or -1 when unknown. */
+  batchFailed(pages: Uint32Array, count: number, failed: number, error: RemoteError): void;
   result(): T;
 }
 
@@ -50,8 +82,16 @@ export class PageQueue {
   readonly format: CompressionFormat;
   readonly level: CompressionLevel;
   readonly pageSize: number;
-  /** Bytes of a request's input region: the most a compressed page may have. */
+  /** Most pages one request carries. */
+  readonly pagesPerRequest: number;
+  /** Bytes of each page's room in a request's regions: the most a compressed page may have. */
   private readonly inputRoom: number;
+  /**
+   * The pages of each slot's request in flight (by `request.slot`): a batch
+   * of decompressed pages skips the raw ones, so its pages need not be
+   * consecutive. Made on a slot's first batch, then reused.
+   */
+  private readonly slotPages: (Uint32Array | undefined)[] = [];
   /** Set once by `create`, right after the queue is made (the queue needs `forwardDone` first). */
   private workqueue: Workqueue<PageSpec, PageOpsOptions> | undefined;
   /** The done handler of the job in progress: the queue's done callback is fixed at creation and forwards to it. */
@@ -63,6 +103,7 @@ export class PageQueue {
     this.format = resolved.format;
     this.level = resolved.level;
     this.pageSize = resolved.pageSize;
+    this.pagesPerRequest = resolved.pagesPerRequest;
     this.inputRoom = pageRoom(resolved.pageSize, resolved.format);
   }
 
@@ -79,11 +120,14 @@ export class PageQueue {
     if (typeof createQueue !== 'function') {
       throw new TypeError(`createQueue must be a twq adapter's createQueue function, got ${describeValue(createQueue)}`);
     }
-    const opsOptions = resolvePageOptions(options);
+    const checked = resolvePageOptions(options);
+    // The queue's default batch depends on the page size (the ops' default is one page a request).
+    const opsOptions =
+      options.pagesPerRequest === undefined ? resolvePageOptions({ ...checked, pagesPerRequest: defaultPagesPerRequest(checked.pageSize) }) : checked;
     const pages = new PageQueue(opsOptions);
     pages.workqueue = await createTypedQueue<PageSpec, PageOpsOptions>(createQueue, options.opsModule ?? opsModule, {
       threads: options.threads,
-      slotsPerThread: options.slotsPerThread,
+      slotsPerThread: options.slotsPerThread ?? DEFAULT_PAGE_SLOTS_PER_THREAD,
       name: options.name ?? 'twq-pages',
       policy: options.policy,
       spinBudget: options.spinBudget,
@@ -190,29 +234,26 @@ export class PageQueue {
     const arena = new PageArena(Math.min(ARENA_CHUNK_BYTES, Math.max(data.length, 1)));
     const job: PageJob<CompressedPages> = {
       count,
+      op: OP_COMPRESS,
       failure: undefined,
       needsWorker: () => true,
-      fill(i, request) {
+      fill(i, input, at) {
         const start = i * pageSize;
         const length = lengthOfPage(i, data.length, pageSize);
-        request.input.set(data.subarray(start, start + length));
-        request.op = OP_COMPRESS;
-        request.page = i;
-        request.inputLength = length;
+        input.set(data.subarray(start, start + length), at);
+        return length;
       },
-      done(request, error) {
-        const i = request.page;
-        if (error !== undefined) {
-          job.failure ??= new PageError(i, `compression failed: ${error.message}`, { cause: error });
-          return;
-        }
-        const s = request.status;
+      pageDone(i, output, at, length, s) {
         status[i] = s;
         // An incompressible page is kept raw, copied from the caller's buffer.
         pages[i] =
           s === PAGE_INCOMPRESSIBLE
-            ? arena.copy(data.subarray(i * pageSize, i * pageSize + request.inputLength))
-            : arena.copy(request.output.subarray(0, request.outputLength));
+            ? arena.copy(data, i * pageSize, lengthOfPage(i, data.length, pageSize))
+            : arena.copy(output, at, length);
+      },
+      batchFailed(batch, n, _failed, error) {
+        const more = n > 1 ? ` (in a batch of ${n} pages from here)` : '';
+        job.failure ??= new PageError(batch[0], `compression failed${more}: ${error.message}`, { cause: error });
       },
       result: () => ({ format, pageSize, byteLength: data.length, pages: accountFor(pages), status }),
     };
@@ -226,6 +267,7 @@ export class PageQueue {
     const seen = new Uint8Array(pages.length);
     const job: PageJob<Uint8Array> = {
       count: pages.length,
+      op: OP_DECOMPRESS,
       failure: undefined,
       needsWorker(i) {
         if (status[i] !== PAGE_INCOMPRESSIBLE) return true;
@@ -233,26 +275,23 @@ export class PageQueue {
         seen[i] = 1;
         return false;
       },
-      fill(i, request) {
+      fill(i, input, at) {
         const page = pages[i];
-        request.input.set(page);
-        request.op = OP_DECOMPRESS;
-        request.page = i;
-        request.inputLength = page.length;
+        input.set(page, at);
+        return page.length;
       },
-      done(request, error) {
-        const i = request.page;
+      pageDone(i, output, at, length) {
         seen[i] = 1;
-        if (error !== undefined) {
-          job.failure ??= new PageError(i, `cannot decompress: ${error.message}`, { cause: error });
-          return;
-        }
         const expected = lengthOfPage(i, byteLength, pageSize);
-        if (request.outputLength !== expected) {
-          job.failure ??= new PageError(i, `inflated to ${request.outputLength} bytes, expected ${expected}`);
+        if (length !== expected) {
+          job.failure ??= new PageError(i, `inflated to ${length} bytes, expected ${expected}`);
           return;
         }
-        out.set(request.output.subarray(0, expected), i * pageSize);
+        copyBytes(output, at, out, i * pageSize, expected);
+      },
+      batchFailed(batch, n, failed, error) {
+        for (let j = 0; j < n; j++) seen[batch[j]] = 1;
+        job.failure ??= new PageError(failed >= 0 ? failed : batch[0], `cannot decompress: ${error.message}`, { cause: error });
       },
       result() {
         const missing = seen.indexOf(0);
@@ -263,6 +302,70 @@ export class PageQueue {
     return job;
   }
 
+  /** The pages of the request in slot `slot` (see `slotPages`). */
+  private pagesOf(slot: number): Uint32Array {
+    let batch = this.slotPages[slot];
+    if (batch === undefined) {
+      batch = new Uint32Array(this.pagesPerRequest);
+      this.slotPages[slot] = batch;
+    }
+    return batch;
+  }
+
+  /**
+   * Fills `request` with the job's next pages from page `from` on (skipping
+   * those that need no worker), up to pagesPerRequest, and returns the page
+   * after the last one taken. A request of one page uses the single-page form.
+   */
+  private fillBatch(job: PageJob<unknown>, request: PageRequest, from: number): number {
+    const batch = this.pagesOf(request.slot);
+    const room = this.inputRoom;
+    const { input, lengths } = request;
+    let n = 0;
+    let i = from;
+    for (; i < job.count && n < this.pagesPerRequest; i++) {
+      if (!job.needsWorker(i)) continue;
+      batch[n] = i;
+      writePageLength(lengths, n, job.fill(i, input, n * room));
+      n++;
+    }
+    request.op = job.op;
+    request.page = batch[0];
+    request.count = n;
+    if (n === 1) request.inputLength = readPageLength(lengths, 0);
+    return i;
+  }
+
+  /** Maps a completed request back to its pages (the queue's done callback, forwarded while `job` runs). */
+  private batchDone(job: PageJob<unknown>, request: PageRequest, error: RemoteError | undefined): void {
+    const batch = this.pagesOf(request.slot);
+    const n = Math.max(1, request.count);
+    if (n === 1) batch[0] = request.page;
+    if (error !== undefined) {
+      job.batchFailed(batch, n, this.failedPage(request, batch, n), error);
+      return;
+    }
+    if (n === 1) {
+      job.pageDone(batch[0], request.output, 0, request.outputLength, request.status);
+      return;
+    }
+    const { output, lengths, statuses } = request;
+    const room = this.inputRoom;
+    for (let j = 0; j < n; j++) job.pageDone(batch[j], output, j * room, readPageLength(lengths, j), statuses[j]);
+  }
+
+  /**
+   * The page whose decompression failed a request, or -1. A failed batch's
+   * worker decompressed every page (see page-ops.ts), so every status is this
+   * request's.
+   */
+  private failedPage(request: PageRequest, batch: Uint32Array, n: number): number {
+    if (request.op !== OP_DECOMPRESS) return -1;
+    if (n === 1) return isFailure(request.status) ? batch[0] : -1;
+    for (let j = 0; j < n; j++) if (isFailure(request.statuses[j])) return batch[j];
+    return -1;
+  }
+
   /**
    * Runs one job: its done handler receives every completion until the queue
    * is drained, also when submitting fails half-way, so that no request of
@@ -271,10 +374,9 @@ export class PageQueue {
   private async run(call: string, job: PageJob<unknown>): Promise<void> {
     const queue = this.enter(call, job);
     try {
-      for (let i = 0; i < job.count && job.failure === undefined; i++) {
-        if (!job.needsWorker(i)) continue;
+      for (let i = this.skip(job, 0); i < job.count && job.failure === undefined; i = this.skip(job, i)) {
         const request = queue.getRequest() ?? (await queue.getRequestAsync());
-        job.fill(i, request);
+        i = this.fillBatch(job, request, i);
         queue.submit(request);
       }
       await queue.drain();
@@ -290,10 +392,9 @@ export class PageQueue {
   private runSync(call: string, job: PageJob<unknown>): void {
     const queue = this.enter(call, job);
     try {
-      for (let i = 0; i < job.count && job.failure === undefined; i++) {
-        if (!job.needsWorker(i)) continue;
+      for (let i = this.skip(job, 0); i < job.count && job.failure === undefined; i = this.skip(job, i)) {
         const request = queue.getRequestBlocking();
-        job.fill(i, request);
+        i = this.fillBatch(job, request, i);
         queue.submit(request);
       }
       queue.waitAll();
@@ -310,10 +411,18 @@ export class PageQueue {
     if (job.failure !== undefined) throw job.failure;
   }
 
+  /** The first page from `i` on that needs a worker (so no request is taken for a tail of raw pages), or job.count. */
+  private skip(job: PageJob<unknown>, i: number): number {
+    while (i < job.count && !job.needsWorker(i)) i++;
+    return i;
+  }
+
   private enter(call: string, job: PageJob<unknown>): Workqueue<PageSpec, PageOpsOptions> {
     if (this.busy) throw new BusyError('this page queue', call);
     this.busy = true;
-    this.handler = job.done;
+    this.handler = (request, error) => {
+      this.batchDone(job, request, error);
+    };
     return this.queue;
   }
 
@@ -344,18 +453,37 @@ class PageArena {
     this.chunk = new Uint8Array(chunkBytes);
   }
 
-  copy(bytes: Uint8Array): Uint8Array {
-    const n = bytes.length;
+  /** Copies `n` bytes of `from` at `start`: returns the page's view. */
+  copy(from: Uint8Array, start: number, n: number): Uint8Array {
     if (this.chunk.length - this.used < n) {
       this.chunk = new Uint8Array(Math.max(this.chunkBytes, n));
       this.used = 0;
     }
     const at = this.used;
     this.used = at + n;
-    const view = this.chunk.subarray(at, at + n);
-    view.set(bytes);
-    return view;
+    copyBytes(from, start, this.chunk, at, n);
+    return this.chunk.subarray(at, at + n);
   }
+}
+
+/**
+ * Below this many bytes a copy is a loop: a compressed page of zeros is a few
+ * dozen bytes, less than what a subarray (an allocation) for `set` costs.
+ */
+const COPY_LOOP_BYTES = 64;
+
+/** Copies `n` bytes of `from` at `start` to `to` at `at`, allocating nothing for short runs. */
+function copyBytes(from: Uint8Array, start: number, to: Uint8Array, at: number, n: number): void {
+  if (n <= COPY_LOOP_BYTES) {
+    for (let k = 0; k < n; k++) to[at + k] = from[start + k];
+    return;
+  }
+  to.set(from.subarray(start, start + n), at);
+}
+
+/** PAGE_CORRUPT or PAGE_TOO_LONG: the worker's verdict on a page that would not decompress. */
+function isFailure(status: number): boolean {
+  return status === PAGE_CORRUPT || status === PAGE_TOO_LONG;
 }
 
 /** Every page must have come back: a hole is a lost request, never silently an empty page. */
