@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // twq-gzip against gzip, pigz and a Node zlib.createGzip pipeline, in one run.
 //
-//   node bench/gzip-bench.mjs [--rounds N] [--threads N] [--mib N] [--corpus FILE] [--json FILE]
+//   node bench/gzip-bench.mjs [--rounds N] [--threads N] [--mib N] [--corpus FILE] [--json FILE] [--baseline CLI]
 //
 // Every tool compresses the same file to a file (standard output redirected),
 // at -1 and -6, with 2 threads where it has threads and 128 KiB blocks. The
@@ -13,6 +13,9 @@
 // each run, and twq-gzip's against pigz's is printed the same way. Then the
 // output sizes of twq-gzip and pigz on each input class (text, zeros, sparse,
 // random; 20 MiB each) at -1, -6 and -9, which must agree within 1%.
+// --baseline CLI adds another build of the command (a copy of an older
+// bundle/cli.js, with its package.json one directory up) to every round, and
+// prints this build's wall time against it: an A/B on the same load.
 // Installs Debian's pigz when it is missing (apt-get, as root).
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     mib: { type: 'string', default: '100' },
     corpus: { type: 'string' },
     json: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
@@ -72,6 +76,9 @@ for (const level of LEVELS) {
   if (pigz) tools.push({ name: `pigz -p ${threads}`, level, command: 'pigz', args: [`-${level}`, '-p', threads, '-b', String(BLOCK_KIB), '-c', input] });
   tools.push({ name: 'node zlib.createGzip', level, command: process.execPath, args: [zlibScript, String(level), input] });
   tools.push({ name: `twq-gzip -p ${threads}`, level, command: process.execPath, args: [cli, `-${level}`, '-p', threads, '-b', String(BLOCK_KIB), '-c', input], twq: true });
+  if (values.baseline !== undefined) {
+    tools.push({ name: `baseline twq-gzip -p ${threads}`, level, command: process.execPath, args: [values.baseline, `-${level}`, '-p', threads, '-b', String(BLOCK_KIB), '-c', input], twq: true });
+  }
 }
 
 /** Clock ticks per second of /proc's times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
@@ -166,6 +173,11 @@ if (pigz) {
   for (const level of LEVELS) {
     const ratios = cpuRatios(find('twq-gzip', level), find('pigz', level));
     console.log(`INFO  twq-gzip -${level} CPU / pigz -${level} CPU: ${spread(ratios)} (median [spread] of per-round ratios)`);
+  }
+}
+if (values.baseline !== undefined) {
+  for (const level of LEVELS) {
+    console.log(`INFO  twq-gzip -${level} wall / baseline -${level} wall: ${spread(roundRatios(find('twq-gzip', level), find('baseline', level)))} (median [spread] of per-round ratios)`);
   }
 }
 console.log('every twq-gzip output passed gzip -t');

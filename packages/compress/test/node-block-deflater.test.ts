@@ -2,7 +2,7 @@ import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { compressibleText, randomBytes } from '@twq/test-support/corpus';
 import { describe, expect, it } from 'vitest';
 import { nodeBlockCompressor } from '../src/gzip/node-block-ops.js';
-import { createBlockDeflater, type BlockDeflater } from '../src/gzip/node-block-deflater.js';
+import { createBlockDeflater, passesSelfTest, type BlockDeflater } from '../src/gzip/node-block-deflater.js';
 import type { CompressionLevel } from '../src/level.js';
 import { expectSameBytes } from './helpers/bytes.js';
 
@@ -101,5 +101,48 @@ describe('createBlockDeflater (one zlib stream per thread for gzip blocks)', () 
       );
       expect(Math.abs(joined.length - oneShot) / oneShot, `level ${level}: ${joined.length} against ${oneShot}`).toBeLessThan(0.001);
     }
+  });
+
+  // The self-test runs as each thread starts, so it is small; these are the
+  // faults of a changed zlib binding it must still catch (stand-ins built on
+  // the one-shot function), and the correct behaviour it must let through.
+  describe('self-test', () => {
+    const oneShot = (input: Uint8Array, dictionary: Uint8Array | undefined, last: boolean, level = 1): Uint8Array =>
+      deflateRawSync(input, { level, ...(dictionary === undefined ? {} : { dictionary }), finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH });
+    const deflaterOf = (compress: BlockDeflater['compress']): BlockDeflater => ({ compress, close: () => undefined });
+    let calls = 0;
+    let previous: Uint8Array | undefined;
+    let level = 1;
+    const faults: Record<string, () => BlockDeflater> = {
+      'the dictionary only on the first block': () => deflaterOf((input, dictionary, last) => oneShot(input, calls++ === 0 ? dictionary : undefined, last)),
+      'a dictionary off by one byte': () => deflaterOf((input, dictionary, last) => oneShot(input, dictionary?.map((_, i) => dictionary[(i + 1) % dictionary.length]), last)),
+      "the previous block's tail left in the window": () =>
+        deflaterOf((input, dictionary, last) => {
+          const out = oneShot(input, previous !== undefined && dictionary !== undefined ? Buffer.concat([dictionary, previous]).subarray(-WINDOW) : dictionary, last);
+          previous = input.slice(-1024);
+          return out;
+        }),
+      'another level after a finished block': () =>
+        deflaterOf((input, dictionary, last) => {
+          const out = oneShot(input, dictionary, last, level);
+          if (last) level = 2;
+          return out;
+        }),
+      'a block cut short': () => deflaterOf((input, dictionary, last) => (calls++ === 2 ? oneShot(input, dictionary, last).subarray(0, 100) : oneShot(input, dictionary, last))),
+    };
+    for (const [fault, make] of Object.entries(faults)) {
+      it(`fails on ${fault}`, () => {
+        calls = 0;
+        previous = undefined;
+        level = 1;
+        expect(passesSelfTest(make())).toBe(false);
+      });
+    }
+    it('passes the one-shot function and this Node\'s block deflater', () => {
+      expect(passesSelfTest(deflaterOf((input, dictionary, last) => oneShot(input, dictionary, last)))).toBe(true);
+      const deflater = createBlockDeflater(1) as BlockDeflater;
+      expect(passesSelfTest(deflater)).toBe(true);
+      deflater.close();
+    });
   });
 });

@@ -14,10 +14,11 @@ import {
   type OptionsOf,
   type SpecOf,
 } from '@twq/core';
-import { FieldTaskCodec, resolveHostOptions } from '@twq/core/host';
+import { FieldTaskCodec, resolveHostOptions, resolveOptions } from '@twq/core/host';
 import { loadOps } from './load-ops.js';
 import { toModuleSpecifier } from './module-url.js';
 import { NodeHost } from './node-host.js';
+import { SupervisorThread } from './supervisor-thread.js';
 
 /** Options of `createQueue` on Node.js: the queue's and the host's options, plus the ops module's export name, `resourceLimits` and `unref`. */
 export interface NodeQueueOptions<S extends LayoutSpec = LayoutSpec, O = unknown> extends HostedQueueOptions<S, O> {
@@ -66,17 +67,32 @@ export async function createTaskQueue<T = Ops>(
   if (typeof options === 'object' && (options as unknown) !== null && options.onDone !== undefined) {
     throw new TypeError(`createTaskQueue(): onDone must be absent (each run() settles its own promise), got ${describeValue(options.onDone)}`);
   }
-  const { ops, make } = await loadQueue<T>(opsModule, options);
-  const tasks = new TaskQueue<FieldInput<SpecOf<T>>, FieldResult<SpecOf<T>>, SpecOf<T>>(new FieldTaskCodec(ops.layout), options.name ?? 'twq');
+  const { ops, make, discard } = await loadQueue<T>(opsModule, options);
+  let tasks: TaskQueue<FieldInput<SpecOf<T>>, FieldResult<SpecOf<T>>, SpecOf<T>>;
+  try {
+    tasks = new TaskQueue<FieldInput<SpecOf<T>>, FieldResult<SpecOf<T>>, SpecOf<T>>(new FieldTaskCodec(ops.layout), options.name ?? 'twq');
+  } catch (e) {
+    discard();
+    throw e;
+  }
   tasks.attach(await make(tasks.onDone).start());
   return tasks;
 }
 
-/** createQueue up to the Workqueue: checks the options, loads the ops; `make` builds the queue (with `onDone` replaced when given). */
+/**
+ * createQueue up to the Workqueue: checks the options, starts the supervisor
+ * thread (its boot then overlaps the rest), loads the ops; `make` builds the
+ * queue (with `onDone` replaced when given) over that thread, and `discard`
+ * ends the thread where no queue is made. A failure here ends it too.
+ */
 async function loadQueue<T>(
   opsModule: string | URL,
   options: NodeQueueOptions<SpecOf<T>, OptionsOf<T>>,
-): Promise<{ ops: Ops<SpecOf<T>, unknown, OptionsOf<T>>; make: (onDone: CreateQueueOptions<SpecOf<T>, OptionsOf<T>>['onDone']) => Workqueue<SpecOf<T>, OptionsOf<T>> }> {
+): Promise<{
+  ops: Ops<SpecOf<T>, unknown, OptionsOf<T>>;
+  make: (onDone: CreateQueueOptions<SpecOf<T>, OptionsOf<T>>['onDone']) => Workqueue<SpecOf<T>, OptionsOf<T>>;
+  discard: () => void;
+}> {
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
@@ -88,15 +104,33 @@ async function loadQueue<T>(
   }
   const unref = checkBoolean(options.unref ?? true, 'unref');
   const resourceLimits = checkResourceLimits(options.resourceLimits);
-  const ops = (await loadOps(specifier, exportName, options.opsOptions)) as Ops<SpecOf<T>, unknown, OptionsOf<T>>;
-  const make = (onDone: CreateQueueOptions<SpecOf<T>, OptionsOf<T>>['onDone']): Workqueue<SpecOf<T>, OptionsOf<T>> =>
-    new Workqueue<SpecOf<T>, OptionsOf<T>>(
-      ops,
-      withNodeDefaults(onDone === undefined ? options : { ...options, onDone }, availableParallelism()),
-      new NodeHost({ ...host, opsModule: specifier, exportName, resourceLimits, unref }),
-      availableParallelism(),
-    );
-  return { ops, make };
+  // The queue's own options are checked again by the Workqueue; here so that refused ones start no thread.
+  const { name } = resolveOptions(withNodeDefaults(options, availableParallelism()), availableParallelism());
+  const thread = new SupervisorThread(name);
+  const discard = (): void => {
+    thread.discard();
+  };
+  let ops: Ops<SpecOf<T>, unknown, OptionsOf<T>>;
+  try {
+    ops = (await loadOps(specifier, exportName, options.opsOptions)) as Ops<SpecOf<T>, unknown, OptionsOf<T>>;
+  } catch (e) {
+    discard();
+    throw e;
+  }
+  const make = (onDone: CreateQueueOptions<SpecOf<T>, OptionsOf<T>>['onDone']): Workqueue<SpecOf<T>, OptionsOf<T>> => {
+    try {
+      return new Workqueue<SpecOf<T>, OptionsOf<T>>(
+        ops,
+        withNodeDefaults(onDone === undefined ? options : { ...options, onDone }, availableParallelism()),
+        new NodeHost({ ...host, opsModule: specifier, exportName, resourceLimits, unref }, thread),
+        availableParallelism(),
+      );
+    } catch (e) {
+      discard();
+      throw e;
+    }
+  };
+  return { ops, make, discard };
 }
 
 /**

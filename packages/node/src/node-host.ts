@@ -1,4 +1,4 @@
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { WorkerStartError, type WorkerExitEvent } from '@twq/core';
 import {
   QueueMemory,
@@ -10,7 +10,8 @@ import {
   type WorkerHost,
   type WorkerInit,
 } from '@twq/core/host';
-import type { FromSupervisor, SupervisorData, ToSupervisor } from './protocol.js';
+import type { SupervisorData, ToSupervisor } from './protocol.js';
+import type { SupervisorThread } from './supervisor-thread.js';
 
 export interface NodeHostOptions extends ResolvedHostOptions<WorkerExitEvent> {
   readonly opsModule: string;
@@ -19,7 +20,6 @@ export interface NodeHostOptions extends ResolvedHostOptions<WorkerExitEvent> {
   readonly unref: boolean;
 }
 
-const supervisorEntry = new URL('./supervisor-entry.js', import.meta.url);
 const workerEntry = new URL('./worker-entry.js', import.meta.url);
 /** How long past a stop's timeout the supervisor may take to say its workers are gone before it is terminated itself. */
 const SUPERVISOR_GRACE_MS = 2_000;
@@ -28,9 +28,13 @@ const SUPERVISOR_GRACE_MS = 2_000;
  * Starts and stops one supervisor thread, which starts the workers (see
  * supervisor-entry.ts for why). Idle, it does not keep the process alive
  * unless `unref` is false; it is held while the submitter awaits a drain.
+ * The thread itself is already booting (createQueue() started it): start()
+ * hands it the queue.
  */
 export class NodeHost implements WorkerHost {
   private readonly options: NodeHostOptions;
+  private readonly thread: SupervisorThread;
+  /** The supervisor thread once start() has handed it the queue (and until it is stopped). */
   private supervisor: Worker | undefined;
   private holds = 0;
   private stopped: Promise<void> | undefined;
@@ -38,48 +42,56 @@ export class NodeHost implements WorkerHost {
   private stopping: Promise<void> | undefined;
   private resolveStopped: (() => void) | undefined;
 
-  constructor(options: NodeHostOptions) {
+  constructor(options: NodeHostOptions, thread: SupervisorThread) {
     this.options = options;
+    this.thread = thread;
   }
 
   start(init: WorkerInit, events: HostEvents): Promise<void> {
     const { opsModule, exportName, resourceLimits, replaceDeadWorkers, stopTimeoutMs } = this.options;
-    const data: SupervisorData = { init, opsModule, exportName, workerEntry: workerEntry.href, resourceLimits, replaceDeadWorkers, stopTimeoutMs };
-    const supervisor = new Worker(supervisorEntry, { workerData: data, name: `${init.name}:supervisor` });
+    const initialWorkers = new QueueMemory(init.buffer, readGeometry(init.buffer)).minThreads();
+    const data: SupervisorData = { init, opsModule, exportName, workerEntry: workerEntry.href, initialWorkers, resourceLimits, replaceDeadWorkers, stopTimeoutMs };
+    const supervisor = this.thread.thread;
     this.supervisor = supervisor;
+    // Unref'd while it waited for the queue (see SupervisorThread); held until the workers are ready, as applyRef() then decides.
+    supervisor.ref();
     this.stopped = new Promise<void>((resolve) => {
       this.resolveStopped = resolve;
     });
     const outcome = new StartOutcome(this.options.startTimeoutMs, '', () => supervisor.terminate());
-    supervisor.on('message', (m: FromSupervisor) => {
-      switch (m.type) {
-        case 'ready':
-          this.applyRef();
-          outcome.succeed();
-          break;
-        case 'start-failed':
-          outcome.fail(new WorkerStartError(m.worker, `${m.error.name}: ${m.error.message}`, m.error));
-          break;
-        case 'worker-exit':
-          events.workerDied(m.event.worker);
-          this.options.onWorkerExit?.(m.event);
-          break;
-        case 'worker-idle':
-          events.workerIdle(m.worker);
-          break;
-        case 'stopped':
-          this.resolveStopped?.();
-          break;
-      }
+    this.thread.listen({
+      message: (m) => {
+        switch (m.type) {
+          case 'ready':
+            this.applyRef();
+            outcome.succeed();
+            break;
+          case 'start-failed':
+            outcome.fail(new WorkerStartError(m.worker, `${m.error.name}: ${m.error.message}`, m.error));
+            break;
+          case 'worker-exit':
+            events.workerDied(m.event.worker);
+            this.options.onWorkerExit?.(m.event);
+            break;
+          case 'worker-idle':
+            events.workerIdle(m.worker);
+            break;
+          case 'stopped':
+            this.resolveStopped?.();
+            break;
+        }
+      },
+      error: (e) => {
+        outcome.fail(new WorkerStartError(-1, `the supervisor thread failed: ${e.message}`, e));
+        failQueue(init, e);
+      },
+      exit: () => {
+        outcome.fail(new WorkerStartError(-1, 'the supervisor thread exited before the workers started'));
+        this.resolveStopped?.();
+      },
     });
-    supervisor.on('error', (e: Error) => {
-      outcome.fail(new WorkerStartError(-1, `the supervisor thread failed: ${e.message}`, e));
-      failQueue(init, e);
-    });
-    supervisor.on('exit', () => {
-      outcome.fail(new WorkerStartError(-1, 'the supervisor thread exited before the workers started'));
-      this.resolveStopped?.();
-    });
+    const message: ToSupervisor = { type: 'init', data };
+    supervisor.postMessage(message);
     return outcome.promise;
   }
 

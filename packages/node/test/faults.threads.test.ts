@@ -164,6 +164,11 @@ describe('workers that cannot start', () => {
       'refuses to load in a worker',
     );
   });
+
+  it('workers that exit as they start (code 7, no error): WorkerStartError naming the exit code', async () => {
+    const e = await expectRejection(createQueue(fixture('worker-exits-at-start.mjs'), { threads: 2 }), WorkerStartError, 'failed to start', 'exited with code 7');
+    expect([0, 1]).toContain(e.worker);
+  });
 });
 
 describe('a handler that throws', () => {

@@ -217,10 +217,10 @@ export interface ChildResult {
  * killed and `killed` is true (a leaked worker or a handle that keeps the
  * process alive).
  */
-export function runChild(scenario: string, killAfterMs: number, scriptName = 'child.mjs'): Promise<ChildResult> {
+export function runChild(scenario: string, killAfterMs: number, scriptName = 'child.mjs', nodeArgs: readonly string[] = []): Promise<ChildResult> {
   const script = fileURLToPath(fixture(scriptName));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, script, scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let killed = false;

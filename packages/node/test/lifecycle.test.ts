@@ -2,7 +2,8 @@
 // exit by itself; the parent kills it after KILL_MS and fails the test if it had
 // to (a leaked worker, or a handle that keeps the process alive).
 import { describe, expect, it } from 'vitest';
-import { mix, runChild, type ChildResult } from './helpers.js';
+import { fileURLToPath } from 'node:url';
+import { fixture, mix, runChild, type ChildResult } from './helpers.js';
 
 const KILL_MS = 20_000;
 
@@ -70,5 +71,21 @@ describe('a failed creation leaves nothing running', () => {
     const report = expectCleanExit(await runChild('bad-threads', KILL_MS));
     expect(report).toMatchObject({ created: false, error: { name: 'RangeError' } });
     expect(JSON.stringify(report.error)).toContain('threads must be an integer in [1, 256], got 0');
+  });
+});
+
+// The supervisor thread spawns its first workers before it has loaded core
+// (supervisor-entry.ts): what they say meanwhile is held for the Supervisor.
+// Here core loads 500 ms late (module hooks), so every READY and exit of the
+// first workers comes before the Supervisor exists.
+describe('workers heard before the supervisor has loaded core', () => {
+  it('an exit is reported as ever (WorkerStartError naming the exit code), READY starts the queue, and the process exits', async () => {
+    const result = await runChild('', KILL_MS, 'slow-core-child.mjs', ['--import', fileURLToPath(fixture('slow-core.mjs'))]);
+    const report = expectCleanExit(result);
+    // The hooks did delay core (else this test would prove nothing).
+    expect(result.stderr).toContain('slow-core: delaying');
+    expect(report.exits).toMatchObject({ created: false, name: 'WorkerStartError', code: 'ERR_TWQ_WORKER_START' });
+    expect((report.exits as { message: string }).message).toMatch(/^worker [01] failed to start: WorkerExit: the worker thread exited with code 7$/);
+    expect(report.ok).toBe(100);
   });
 });

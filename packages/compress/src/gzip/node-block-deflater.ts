@@ -124,15 +124,30 @@ class NativeBlockDeflater implements BlockDeflater {
   }
 }
 
-/** Self-test input: text-like and not, longer than a window, so a dictionary and the scrub both matter. */
+/** Self-test sizes: a dictionary, then a block longer than the 32 KiB window (the window slides within it). */
+const SELF_TEST_DICTIONARY_BYTES = 16 * 1024;
+const SELF_TEST_BLOCK_BYTES = 40 * 1024;
+/** Of every 3 KiB of self-test input, the first 2 KiB are text-like (8 letters), the rest random bytes. */
+const SELF_TEST_PERIOD_WORDS = 768;
+const SELF_TEST_TEXT_WORDS = 512;
+/** Four copies of 'a' (0x61), and the mask that adds 0-7 to each: a word of four letters a-h. */
+const FOUR_AS = 0x6161_6161;
+const FOUR_LETTER_MASK = 0x0707_0707;
+
+/**
+ * Self-test input: text-like and not, a dictionary and a block longer than a
+ * window. Made a 32-bit word (four bytes) per step: this runs once per thread
+ * as it starts, on cold code, where a byte per step cost several ms.
+ */
 function selfTestInput(): Uint8Array {
-  const out = new Uint8Array(96 * 1024);
+  const out = new Uint8Array(SELF_TEST_DICTIONARY_BYTES + SELF_TEST_BLOCK_BYTES);
+  const words = new Uint32Array(out.buffer);
   let x = 0x9e3779b9;
-  for (let i = 0; i < out.length; i++) {
+  for (let i = 0; i < words.length; i++) {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
-    out[i] = i % 3000 < 2000 ? 97 + ((x >>> 0) % 7) : x & 255;
+    words[i] = i % SELF_TEST_PERIOD_WORDS < SELF_TEST_TEXT_WORDS ? FOUR_AS + (x & FOUR_LETTER_MASK) : x;
   }
   return out;
 }
@@ -163,15 +178,25 @@ export function createBlockDeflater(level: CompressionLevel): BlockDeflater | nu
   return null;
 }
 
-function passesSelfTest(deflater: BlockDeflater): boolean {
+/**
+ * The checks of the doc comment above, small (this runs as each thread
+ * starts): a block with a dictionary; another block (none, finished); the
+ * first again, which must give the same bytes; and those bytes must inflate,
+ * with the dictionary, to the block.
+ */
+export function passesSelfTest(deflater: BlockDeflater): boolean {
   const data = selfTestInput();
-  const dictionary = data.subarray(0, 32 * 1024);
-  const block = data.subarray(32 * 1024);
+  const dictionary = data.subarray(0, SELF_TEST_DICTIONARY_BYTES);
+  const block = data.subarray(SELF_TEST_DICTIONARY_BYTES);
   const first = deflater.compress(block, dictionary, false).slice();
   // Another block in between (no dictionary, finished), then the first again: the same bytes.
-  deflater.compress(data.subarray(0, 40 * 1024), undefined, true);
+  deflater.compress(block.subarray(SELF_TEST_BLOCK_BYTES / 2), undefined, true);
   const again = deflater.compress(block, dictionary, false);
-  if (first.length !== again.length || !first.every((b, i) => b === again[i])) return false;
-  const back = inflateRawSync(first, { dictionary, finishFlush: constants.Z_SYNC_FLUSH });
-  return back.length === block.length && back.every((b, i) => b === block[i]);
+  if (!sameBytes(first, again)) return false;
+  return sameBytes(inflateRawSync(first, { dictionary, finishFlush: constants.Z_SYNC_FLUSH }), block);
+}
+
+/** Native comparison: a per-byte callback on cold code is slow. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
 }
