@@ -9,6 +9,7 @@ import { QueueDestroyedError, TwqError, maxSharedBytes, type Ops } from '@twq/co
 import {
   BusyError,
   MAX_BLOCK_SIZE,
+  MAX_PAGES_PER_REQUEST,
   MAX_PAGE_SIZE,
   MIN_BLOCK_SIZE,
   MIN_PAGE_SIZE,
@@ -57,6 +58,16 @@ const entry = '@twq/compress [node]';
 const LEVEL_RANGE = '[0, 9]';
 const BLOCK_RANGE = `[${MIN_BLOCK_SIZE}, ${MAX_BLOCK_SIZE}]`;
 const PAGE_RANGE = `[${MIN_PAGE_SIZE}, ${MAX_PAGE_SIZE}]`;
+const PAGES_PER_REQUEST_RANGE = `[1, ${MAX_PAGES_PER_REQUEST}]`;
+/** 16 pages of 1 MiB need 32 MiB of input and output regions: past a request's 16 MiB. */
+const pagesPastARequest = (call: (options: object) => unknown): BadValue => ({
+  param: 'options.pagesPerRequest',
+  label: "16 pages of 1 MiB (more than a request's 16 MiB)",
+  value: 16,
+  error: RangeError,
+  call: () => call({ pageSize: MAX_PAGE_SIZE, pagesPerRequest: 16 }),
+  names: ['16', '16777216'],
+});
 const FORMATS = "'deflate-raw', 'deflate', 'gzip'";
 const WORD_RANGE = '[-2147483648, 4294967295]';
 
@@ -307,6 +318,8 @@ export const compressCases: Case[] = [
       ...each('options.format', BAD_FORMATS.filter((s) => s.value !== null), RangeError, (v) => fn({ format: v as CompressionFormat }), { range: FORMATS }),
       ...each('options.level', BAD_LEVELS, RangeError, (v) => fn({ level: v as CompressionLevel }), { range: LEVEL_RANGE }),
       ...each('options.pageSize', [...badIntegers({ below: MIN_PAGE_SIZE - 1, above: MAX_PAGE_SIZE + 1 }), { label: 'huge (2^40)', value: 2 ** 40 }], RangeError, (v) => fn({ pageSize: v as number }), { range: PAGE_RANGE }),
+      ...each('options.pagesPerRequest', badIntegers({ below: 0, above: MAX_PAGES_PER_REQUEST + 1 }), RangeError, (v) => fn({ pagesPerRequest: v as number }), { range: PAGES_PER_REQUEST_RANGE }),
+      pagesPastARequest((o) => fn(o)),
     ]),
   ),
 
@@ -374,6 +387,8 @@ export const compressCases: Case[] = [
       ...each('options.format', BAD_FORMATS.filter((s) => s.value !== null), RangeError, (v) => refusedBeforeQueue({ format: v }), { range: FORMATS }),
       ...each('options.level', BAD_LEVELS, RangeError, (v) => refusedBeforeQueue({ level: v }), { range: LEVEL_RANGE }),
       ...each('options.pageSize', badIntegers({ below: MIN_PAGE_SIZE - 1, above: MAX_PAGE_SIZE + 1 }), RangeError, (v) => refusedBeforeQueue({ pageSize: v }), { range: PAGE_RANGE }),
+      ...each('options.pagesPerRequest', badIntegers({ below: 0, above: MAX_PAGES_PER_REQUEST + 1 }), RangeError, (v) => refusedBeforeQueue({ pagesPerRequest: v }), { range: PAGES_PER_REQUEST_RANGE }),
+      pagesPastARequest((o) => refusedBeforeQueue(o)),
       ...each('options.threads', badIntegers({ below: 0, above: 257 }), RangeError, (v) => make(inline(), { threads: v }), { range: '[1, 256]' }),
       ...each('options.slotsPerThread', badIntegers({ below: 0, above: 4097 }), RangeError, (v) => make(inline(), { slotsPerThread: v }), { range: '[1, 4096]' }),
       ...each('options.name', [{ label: 'empty', value: '' }, { label: 'a number', value: 9 }], TypeError, (v) => make(inline(), { name: v }), { range: '1 to 64 characters' }),
