@@ -94,9 +94,8 @@ export class PageQueue {
   private readonly slotPages: (Uint32Array | undefined)[] = [];
   /** Set once by `create`, right after the queue is made (the queue needs `forwardDone` first). */
   private workqueue: Workqueue<PageSpec, PageOpsOptions> | undefined;
-  /** The done handler of the job in progress: the queue's done callback is fixed at creation and forwards to it. */
-  private handler: DoneHandler | undefined;
-  private busy = false;
+  /** The job in progress: the queue's done callback is fixed at creation and forwards its completions to it. */
+  private job: PageJob<unknown> | undefined;
 
   private constructor(options: PageOpsOptions) {
     const resolved = resolvePageOptions(options);
@@ -143,7 +142,7 @@ export class PageQueue {
   }
 
   private readonly forwardDone: DoneHandler = (request, error) => {
-    this.handler?.(request, error);
+    if (this.job !== undefined) this.batchDone(this.job, request, error);
   };
 
   /** Cuts `data` into pages and compresses each on a worker. Rejects with PageError naming the first page that failed. */
@@ -418,17 +417,14 @@ export class PageQueue {
   }
 
   private enter(call: string, job: PageJob<unknown>): Workqueue<PageSpec, PageOpsOptions> {
-    if (this.busy) throw new BusyError('this page queue', call);
-    this.busy = true;
-    this.handler = (request, error) => {
-      this.batchDone(job, request, error);
-    };
+    // One operation at a time: the job in progress is also the busy flag.
+    if (this.job !== undefined) throw new BusyError('this page queue', call);
+    this.job = job;
     return this.queue;
   }
 
   private leave(): void {
-    this.handler = undefined;
-    this.busy = false;
+    this.job = undefined;
   }
 }
 
